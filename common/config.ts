@@ -1,0 +1,149 @@
+/**
+ * The one configuration schema of every process (api, ingest, monitor, migrate, simulators).
+ * Read from environment variables; every default points at a service on localhost so a newcomer
+ * can run the system without setting anything. A bad value stops the process at start with a
+ * message naming the variable and what was expected (see ConfigError).
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol.replace(/:$/, '')), {
+      message: `expected a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+/** Environment variables, as the process sees them. Documented in README.md ("Configuration"). */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/water_intake'),
+    REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    MQTT_URL: url(['mqtt', 'mqtts', 'tcp', 'ws', 'wss']).default('mqtt://127.0.0.1:1883'),
+    MQTT_USERNAME: z.string().optional(),
+    MQTT_PASSWORD: z.string().optional(),
+
+    INFLUX_URL: url(['http', 'https']).default('http://127.0.0.1:8086'),
+    INFLUX_API: z.enum(['v1', 'v2']).default('v1'),
+    INFLUX_DATABASE: z.string().min(1).default('water_intake'),
+    INFLUX_RETENTION_POLICY: z.string().default(''),
+    INFLUX_USERNAME: z.string().optional(),
+    INFLUX_PASSWORD: z.string().optional(),
+    INFLUX_ORG: z.string().optional(),
+    INFLUX_BUCKET: z.string().optional(),
+    INFLUX_TOKEN: z.string().optional(),
+
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: port.default(3000),
+
+    PROVINCE_CODE: z
+      .string()
+      .regex(/^[1-9][0-9]0000$/, 'expected a 6-digit province code ending in 0000, e.g. 220000')
+      .default('220000'),
+    IMPORT_DUPLICATE_DISTANCE_M: z.coerce.number().positive().max(100_000).default(100),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    SEED_DIVISIONS: boolish.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.INFLUX_API !== 'v2') return;
+    for (const key of ['INFLUX_ORG', 'INFLUX_BUCKET', 'INFLUX_TOKEN'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when INFLUX_API=v2' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Variables whose values are never printed, not even in an error about them. */
+const SECRET_VARIABLES = new Set(['MQTT_PASSWORD', 'INFLUX_PASSWORD', 'INFLUX_TOKEN']);
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface InfluxConfig {
+  url: string;
+  api: 'v1' | 'v2';
+  /** v1: database; v2: bucket. Queries (InfluxQL over /query) use this name as the database. */
+  database: string;
+  retentionPolicy: string;
+  username: string | undefined;
+  password: string | undefined;
+  org: string | undefined;
+  token: string | undefined;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  databaseUrl: string;
+  dbPoolSize: number;
+  redisUrl: string;
+  mqtt: { url: string; username: string | undefined; password: string | undefined };
+  influx: InfluxConfig;
+  api: { host: string; port: number };
+  provinceCode: string;
+  importDuplicateDistanceM: number;
+  seedDivisions: boolean;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? '(environment)');
+  const raw = source[name];
+  const shown = raw === undefined ? 'unset' : SECRET_VARIABLES.has(name) ? 'a value (hidden)' : JSON.stringify(raw);
+  return `${name}: ${issue.message} (got ${shown})`;
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set": docker-compose and shells often pass VAR= for optional ones.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, source)));
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD },
+    influx: {
+      url: e.INFLUX_URL,
+      api: e.INFLUX_API,
+      database: e.INFLUX_API === 'v2' ? (e.INFLUX_BUCKET ?? e.INFLUX_DATABASE) : e.INFLUX_DATABASE,
+      retentionPolicy: e.INFLUX_RETENTION_POLICY,
+      username: e.INFLUX_USERNAME,
+      password: e.INFLUX_PASSWORD,
+      org: e.INFLUX_ORG,
+      token: e.INFLUX_TOKEN,
+    },
+    api: { host: e.API_HOST, port: e.API_PORT },
+    provinceCode: e.PROVINCE_CODE,
+    importDuplicateDistanceM: e.IMPORT_DUPLICATE_DISTANCE_M,
+    seedDivisions: e.SEED_DIVISIONS,
+  };
+}
+
+/** For a process entry point: load or print what is wrong and exit non-zero. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

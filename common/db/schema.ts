@@ -1,0 +1,136 @@
+/**
+ * Kysely's view of the PostgreSQL tables. Kept by hand beside the migrations: a column added in a
+ * migration is added here in the same commit. numeric columns arrive from pg as strings (exact
+ * decimals); repositories convert them at the boundary.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** pg returns numeric as string to keep precision; we write numbers. */
+type Numeric = ColumnType<string, number | string, number | string>;
+type NullableNumeric = ColumnType<string | null, number | string | null | undefined, number | string | null>;
+/** `date` columns are parsed as ISO strings (see the type parser in database.ts). */
+type DateString = ColumnType<string, string, string>;
+type NullableDateString = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface DivisionsTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+  parent_code: string | null;
+}
+
+export interface WithdrawalUnitsTable {
+  id: Generated<string>;
+  name: string;
+  kind: 'organisation' | 'person';
+  credit_code: string | null;
+  county_code: string;
+  county_level: ColumnType<'county', never, never>;
+  contact_person: string | null;
+  contact_phone: string | null;
+  status: Generated<'active' | 'suspended' | 'retired'>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface IntakesTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  county_code: string;
+  county_level: ColumnType<'county', never, never>;
+  unit_id: ColumnType<string, string | number, string | number>;
+  longitude: Numeric;
+  latitude: Numeric;
+  source_type: string;
+  non_conventional_kind: string | null;
+  source_name: string | null;
+  water_use: string;
+  intake_kind: string;
+  well_diameter_mm: number | null;
+  bundled_small_irrigation: Generated<boolean>;
+  confidential: Generated<boolean>;
+  permit_exempt: Generated<boolean>;
+  status: Generated<'active' | 'suspended' | 'retired'>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PermitsTable {
+  id: Generated<string>;
+  permit_number: string;
+  intake_id: ColumnType<string, string | number, string | number>;
+  issuing_level: string;
+  valid_from: DateString;
+  valid_to: DateString;
+  annual_volume_m3: Numeric;
+  monthly_plan_m3: ColumnType<string[] | null, number[] | null | undefined, number[] | null>;
+  daily_limit_m3: NullableNumeric;
+  max_rate_m3h: NullableNumeric;
+  season_start: string | null;
+  season_end: string | null;
+  hours_start: string | null;
+  hours_end: string | null;
+  status: Generated<'valid' | 'suspended' | 'revoked'>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MetersTable {
+  id: Generated<string>;
+  meter_id: string;
+  intake_id: ColumnType<string, string | number, string | number>;
+  meter_type: string;
+  reading_mode: 'online' | 'manual';
+  accuracy_class: NullableNumeric;
+  diameter_mm: number | null;
+  register_max_m3: NullableNumeric;
+  reporting_interval_s: Generated<number>;
+  installed_on: DateString;
+  last_calibrated_on: NullableDateString;
+  calibration_interval_months: number | null;
+  status: Generated<'active' | 'replaced' | 'retired'>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MeterReplacementsTable {
+  id: Generated<string>;
+  old_meter_id: ColumnType<string, string | number, string | number>;
+  new_meter_id: ColumnType<string, string | number, string | number>;
+  replaced_at: ColumnType<Date, Date | string, Date | string>;
+  old_final_total_m3: Numeric;
+  new_initial_total_m3: Numeric;
+  note: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface RegistryChangesTable {
+  id: Generated<string>;
+  table_name: string;
+  row_id: string;
+  action: 'insert' | 'update' | 'delete';
+  actor: string;
+  changed_at: Generated<Timestamp>;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Database {
+  divisions: DivisionsTable;
+  withdrawal_units: WithdrawalUnitsTable;
+  intakes: IntakesTable;
+  permits: PermitsTable;
+  meters: MetersTable;
+  meter_replacements: MeterReplacementsTable;
+  registry_changes: RegistryChangesTable;
+}
+
+export type DivisionRow = Selectable<DivisionsTable>;
+export type UnitRow = Selectable<WithdrawalUnitsTable>;
+export type IntakeRow = Selectable<IntakesTable>;
+export type NewIntakeRow = Insertable<IntakesTable>;
+export type IntakeUpdate = Updateable<IntakesTable>;
+export type PermitRow = Selectable<PermitsTable>;
+export type MeterRow = Selectable<MetersTable>;
