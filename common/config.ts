@@ -14,7 +14,7 @@ const url = (protocols: string[]) =>
   z
     .string()
     .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol.replace(/:$/, '')), {
-      message: `expected a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`,
+      error: `expected a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
 /** Environment variables, as the process sees them. Documented in README.md ("Configuration"). */

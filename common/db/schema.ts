@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
+/** Timestamps with a database default: optional on insert. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** pg returns numeric as string to keep precision; we write numbers. */
 type Numeric = ColumnType<string, number | string, number | string>;
@@ -30,8 +31,8 @@ export interface WithdrawalUnitsTable {
   contact_person: string | null;
   contact_phone: string | null;
   status: Generated<'active' | 'suspended' | 'retired'>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface IntakesTable {
@@ -53,8 +54,8 @@ export interface IntakesTable {
   confidential: Generated<boolean>;
   permit_exempt: Generated<boolean>;
   status: Generated<'active' | 'suspended' | 'retired'>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface PermitsTable {
@@ -73,8 +74,8 @@ export interface PermitsTable {
   hours_start: string | null;
   hours_end: string | null;
   status: Generated<'valid' | 'suspended' | 'revoked'>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface MetersTable {
@@ -91,8 +92,8 @@ export interface MetersTable {
   last_calibrated_on: NullableDateString;
   calibration_interval_months: number | null;
   status: Generated<'active' | 'replaced' | 'retired'>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface MeterReplacementsTable {
@@ -103,7 +104,7 @@ export interface MeterReplacementsTable {
   old_final_total_m3: Numeric;
   new_initial_total_m3: Numeric;
   note: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface RegistryChangesTable {
@@ -112,7 +113,7 @@ export interface RegistryChangesTable {
   row_id: string;
   action: 'insert' | 'update' | 'delete';
   actor: string;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
   before: unknown;
   after: unknown;
 }

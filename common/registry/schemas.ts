@@ -58,7 +58,7 @@ export const unitInput = z
   })
   .refine((u) => u.kind === 'person' || u.creditCode !== null, {
     path: ['creditCode'],
-    message: 'required for an organisation',
+    error: 'required for an organisation',
   });
 export type UnitInput = z.infer<typeof unitInput>;
 export const unit = z.object({ id: recordId, ...unitInput.shape, ...timestamps });

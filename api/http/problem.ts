@@ -1,0 +1,140 @@
+/**
+ * Errors as RFC 9457 problem details, one shape for every route. `code` is stable and meant for
+ * programs; `title` and `detail` are for people. The codes are listed in docs/api.md.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const problemCodes = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  unauthorized: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Not allowed for this user' },
+  not_found: { status: 404, title: 'No such resource' },
+  conflict: { status: 409, title: 'Conflicts with a record that exists' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unprocessable: { status: 422, title: 'The request is understood but cannot be applied' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+  unavailable: { status: 503, title: 'A store the service depends on is unavailable' },
+} as const;
+export type ProblemCode = keyof typeof problemCodes;
+
+export const fieldError = z.object({
+  in: z.enum(['body', 'querystring', 'params', 'headers', 'file']).optional(),
+  path: z.string().describe('Dotted path of the field, e.g. "monthlyPlanM3.3"; empty for the whole input'),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof fieldError>;
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    code: z.string(),
+    errors: z.array(fieldError).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+export type Problem = z.infer<typeof problemSchema>;
+
+/** Throw from a handler or service to answer with a problem document. */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly errors: FieldError[] | undefined;
+  constructor(code: ProblemCode, detail: string, errors?: FieldError[]) {
+    super(detail);
+    this.name = 'ProblemError';
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+export function problem(code: ProblemCode, detail?: string, errors?: FieldError[], instance?: string): Problem {
+  const { status, title } = problemCodes[code];
+  return {
+    type: `/problems/${code.replaceAll('_', '-')}`,
+    title,
+    status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...(instance === undefined ? {} : { instance }),
+    ...(errors === undefined ? {} : { errors }),
+  };
+}
+
+/** PostgreSQL error codes that are the client's doing, mapped to problems (constraint named). */
+interface PgError {
+  code: string;
+  constraint?: string;
+  detail?: string;
+}
+function isPgError(err: unknown): err is PgError {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((err as { code: string }).code);
+}
+function fromPgError(err: PgError): Problem | undefined {
+  const where = err.constraint ? ` (${err.constraint})` : '';
+  switch (err.code) {
+    case '23505':
+      return problem('conflict', `${err.detail ?? 'duplicate value'}${where}`);
+    case '23503':
+      return problem('unprocessable', `a referenced record does not exist${where}: ${err.detail ?? ''}`.trim());
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22003':
+      return problem('unprocessable', `refused by the database${where}: ${err.detail ?? 'constraint violated'}`);
+    default:
+      return undefined;
+  }
+}
+
+function validationProblem(err: FastifyError & { validation: { instancePath: string; message?: string }[] }): Problem {
+  const where = err.validationContext;
+  const errors = err.validation.map((v) => ({
+    ...(where ? { in: where } : {}),
+    path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+    message: v.message ?? 'invalid',
+  }));
+  const summary = errors.map((e) => `${e.path || where || 'input'}: ${e.message}`).join('; ');
+  return problem('validation_failed', summary, errors);
+}
+
+export function toProblem(err: unknown, request: FastifyRequest): Problem {
+  const instance = request.url;
+  if (err instanceof ProblemError) return { ...problem(err.code, err.message, err.errors), instance };
+  if (hasZodFastifySchemaValidationErrors(err)) return { ...validationProblem(err), instance };
+  if (isResponseSerializationError(err)) return { ...problem('internal_error', 'response did not match its schema'), instance };
+  if (isPgError(err)) {
+    const mapped = fromPgError(err);
+    if (mapped) return { ...mapped, instance };
+  }
+  const fastifyError = err as Partial<FastifyError>;
+  const status = fastifyError.statusCode;
+  if (status === 413) return { ...problem('payload_too_large', fastifyError.message), instance };
+  if (status === 404) return { ...problem('not_found', fastifyError.message), instance };
+  if (status === 429) return { ...problem('rate_limited', fastifyError.message), instance };
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { ...problem('validation_failed', fastifyError.message), instance, status };
+  }
+  return { ...problem('internal_error', 'an unexpected error occurred; it has been logged'), instance };
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const body = toProblem(err, request);
+    if (body.status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(body.status).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = { ...problem('not_found', `no route ${request.method} ${request.url}`), instance: request.url };
+    return reply.status(404).type('application/problem+json').send(body);
+  });
+}
+
+export function notFound(kind: string, id: string): ProblemError {
+  return new ProblemError('not_found', `${kind} ${id} does not exist`);
+}

@@ -1,0 +1,49 @@
+/** Administrative divisions (read-only: seeded from GB/T 2260 by `npm run migrate`). */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../common/db/database.ts';
+import { division, divisionCode } from '../../common/registry/schemas.ts';
+import { divisionLevel } from '../../common/registry/vocabulary.ts';
+import { pageOf, pageQuery } from '../http/pagination.ts';
+import { notFound, problemSchema } from '../http/problem.ts';
+
+export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/divisions', {
+    schema: {
+      tags: ['divisions'],
+      summary: 'List administrative divisions',
+      querystring: pageQuery.extend({
+        level: divisionLevel.schema.optional(),
+        parentCode: divisionCode.optional(),
+      }),
+      response: { 200: pageOf(division), 400: problemSchema },
+    },
+    handler: async (req) => {
+      const { limit, offset, level, parentCode } = req.query;
+      let q = db.selectFrom('divisions');
+      if (level) q = q.where('level', '=', level);
+      if (parentCode) q = q.where('parent_code', '=', parentCode);
+      const [rows, count] = await Promise.all([
+        q.selectAll().orderBy('code').limit(limit).offset(offset).execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const items = rows.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code }));
+      return { items, total: Number(count.n), limit, offset };
+    },
+  });
+  r.get('/divisions/:code', {
+    schema: {
+      tags: ['divisions'],
+      summary: 'Get one division',
+      params: z.object({ code: divisionCode }),
+      response: { 200: division, 400: problemSchema, 404: problemSchema },
+    },
+    handler: async (req) => {
+      const d = await db.selectFrom('divisions').selectAll().where('code', '=', req.params.code).executeTakeFirst();
+      if (!d) throw notFound('division', req.params.code);
+      return { code: d.code, name: d.name, level: d.level, parentCode: d.parent_code };
+    },
+  });
+}

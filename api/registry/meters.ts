@@ -1,0 +1,106 @@
+/** Meters (计量设施): the device at an intake, identified on MQTT by meterId. */
+import { z } from 'zod';
+import { type Db, type DbTransaction, withActor } from '../../common/db/database.ts';
+import type { MeterRow } from '../../common/db/schema.ts';
+import { divisionPrefix } from '../../common/registry/divisions.ts';
+import { divisionCode, type Meter, type MeterInput, recordId } from '../../common/registry/schemas.ts';
+import { meterStatus, meterType, readingMode } from '../../common/registry/vocabulary.ts';
+import type { RegistryStore } from './registry-store.ts';
+import { toIso, toNumber } from './registry-store.ts';
+
+export const meterFilter = z.object({
+  intakeId: recordId.optional(),
+  divisionCode: divisionCode.optional().describe('Meters of intakes inside this division'),
+  meterId: z.string().optional().describe('The id used on MQTT'),
+  readingMode: readingMode.schema.optional(),
+  status: meterStatus.schema.optional(),
+});
+export type MeterFilter = z.infer<typeof meterFilter>;
+
+export function meterFromRow(row: MeterRow): Meter {
+  return {
+    id: row.id,
+    meterId: row.meter_id,
+    intakeId: row.intake_id,
+    meterType: meterType.schema.parse(row.meter_type),
+    readingMode: row.reading_mode,
+    accuracyClass: toNumber(row.accuracy_class),
+    diameterMm: row.diameter_mm,
+    registerMaxM3: toNumber(row.register_max_m3),
+    reportingIntervalS: row.reporting_interval_s,
+    installedOn: row.installed_on,
+    lastCalibratedOn: row.last_calibrated_on,
+    calibrationIntervalMonths: row.calibration_interval_months,
+    status: row.status,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+export function meterToRow(input: MeterInput) {
+  return {
+    meter_id: input.meterId,
+    intake_id: input.intakeId,
+    meter_type: input.meterType,
+    reading_mode: input.readingMode,
+    accuracy_class: input.accuracyClass,
+    diameter_mm: input.diameterMm,
+    register_max_m3: input.registerMaxM3,
+    reporting_interval_s: input.reportingIntervalS,
+    installed_on: input.installedOn,
+    last_calibrated_on: input.lastCalibratedOn,
+    calibration_interval_months: input.calibrationIntervalMonths,
+    status: input.status,
+  };
+}
+
+export async function insertMeter(trx: DbTransaction, input: MeterInput): Promise<Meter> {
+  const row = await trx.insertInto('meters').values(meterToRow(input)).returningAll().executeTakeFirstOrThrow();
+  return meterFromRow(row);
+}
+
+export function meterStore(db: Db): RegistryStore<MeterInput, Meter, MeterFilter> {
+  const filtered = (f: MeterFilter) => {
+    let q = db.selectFrom('meters');
+    if (f.intakeId) q = q.where('intake_id', '=', f.intakeId);
+    if (f.divisionCode) {
+      const prefix = `${divisionPrefix(f.divisionCode)}%`;
+      q = q.where('intake_id', 'in', db.selectFrom('intakes').select('id').where('county_code', 'like', prefix));
+    }
+    if (f.meterId) q = q.where('meter_id', '=', f.meterId);
+    if (f.readingMode) q = q.where('reading_mode', '=', f.readingMode);
+    if (f.status) q = q.where('status', '=', f.status);
+    return q;
+  };
+  return {
+    kind: 'meter',
+    async list(filter, { limit, offset }) {
+      const [rows, count] = await Promise.all([
+        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(meterFromRow), total: Number(count.n), limit, offset };
+    },
+    async get(id) {
+      const row = await db.selectFrom('meters').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && meterFromRow(row);
+    },
+    create: (input, actor) => withActor(db, actor, (trx) => insertMeter(trx, input)),
+    async update(id, input, actor) {
+      const row = await withActor(db, actor, (trx) =>
+        trx.updateTable('meters').set(meterToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
+      return row && meterFromRow(row);
+    },
+    async retire(id, actor) {
+      const row = await withActor(db, actor, (trx) =>
+        trx.updateTable('meters').set({ status: 'retired' }).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
+      return row && meterFromRow(row);
+    },
+    async countyOf(meter) {
+      const row = await db.selectFrom('intakes').select('county_code').where('id', '=', meter.intakeId).executeTakeFirstOrThrow();
+      return row.county_code;
+    },
+  };
+}

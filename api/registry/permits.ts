@@ -1,0 +1,113 @@
+/** Withdrawal permits (取水许可证): validity, permitted volumes and rate, season and hours. */
+import { z } from 'zod';
+import { type Db, withActor } from '../../common/db/database.ts';
+import type { PermitRow } from '../../common/db/schema.ts';
+import { divisionPrefix } from '../../common/registry/divisions.ts';
+import { divisionCode, type Permit, type PermitInput, recordId } from '../../common/registry/schemas.ts';
+import { issuingLevel, permitStatus } from '../../common/registry/vocabulary.ts';
+import type { RegistryStore } from './registry-store.ts';
+import { toIso, toNumber } from './registry-store.ts';
+
+export const permitFilter = z.object({
+  intakeId: recordId.optional(),
+  divisionCode: divisionCode.optional().describe('Permits of intakes inside this division'),
+  status: permitStatus.schema.optional(),
+  validOn: z.iso.date().optional().describe('Permits whose validity covers this date'),
+  expiringBefore: z.iso.date().optional().describe('Permits whose validity ends before this date'),
+});
+export type PermitFilter = z.infer<typeof permitFilter>;
+
+/** PostgreSQL `time` comes back as HH:MM:SS; the API speaks HH:MM. */
+const hhmm = (t: string | null) => (t === null ? null : t.slice(0, 5));
+
+function fromRow(row: PermitRow): Permit {
+  return {
+    id: row.id,
+    permitNumber: row.permit_number,
+    intakeId: row.intake_id,
+    issuingLevel: issuingLevel.schema.parse(row.issuing_level),
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    annualVolumeM3: toNumber(row.annual_volume_m3),
+    monthlyPlanM3: row.monthly_plan_m3?.map(Number) ?? null,
+    dailyLimitM3: toNumber(row.daily_limit_m3),
+    maxRateM3h: toNumber(row.max_rate_m3h),
+    seasonStart: row.season_start,
+    seasonEnd: row.season_end,
+    hoursStart: hhmm(row.hours_start),
+    hoursEnd: hhmm(row.hours_end),
+    status: row.status,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+export function permitToRow(input: PermitInput) {
+  return {
+    permit_number: input.permitNumber,
+    intake_id: input.intakeId,
+    issuing_level: input.issuingLevel,
+    valid_from: input.validFrom,
+    valid_to: input.validTo,
+    annual_volume_m3: input.annualVolumeM3,
+    monthly_plan_m3: input.monthlyPlanM3,
+    daily_limit_m3: input.dailyLimitM3,
+    max_rate_m3h: input.maxRateM3h,
+    season_start: input.seasonStart,
+    season_end: input.seasonEnd,
+    hours_start: input.hoursStart,
+    hours_end: input.hoursEnd,
+    status: input.status,
+  };
+}
+
+export function permitStore(db: Db): RegistryStore<PermitInput, Permit, PermitFilter> {
+  const filtered = (f: PermitFilter) => {
+    let q = db.selectFrom('permits');
+    if (f.intakeId) q = q.where('intake_id', '=', f.intakeId);
+    if (f.divisionCode) {
+      const prefix = `${divisionPrefix(f.divisionCode)}%`;
+      q = q.where('intake_id', 'in', db.selectFrom('intakes').select('id').where('county_code', 'like', prefix));
+    }
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.validOn) q = q.where('valid_from', '<=', f.validOn).where('valid_to', '>=', f.validOn);
+    if (f.expiringBefore) q = q.where('valid_to', '<', f.expiringBefore);
+    return q;
+  };
+  return {
+    kind: 'permit',
+    async list(filter, { limit, offset }) {
+      const [rows, count] = await Promise.all([
+        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(fromRow), total: Number(count.n), limit, offset };
+    },
+    async get(id) {
+      const row = await db.selectFrom('permits').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async create(input, actor) {
+      const row = await withActor(db, actor, (trx) =>
+        trx.insertInto('permits').values(permitToRow(input)).returningAll().executeTakeFirstOrThrow(),
+      );
+      return fromRow(row);
+    },
+    async update(id, input, actor) {
+      const row = await withActor(db, actor, (trx) =>
+        trx.updateTable('permits').set(permitToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
+      return row && fromRow(row);
+    },
+    async retire(id, actor) {
+      const row = await withActor(db, actor, (trx) =>
+        trx.updateTable('permits').set({ status: 'revoked' }).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
+      return row && fromRow(row);
+    },
+    async countyOf(permit) {
+      const row = await db.selectFrom('intakes').select('county_code').where('id', '=', permit.intakeId).executeTakeFirstOrThrow();
+      return row.county_code;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Every registry route under one prefix (/v1). */
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../common/db/database.ts';
+import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../common/registry/schemas.ts';
+import { registerChangeRoutes } from './changes.routes.ts';
+import { registerDivisionRoutes } from './divisions.routes.ts';
+import { intakeFilter, intakeStore } from './intakes.ts';
+import { registerMeterReplacementRoutes } from './meter-replacement.routes.ts';
+import { meterFilter, meterStore } from './meters.ts';
+import { permitFilter, permitStore } from './permits.ts';
+import { registerResource } from './resource-routes.ts';
+import { unitFilter, unitStore } from './units.ts';
+
+export function registerRegistryRoutes(app: FastifyInstance, db: Db): void {
+  registerDivisionRoutes(app, db);
+  registerResource(app, { path: 'units', tag: 'units', store: unitStore(db), input: unitInput, record: unit, filter: unitFilter });
+  registerResource(app, {
+    path: 'intakes',
+    tag: 'intakes',
+    store: intakeStore(db),
+    input: intakeInput,
+    record: intake,
+    filter: intakeFilter,
+  });
+  registerResource(app, {
+    path: 'permits',
+    tag: 'permits',
+    store: permitStore(db),
+    input: permitInput,
+    record: permit,
+    filter: permitFilter,
+  });
+  registerResource(app, { path: 'meters', tag: 'meters', store: meterStore(db), input: meterInput, record: meter, filter: meterFilter });
+  registerMeterReplacementRoutes(app, db);
+  registerChangeRoutes(app, db);
+}

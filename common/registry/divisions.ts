@@ -1,0 +1,14 @@
+/**
+ * Division codes nest by prefix (GB/T 2260): province 22xxxx, city 2201xx, county 220102.
+ * A division's prefix selects every county inside it; access scopes and filters both use this.
+ */
+export function divisionPrefix(code: string): string {
+  if (code.endsWith('0000')) return code.slice(0, 2);
+  if (code.endsWith('00')) return code.slice(0, 4);
+  return code;
+}
+
+/** True when `code` (any level) lies within `scope` (any level). */
+export function isWithinDivision(code: string, scope: string): boolean {
+  return code.startsWith(divisionPrefix(scope));
+}
