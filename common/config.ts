@@ -6,6 +6,11 @@
  */
 import { z } from 'zod';
 
+/** A name stable across restarts of this process, so its MQTT sessions and log consumer resume. */
+function defaultIngestId(): string {
+  return (process.env.HOSTNAME ?? 'ingest').replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40) || 'ingest';
+}
+
 const port = z.coerce.number().int().min(1).max(65535);
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -49,6 +54,23 @@ export const envSchema = z
     IMPORT_DUPLICATE_DISTANCE_M: z.coerce.number().positive().max(100_000).default(100),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     SEED_DIVISIONS: boolish.default(true),
+
+    INGEST_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, _ . or -')
+      .default(defaultIngestId()),
+    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+    INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
+    INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
+    INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
+    INGEST_MAX_FUTURE_S: z.coerce.number().int().min(0).default(86_400),
+    INGEST_MAX_PAST_DAYS: z.coerce.number().int().min(1).default(400),
+    INGEST_REJECTION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    INGEST_REJECTION_MAX_ROWS: z.coerce.number().int().min(1000).default(1_000_000),
+    INGEST_REGISTRY_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
+    INGEST_COALESCE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    INGEST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    INGEST_METRICS_PORT: port.default(9464),
   })
   .superRefine((env, ctx) => {
     if (env.INFLUX_API !== 'v2') return;
@@ -95,6 +117,23 @@ export interface Config {
   provinceCode: string;
   importDuplicateDistanceM: number;
   seedDivisions: boolean;
+  ingest: IngestConfig;
+}
+
+export interface IngestConfig {
+  /** Stable id of this ingest process: MQTT client ids and the log consumer name derive from it. */
+  id: string;
+  mqttConnections: number;
+  shareGroup: string;
+  logStream: string;
+  batchMax: number;
+  maxFutureMs: number;
+  maxPastMs: number;
+  rejectionRetentionDays: number;
+  rejectionMaxRows: number;
+  registryRefreshMs: number;
+  coalesceMs: number;
+  metrics: { host: string; port: number };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | undefined>): string {
@@ -132,6 +171,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     provinceCode: e.PROVINCE_CODE,
     importDuplicateDistanceM: e.IMPORT_DUPLICATE_DISTANCE_M,
     seedDivisions: e.SEED_DIVISIONS,
+    ingest: {
+      id: e.INGEST_ID,
+      mqttConnections: e.INGEST_MQTT_CONNECTIONS,
+      shareGroup: e.INGEST_SHARE_GROUP,
+      logStream: e.INGEST_LOG_STREAM,
+      batchMax: e.INGEST_BATCH_MAX,
+      maxFutureMs: e.INGEST_MAX_FUTURE_S * 1000,
+      maxPastMs: e.INGEST_MAX_PAST_DAYS * 86_400_000,
+      rejectionRetentionDays: e.INGEST_REJECTION_RETENTION_DAYS,
+      rejectionMaxRows: e.INGEST_REJECTION_MAX_ROWS,
+      registryRefreshMs: e.INGEST_REGISTRY_REFRESH_MS,
+      coalesceMs: e.INGEST_COALESCE_MS,
+      metrics: { host: e.INGEST_METRICS_HOST, port: e.INGEST_METRICS_PORT },
+    },
   };
 }
 

@@ -118,6 +118,18 @@ export interface RegistryChangesTable {
   after: unknown;
 }
 
+export interface IngestRejectionsTable {
+  id: Generated<string>;
+  received_at: ColumnType<Date, Date, never>;
+  topic: string;
+  meter_id: string | null;
+  reason_code: string;
+  reason: string;
+  payload: Buffer;
+  payload_bytes: number;
+  recorded_at: Timestamp;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   withdrawal_units: WithdrawalUnitsTable;
@@ -126,6 +138,7 @@ export interface Database {
   meters: MetersTable;
   meter_replacements: MeterReplacementsTable;
   registry_changes: RegistryChangesTable;
+  ingest_rejections: IngestRejectionsTable;
 }
 
 export type DivisionRow = Selectable<DivisionsTable>;

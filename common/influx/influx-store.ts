@@ -1,0 +1,157 @@
+/**
+ * The readings store. Writes go through @influxdata/influxdb-client (its Point for line protocol,
+ * its HTTP transport) to the write endpoint of the configured mode:
+ *   v2: POST /api/v2/write?org&bucket   (InfluxDB 2.x, 3.x, and 1.8+ compatibility)
+ *   v1: POST /write?db&rp               (InfluxDB 1.x, including Debian's 1.6.7)
+ * Reads are InfluxQL over GET /query, which 1.x, 2.x (DBRP mapping, database = bucket) and 3.x
+ * serve alike. The client's own buffered WriteApi is deliberately not used: ingest keeps the only
+ * durable copy of a reading in its log until a write here has returned (docs/ingest.md).
+ */
+import { HttpError, InfluxDB, type Point } from '@influxdata/influxdb-client';
+import type { InfluxConfig } from '../config.ts';
+
+export interface InfluxStoreOptions extends InfluxConfig {
+  /** Per-request timeout in ms. Default 30000. */
+  timeoutMs?: number;
+}
+
+/** One InfluxQL series in a /query answer. */
+export interface InfluxSeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+interface QueryAnswer {
+  results?: { statement_id: number; series?: InfluxSeries[]; error?: string }[];
+  error?: string;
+}
+
+export class InfluxWriteError extends Error {
+  /** False when retrying the same data cannot succeed (the server refused it). */
+  readonly retriable: boolean;
+  readonly statusCode: number | undefined;
+  constructor(message: string, retriable: boolean, statusCode: number | undefined, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InfluxWriteError';
+    this.retriable = retriable;
+    this.statusCode = statusCode;
+  }
+}
+
+export class InfluxQueryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InfluxQueryError';
+  }
+}
+
+export class InfluxStore {
+  readonly database: string;
+  private readonly client: InfluxDB;
+  private readonly options: InfluxStoreOptions;
+  private readonly authHeaders: Record<string, string>;
+
+  constructor(options: InfluxStoreOptions) {
+    this.options = options;
+    this.database = options.database;
+    this.client = new InfluxDB({
+      url: options.url,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(options.api === 'v2' && options.token ? { token: options.token } : {}),
+    });
+    this.authHeaders =
+      options.api === 'v1' && options.username
+        ? { authorization: `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` }
+        : {};
+  }
+
+  /** Line-protocol endpoint for this mode, millisecond precision. */
+  private writePath(): string {
+    const o = this.options;
+    const q = new URLSearchParams({ precision: 'ms' });
+    if (o.api === 'v2') {
+      q.set('org', o.org ?? '');
+      q.set('bucket', o.database);
+      return `/api/v2/write?${q.toString()}`;
+    }
+    q.set('db', o.database);
+    if (o.retentionPolicy) q.set('rp', o.retentionPolicy);
+    return `/write?${q.toString()}`;
+  }
+
+  /** Writes points (timestamps in ms). Resolves once the server has accepted them. */
+  async writePoints(points: readonly Point[]): Promise<void> {
+    const lines: string[] = [];
+    for (const p of points) {
+      const line = p.toLineProtocol();
+      if (line) lines.push(line);
+    }
+    await this.writeLines(lines);
+  }
+
+  async writeLines(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    try {
+      await this.client.transport.request(this.writePath(), lines.join('\n'), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...this.authHeaders },
+        gzipThreshold: 64 * 1024,
+      });
+    } catch (err) {
+      throw toWriteError(err);
+    }
+  }
+
+  /** Runs InfluxQL statements (separated by `;`) and returns each statement's series. */
+  async query(influxql: string): Promise<InfluxSeries[][]> {
+    const q = new URLSearchParams({ db: this.database, q: influxql, epoch: 'ms' });
+    if (this.options.api === 'v1' && this.options.retentionPolicy) q.set('rp', this.options.retentionPolicy);
+    let answer: QueryAnswer;
+    try {
+      answer = (await this.client.transport.request(`/query?${q.toString()}`, '', {
+        method: 'GET',
+        headers: this.authHeaders,
+      })) as QueryAnswer;
+    } catch (err) {
+      throw new InfluxQueryError(`InfluxQL query failed: ${describe(err)}`, { cause: err });
+    }
+    if (answer.error) throw new InfluxQueryError(answer.error);
+    return (answer.results ?? []).map((r) => {
+      if (r.error) throw new InfluxQueryError(`statement ${r.statement_id}: ${r.error}`);
+      return r.series ?? [];
+    });
+  }
+
+  /** Creates the database in v1 mode (idempotent); in v2 the bucket is provisioned by the server's setup. */
+  async ensureDatabase(): Promise<void> {
+    if (this.options.api !== 'v1') return;
+    const q = new URLSearchParams({ q: `CREATE DATABASE "${this.database.replaceAll('"', '\\"')}"` });
+    await this.client.transport.request(`/query?${q.toString()}`, '', { method: 'POST', headers: this.authHeaders });
+  }
+
+  /** True when the server answers /ping. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.transport.request('/ping', '', { method: 'GET', headers: this.authHeaders });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof HttpError) return `HTTP ${err.statusCode} ${err.body ?? err.message}`.trim();
+  return err instanceof Error ? err.message : String(err);
+}
+
+function toWriteError(err: unknown): InfluxWriteError {
+  if (err instanceof HttpError) {
+    // 4xx other than 408/429 means the server refused this data: retrying it cannot help.
+    const refused = err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429;
+    return new InfluxWriteError(`InfluxDB write failed: ${describe(err)}`, !refused, err.statusCode, { cause: err });
+  }
+  return new InfluxWriteError(`InfluxDB write failed: ${describe(err)}`, true, undefined, { cause: err });
+}

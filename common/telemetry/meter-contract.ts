@@ -1,0 +1,82 @@
+/**
+ * The meter contract over MQTT (docs/meter-contract.md), defined once for ingest and simulators.
+ *
+ * Topic `meters/{meterId}/readings`, QoS 1, UTF-8 JSON: one reading or {"readings": [...]} with at
+ * most 1000. Topic `meters/{meterId}/status`, retained: "online" / "offline" (the last will).
+ */
+import { z } from 'zod';
+import { METER_ID_PATTERN } from '../registry/vocabulary.ts';
+
+export const MAX_READINGS_PER_MESSAGE = 1000;
+/** Larger payloads are refused before parsing (1000 full readings take about 200 KB). */
+export const MAX_PAYLOAD_BYTES = 512 * 1024;
+
+export const READINGS_TOPIC_FILTER = 'meters/+/readings';
+export const STATUS_TOPIC_FILTER = 'meters/+/status';
+export const readingsTopic = (meterId: string) => `meters/${meterId}/readings`;
+export const statusTopic = (meterId: string) => `meters/${meterId}/status`;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Date.parse rolls 2026-02-30 over to March; a meter's clock that says so is wrong, not early. */
+function isRealCalendarDate(rfc3339: string): boolean {
+  const [y = 0, m = 0, d = 0] = rfc3339.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** `ts`: RFC 3339 with an offset, or epoch milliseconds; parsed to epoch milliseconds. */
+export const readingTimestamp = z.union([
+  z
+    .string()
+    .regex(RFC3339, 'expected RFC 3339 with an offset, e.g. 2026-06-01T08:15:00+08:00')
+    .transform((s, ctx) => {
+      const ms = Date.parse(s);
+      if (Number.isNaN(ms) || !isRealCalendarDate(s)) {
+        ctx.addIssue({ code: 'custom', message: 'not a real date and time' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  z.number().int('epoch milliseconds must be an integer').min(0).max(8_640_000_000_000),
+]);
+
+const finiteNonNegative = z.number().min(0).refine(Number.isFinite, 'must be finite');
+
+export const meterStatusFlags = z.strictObject({
+  powerOff: z.boolean().optional(),
+  tamper: z.boolean().optional(),
+  lowBattery: z.boolean().optional(),
+  reverseFlow: z.boolean().optional(),
+});
+export type MeterStatusFlags = z.infer<typeof meterStatusFlags>;
+
+export const reading = z.object({
+  ts: readingTimestamp,
+  totalM3: finiteNonNegative,
+  flowM3h: finiteNonNegative.optional(),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  status: meterStatusFlags.optional(),
+});
+/** A reading as validated: `ts` in epoch milliseconds. */
+export type Reading = z.infer<typeof reading>;
+/** A reading as a meter sends it. */
+export type ReadingPayload = z.input<typeof reading>;
+
+export const readingsPayload = z.union([
+  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings),
+  reading.transform((r) => [r]),
+]);
+
+export const meterStatusPayload = z.enum(['online', 'offline']);
+
+export type TopicKind = 'readings' | 'status';
+
+/** Splits a topic into meter id and kind; undefined when the topic is not of the contract. */
+export function parseMeterTopic(topic: string): { meterId: string; kind: TopicKind } | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 3 || parts[0] !== 'meters') return undefined;
+  const [, meterId = '', kind] = parts;
+  if (!METER_ID_PATTERN.test(meterId) || (kind !== 'readings' && kind !== 'status')) return undefined;
+  return { meterId, kind };
+}

@@ -1,0 +1,126 @@
+/**
+ * The durable log between the MQTT side and InfluxDB: a Redis stream. A message is acknowledged
+ * to the broker only after its XADD has returned, and removed from the stream only after its
+ * readings are in InfluxDB, so every acknowledged reading has a durable copy at every moment
+ * (given a Redis with AOF, as shipped in deploy/redis). Drainers share the stream through a
+ * consumer group: entries a crashed drainer had taken are claimed by another after `claimIdleMs`.
+ */
+import type { Redis } from 'ioredis';
+
+export interface LogEntry {
+  /** Stream entry id. */
+  id: string;
+  topic: string;
+  payload: Buffer;
+  receivedMs: number;
+}
+
+export interface IngestLogOptions {
+  /** Stream key. Default "ingest:log". */
+  stream?: string;
+  /** Consumer group of the drainers. Default "drainers". */
+  group?: string;
+  /** Entries pending this long with a consumer that is gone are taken over. Default 60000. */
+  claimIdleMs?: number;
+}
+
+type RawStreamEntry = [Buffer, Buffer[]];
+
+export class IngestLog {
+  readonly stream: string;
+  readonly group: string;
+  private readonly redis: Redis;
+  private readonly claimIdleMs: number;
+
+  constructor(redis: Redis, options: IngestLogOptions = {}) {
+    this.redis = redis;
+    this.stream = options.stream ?? 'ingest:log';
+    this.group = options.group ?? 'drainers';
+    this.claimIdleMs = options.claimIdleMs ?? 60_000;
+  }
+
+  /** Appends one received message. Resolves once Redis has accepted it. */
+  async append(topic: string, payload: Buffer, receivedMs: number): Promise<void> {
+    await this.redis.xadd(this.stream, '*', 't', topic, 'p', payload, 'r', receivedMs);
+  }
+
+  /** Creates the stream and the group when missing (idempotent). */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.stream, this.group, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  /**
+   * Entries for `consumer`: first those it took before and did not acknowledge (after a restart),
+   * then new ones, waiting up to `blockMs` when there are none.
+   */
+  async read(consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
+    const own = await this.readGroup(consumer, count, '0', 0);
+    if (own.length > 0) return own;
+    return this.readGroup(consumer, count, '>', blockMs);
+  }
+
+  /** Takes over entries left pending by consumers that stopped (crashed ingest processes). */
+  async claimAbandoned(consumer: string, count: number): Promise<LogEntry[]> {
+    const answer = (await this.redis.callBuffer(
+      'XAUTOCLAIM', this.stream, this.group, consumer, this.claimIdleMs, '0', 'COUNT', count,
+    )) as [Buffer, (RawStreamEntry | null)[]];
+    return answer[1].filter((e): e is RawStreamEntry => e !== null).map(toEntry);
+  }
+
+  /** Acknowledges and deletes entries whose data is stored. */
+  async remove(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.multi().xack(this.stream, this.group, ...ids).xdel(this.stream, ...ids).exec();
+  }
+
+  /** Entries not yet stored (the backlog). */
+  async length(): Promise<number> {
+    return this.redis.xlen(this.stream);
+  }
+
+  private async readGroup(consumer: string, count: number, from: '0' | '>', blockMs: number): Promise<LogEntry[]> {
+    const args: (string | number)[] = ['GROUP', this.group, consumer, 'COUNT', count];
+    if (blockMs > 0) args.push('BLOCK', blockMs);
+    let answer: unknown;
+    try {
+      answer = await this.redis.callBuffer('XREADGROUP', ...args, 'STREAMS', this.stream, from);
+    } catch (err) {
+      // A Redis that restarted without its data has no group: recreate it and read again later.
+      if (err instanceof Error && err.message.includes('NOGROUP')) {
+        await this.ensureGroup();
+        return [];
+      }
+      throw err;
+    }
+    return entriesOfOnlyStream(answer).map(toEntry);
+  }
+}
+
+/**
+ * XREADGROUP answers per stream: RESP2 as [[name, entries]], RESP3 (ioredis 6's default) as a
+ * map, which ioredis flattens to [name, entries]. We read one stream, so take its entries.
+ */
+function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
+  if (!Array.isArray(answer) || answer.length === 0) return [];
+  const first: unknown = answer[0];
+  if (Buffer.isBuffer(first)) return (answer[1] ?? []) as RawStreamEntry[];
+  return ((first as [Buffer, RawStreamEntry[]] | undefined)?.[1] ?? []);
+}
+
+function toEntry([id, fields]: RawStreamEntry): LogEntry {
+  let topic = '';
+  let payload: Buffer = Buffer.alloc(0);
+  let receivedMs = 0;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = fields[i]?.toString();
+    const value = fields[i + 1] ?? Buffer.alloc(0);
+    if (key === 't') topic = value.toString();
+    else if (key === 'p') payload = value;
+    else if (key === 'r') receivedMs = Number(value.toString());
+  }
+  return { id: id.toString(), topic, payload, receivedMs };
+}

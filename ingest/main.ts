@@ -1,0 +1,46 @@
+/**
+ * `node ingest/main.ts`: MQTT -> durable log -> InfluxDB. Serves /metrics (Prometheus) and
+ * /healthz on INGEST_METRICS_HOST:INGEST_METRICS_PORT. SIGTERM/SIGINT: graceful shutdown
+ * (IngestService.close); a second signal exits at once.
+ */
+import { createServer } from 'node:http';
+import { loadConfigOrExit } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { IngestService } from './ingest-service.ts';
+
+const config = loadConfigOrExit();
+const logger = createLogger('ingest', config.logLevel);
+const service = new IngestService(config, logger);
+
+const server = createServer((req, res) => {
+  if (req.url === '/metrics') {
+    service.metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': service.metrics.registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  } else if (req.url === '/healthz') {
+    void service.healthy().then((ok) => res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' })));
+  } else {
+    res.writeHead(404).end();
+  }
+});
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+server.listen(config.ingest.metrics.port, config.ingest.metrics.host);
+await service.start();

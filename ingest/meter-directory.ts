@@ -1,0 +1,59 @@
+/**
+ * Meter id -> intake and county, from the registry, held in memory for the hot path. It notices
+ * registry changes without a restart: every `refreshMs` it compares the newest registry_changes id
+ * with the one it loaded at, and reloads when they differ. An unknown meter brings that check
+ * forward (at most every UNKNOWN_RECHECK_MS) so a meter registered a moment ago is not called
+ * unregistered.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../common/db/database.ts';
+
+const UNKNOWN_RECHECK_MS = 250;
+
+export interface MeterPlacement {
+  intakeId: string;
+  countyCode: string;
+}
+
+export class MeterDirectory {
+  private meters = new Map<string, MeterPlacement>();
+  private loadedAtChange = '';
+  private lastCheckMs = 0;
+  private readonly db: Db;
+  private readonly refreshMs: number;
+
+  constructor(db: Db, refreshMs: number) {
+    this.db = db;
+    this.refreshMs = refreshMs;
+  }
+
+  get size(): number {
+    return this.meters.size;
+  }
+
+  /** Placement of each meter id (undefined when the registry does not know it). */
+  async resolve(meterIds: Iterable<string>, nowMs = Date.now()): Promise<Map<string, MeterPlacement | undefined>> {
+    const ids = [...new Set(meterIds)];
+    const sinceCheck = nowMs - this.lastCheckMs;
+    const unknown = ids.some((id) => !this.meters.has(id));
+    if (sinceCheck >= this.refreshMs || (unknown && sinceCheck >= Math.min(this.refreshMs, UNKNOWN_RECHECK_MS))) {
+      await this.refresh(nowMs);
+    }
+    return new Map(ids.map((id) => [id, this.meters.get(id)]));
+  }
+
+  /** Reloads when the registry changed since the last load. */
+  async refresh(nowMs = Date.now()): Promise<void> {
+    this.lastCheckMs = nowMs;
+    const latest = await sql<{ id: string | null }>`select max(id)::text as id from registry_changes`.execute(this.db);
+    const changeId = latest.rows[0]?.id ?? '0';
+    if (changeId === this.loadedAtChange && this.meters.size > 0) return;
+    const rows = await this.db
+      .selectFrom('meters')
+      .innerJoin('intakes', 'intakes.id', 'meters.intake_id')
+      .select(['meters.meter_id', 'meters.intake_id', 'intakes.county_code'])
+      .execute();
+    this.meters = new Map(rows.map((r) => [r.meter_id, { intakeId: r.intake_id, countyCode: r.county_code }]));
+    this.loadedAtChange = changeId;
+  }
+}

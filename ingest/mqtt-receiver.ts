@@ -1,0 +1,136 @@
+/**
+ * The MQTT side of ingest: several MQTT 5 connections in one shared subscription, each with a
+ * persistent session (so the broker keeps its messages while ingest is down) and a client id
+ * stable across restarts. mqtt.js handles a connection's messages one at a time and sends PUBACK
+ * only when handleMessage calls back; we call back as soon as the message is in the durable log,
+ * so a connection waits one Redis round trip per message, and N connections keep N appends in
+ * flight, which Redis pipelines (docs/ingest.md, "Acknowledgement").
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
+import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
+import type { IngestMetrics } from './metrics.ts';
+
+export interface MqttReceiverOptions {
+  url: string;
+  username: string | undefined;
+  password: string | undefined;
+  /** Client ids are `${clientIdPrefix}-${n}`; keep it stable so sessions resume after a restart. */
+  clientIdPrefix: string;
+  connections: number;
+  /** Shared subscription group: every ingest process of one deployment uses the same. */
+  shareGroup: string;
+  /** Stores the message durably; the message is acknowledged once this resolves. */
+  onMessage: (topic: string, payload: Buffer, receivedMs: number) => Promise<void>;
+  metrics: IngestMetrics;
+  logger: Logger;
+}
+
+/** How long the broker keeps a session (and queues its messages) while ingest is away: 7 days. */
+const SESSION_EXPIRY_S = 7 * 24 * 3600;
+const MAX_RECONNECT_MS = 30_000;
+
+export class MqttReceiver {
+  private readonly o: MqttReceiverOptions;
+  private readonly clients: MqttClient[] = [];
+  private readonly stopping = new AbortController();
+  private closed: Promise<void> | undefined;
+
+  constructor(options: MqttReceiverOptions) {
+    this.o = options;
+  }
+
+  /** Connects every client and resolves when all are subscribed. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.o.connections }, (_, n) => this.connect(n)));
+  }
+
+  private connect(n: number): Promise<void> {
+    const { o } = this;
+    const options: IClientOptions = {
+      protocolVersion: 5,
+      clientId: `${o.clientIdPrefix}-${n}`,
+      clean: false,
+      properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: 1000 },
+      reconnectPeriod: 500,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      resubscribe: true,
+      ...(o.username === undefined ? {} : { username: o.username }),
+      ...(o.password === undefined ? {} : { password: o.password }),
+    };
+    const client = mqtt.connect(o.url, options);
+    this.clients.push(client);
+    client.handleMessage = (packet, done) => {
+      const receivedMs = Date.now();
+      o.metrics.received.inc();
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      retryUntilDone(() => o.onMessage(packet.topic, payload, receivedMs), {
+        signal: this.stopping.signal,
+        maxDelayMs: 5_000,
+        onRetry: (err, attempt) => {
+          o.metrics.writeFailures.inc({ store: 'redis' });
+          if (attempt === 1 || attempt % 20 === 0) o.logger.warn({ err, attempt }, 'durable log unavailable; holding acknowledgement');
+        },
+      }).then(
+        () => {
+          o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
+          o.metrics.acked.inc();
+          done();
+        },
+        (err: unknown) => {
+          // Shutting down before the message was logged: leave it unacknowledged for redelivery.
+          if (!(err instanceof RetryAbortedError)) o.logger.error({ err }, 'message could not be logged');
+        },
+      );
+    };
+    this.backOffReconnects(client, n);
+    return new Promise((resolve, reject) => {
+      const subscribe = () => {
+        const filters = [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${o.shareGroup}/${t}`);
+        client.subscribe(filters, { qos: 1 }, (err, granted) => {
+          const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
+          if (err) reject(err);
+          else if (refused.length) reject(new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`));
+          else resolve();
+        });
+      };
+      client.once('connect', subscribe);
+    });
+  }
+
+  /** Doubles the reconnect wait after each failed attempt (to 30 s), back to 500 ms once connected. */
+  private backOffReconnects(client: MqttClient, n: number): void {
+    const { metrics, logger } = this.o;
+    client.on('connect', () => {
+      client.options.reconnectPeriod = 500;
+      metrics.connected.inc();
+      logger.info({ connection: n }, 'mqtt connected');
+    });
+    client.on('close', () => {
+      if (client.connected) return;
+      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? 500) * 2, MAX_RECONNECT_MS);
+    });
+    client.on('offline', () => {
+      metrics.connected.dec();
+      logger.warn({ connection: n }, 'mqtt connection lost; reconnecting');
+    });
+    client.on('error', (err) => logger.warn({ err, connection: n }, 'mqtt error'));
+  }
+
+  /**
+   * Stops taking messages: acknowledgements already due are sent, handlers still waiting for the
+   * log are abandoned, and those messages are redelivered by the broker (a duplicate overwrites
+   * itself in InfluxDB).
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.stopping.abort();
+      await Promise.all(this.clients.map((c) => c.endAsync(false)));
+      this.o.metrics.connected.set(0);
+    })();
+    return this.closed;
+  }
+}
