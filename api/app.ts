@@ -69,12 +69,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     },
   });
 
-  await app.register(
-    (v1, _opts, done) => {
-      registerRegistryRoutes(v1, db);
-      done();
-    },
-    { prefix: '/v1' },
-  );
+  await app.register((v1) => registerRegistryRoutes(v1, db, config), { prefix: '/v1' });
   return app;
 }

@@ -93,7 +93,7 @@ export class IngestService {
 
   /** Acknowledged readings are only as safe as the Redis that holds the log: say so when it is not. */
   private async warnIfLogNotDurable(): Promise<void> {
-    const aof = (await this.appendRedis.config('GET', 'appendonly')) as string[];
+    const aof = await this.appendRedis.config('GET', 'appendonly');
     if (aof[1] !== 'yes') {
       this.logger.warn('Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)');
     }
@@ -117,7 +117,8 @@ export class IngestService {
   /** True when Redis answers and at least one MQTT connection is up. */
   async healthy(): Promise<boolean> {
     try {
-      return (await this.appendRedis.ping()) === 'PONG' && (await this.metrics.connected.get()).values[0]?.value !== 0;
+      await this.appendRedis.ping();
+      return ((await this.metrics.connected.get()).values[0]?.value ?? 0) > 0;
     } catch {
       return false;
     }

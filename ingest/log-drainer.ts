@@ -66,11 +66,12 @@ export class LogDrainer {
 
   private async loop(): Promise<void> {
     await retryUntilDone(() => this.o.log.ensureGroup(), this.retryOptions('redis'));
-    while (!this.stopping.signal.aborted) {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
       try {
         await this.drainOnce(500);
       } catch (err) {
-        if (this.stopping.signal.aborted) break;
+        if (isAborted(signal)) break;
         this.o.logger.error({ err }, 'drain step failed; retrying');
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -162,6 +163,11 @@ export class LogDrainer {
       },
     };
   }
+}
+
+/** Read through a call so the compiler does not assume the flag unchanged across awaits. */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
 }
 
 function rejectionBase(entry: LogEntry) {

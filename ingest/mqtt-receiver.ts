@@ -116,7 +116,7 @@ export class MqttReceiver {
       metrics.connected.dec();
       logger.warn({ connection: n }, 'mqtt connection lost; reconnecting');
     });
-    client.on('error', (err) => logger.warn({ err, connection: n }, 'mqtt error'));
+    client.on('error', (err) => { logger.warn({ err, connection: n }, 'mqtt error'); });
   }
 
   /**

@@ -1,9 +1,11 @@
 /** Every registry route under one prefix (/v1). */
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../common/config.ts';
 import type { Db } from '../../common/db/database.ts';
 import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../common/registry/schemas.ts';
 import { registerChangeRoutes } from './changes.routes.ts';
 import { registerDivisionRoutes } from './divisions.routes.ts';
+import { registerImportRoutes } from './import/import.routes.ts';
 import { intakeFilter, intakeStore } from './intakes.ts';
 import { registerMeterReplacementRoutes } from './meter-replacement.routes.ts';
 import { meterFilter, meterStore } from './meters.ts';
@@ -11,7 +13,11 @@ import { permitFilter, permitStore } from './permits.ts';
 import { registerResource } from './resource-routes.ts';
 import { unitFilter, unitStore } from './units.ts';
 
-export function registerRegistryRoutes(app: FastifyInstance, db: Db): void {
+export async function registerRegistryRoutes(
+  app: FastifyInstance,
+  db: Db,
+  config: Pick<Config, 'provinceCode' | 'importDuplicateDistanceM'>,
+): Promise<void> {
   registerDivisionRoutes(app, db);
   registerResource(app, { path: 'units', tag: 'units', store: unitStore(db), input: unitInput, record: unit, filter: unitFilter });
   registerResource(app, {
@@ -33,4 +39,5 @@ export function registerRegistryRoutes(app: FastifyInstance, db: Db): void {
   registerResource(app, { path: 'meters', tag: 'meters', store: meterStore(db), input: meterInput, record: meter, filter: meterFilter });
   registerMeterReplacementRoutes(app, db);
   registerChangeRoutes(app, db);
+  await registerImportRoutes(app, db, config);
 }

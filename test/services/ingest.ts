@@ -1,0 +1,42 @@
+/** An ingest process (node ingest/main.ts) as a child, so tests can SIGKILL it mid-stream. */
+import type { InfluxConfig } from '../../common/config.ts';
+import { INGESTER } from './mosquitto.ts';
+import { freePort, ServerProcess } from './process.ts';
+
+export interface IngestEnvironment {
+  databaseUrl: string;
+  redisUrl: string;
+  mqttUrl: string;
+  influx: InfluxConfig;
+  /** Stable id: a restarted process with the same id resumes its MQTT sessions and log entries. */
+  id: string;
+  /** Extra variables (INGEST_*). */
+  extra?: Record<string, string>;
+}
+
+export async function ingestProcess(env: IngestEnvironment): Promise<ServerProcess> {
+  const metricsPort = await freePort();
+  return new ServerProcess('ingest', process.execPath, ['ingest/main.ts'], {
+    ...process.env,
+    LOG_LEVEL: 'info',
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    MQTT_URL: env.mqttUrl,
+    MQTT_USERNAME: INGESTER.username,
+    MQTT_PASSWORD: INGESTER.password,
+    INFLUX_URL: env.influx.url,
+    INFLUX_API: 'v1',
+    INFLUX_DATABASE: env.influx.database,
+    INGEST_ID: env.id,
+    INGEST_METRICS_PORT: String(metricsPort),
+    INGEST_COALESCE_MS: '500',
+    ...env.extra,
+  });
+}
+
+/** Starts it and waits until it has subscribed. */
+export async function startIngest(env: IngestEnvironment): Promise<ServerProcess> {
+  const ingest = (await ingestProcess(env)).start();
+  await ingest.waitForOutput('ingest started');
+  return ingest;
+}
