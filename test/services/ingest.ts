@@ -14,9 +14,15 @@ export interface IngestEnvironment {
   extra?: Record<string, string>;
 }
 
-export async function ingestProcess(env: IngestEnvironment): Promise<ServerProcess> {
+export interface IngestHandle {
+  process: ServerProcess;
+  /** A counter or gauge from the process's /metrics, summed over its labels (NaN when absent). */
+  metric(name: string): Promise<number>;
+}
+
+export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandle> {
   const metricsPort = await freePort();
-  return new ServerProcess('ingest', process.execPath, ['ingest/main.ts'], {
+  const child = new ServerProcess(`ingest ${env.id}`, process.execPath, ['ingest/main.ts'], {
     ...process.env,
     LOG_LEVEL: 'info',
     DATABASE_URL: env.databaseUrl,
@@ -32,11 +38,20 @@ export async function ingestProcess(env: IngestEnvironment): Promise<ServerProce
     INGEST_COALESCE_MS: '500',
     ...env.extra,
   });
+  return {
+    process: child,
+    async metric(name) {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+      return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : Number.NaN;
+    },
+  };
 }
 
 /** Starts it and waits until it has subscribed. */
-export async function startIngest(env: IngestEnvironment): Promise<ServerProcess> {
-  const ingest = (await ingestProcess(env)).start();
-  await ingest.waitForOutput('ingest started');
+export async function startIngest(env: IngestEnvironment): Promise<IngestHandle> {
+  const ingest = await ingestProcess(env);
+  ingest.process.start();
+  await ingest.process.waitForOutput('ingest started');
   return ingest;
 }

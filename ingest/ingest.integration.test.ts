@@ -1,0 +1,140 @@
+/**
+ * The telemetry path end to end with real servers: a Mosquitto from the shipped config, a Redis
+ * with AOF, InfluxDB 1.6.7, PostgreSQL; ingest as a child process; meters from the simulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfluxStore } from '../common/influx/influx-store.ts';
+import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
+import type { SimulatedMessage } from '../simulators/generation/simulated-message.ts';
+import { useTestDatabase } from '../test/database.ts';
+import { fleetOf, storedReadings, trafficFor } from '../test/fixtures/meter-traffic.ts';
+import { registerMeters } from '../test/fixtures/registry.ts';
+import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
+import { startIngest } from '../test/services/ingest.ts';
+import { SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
+import type { IngestHandle } from '../test/services/ingest.ts';
+import { waitFor } from '../test/services/process.ts';
+import { startRedis, type TestRedis } from '../test/services/redis.ts';
+
+const testDb = useTestDatabase();
+let broker: TestBroker;
+let redis: TestRedis;
+const cleanups: (() => Promise<void>)[] = [];
+let run = 0;
+
+beforeAll(async () => {
+  [broker, redis] = await Promise.all([startBroker(), startRedis()]);
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await Promise.all([broker.stop(), redis.stop()]);
+});
+
+/** A fresh ingest deployment (own Influx database, log stream and share group) on the shared servers. */
+async function deployment(extraEnv: Record<string, string> = {}) {
+  const n = ++run;
+  const influx = testInfluxConfig();
+  const store = new InfluxStore(influx);
+  const env = {
+    databaseUrl: testDb.url,
+    redisUrl: redis.url,
+    mqttUrl: broker.url,
+    influx,
+    id: `t${n}`,
+    extra: { INGEST_LOG_STREAM: `log-${n}`, INGEST_SHARE_GROUP: `g${n}`, ...extraEnv },
+  };
+  const processes: IngestHandle[] = [];
+  const start = async (id = env.id) => {
+    const p = await startIngest({ ...env, id });
+    processes.push(p);
+    return p;
+  };
+  cleanups.push(async () => {
+    await Promise.all(processes.map((p) => p.process.stop('SIGKILL')));
+    await dropDatabase(influx);
+  });
+  return { store, start, env };
+}
+
+async function publish(messages: Iterable<SimulatedMessage>) {
+  const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 4 });
+  try {
+    return await publisher.publish(messages);
+  } finally {
+    await publisher.close();
+  }
+}
+
+async function waitForPoints(store: InfluxStore, expected: number, timeoutMs = 60_000, measurement = 'readings') {
+  await waitFor(`${expected} points in ${measurement}`, async () => (await countPoints(store, measurement).catch(() => 0)) >= expected, timeoutMs);
+}
+
+describe('ingest', () => {
+  it('stores exactly the readings published, values intact; duplicates change nothing', async () => {
+    const meters = await registerMeters(testDb.db, { count: 30, prefix: 'EXACT' });
+    const { store, start } = await deployment();
+    await start();
+    const traffic = trafficFor(fleetOf(meters), 24);
+    const report = await publish(traffic.messages);
+    expect(report.acked).toBe(traffic.messages.length);
+    await waitForPoints(store, traffic.expected.size);
+
+    const resent = traffic.messages.filter((_, i) => i % 7 === 0);
+    await publish(resent);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await storedReadings(store)).toEqual(traffic.expected);
+  });
+
+  it('keeps every kind of bad input with its reason and goes on', async () => {
+    const meters = await registerMeters(testDb.db, { count: 5, prefix: 'BAD' });
+    const { store, start } = await deployment();
+    await start();
+    const good = trafficFor(fleetOf(meters), 6);
+    const malformed = trafficFor(fleetOf(meters, [{ name: 'malformed', params: { rate: 0.5 } }]), 6, 2).messages.filter(
+      (m) => m.kind === 'malformed',
+    );
+    const raw = (topic: string, payload: string): SimulatedMessage => ({ meterId: 'x', topic, payload, sentAtMs: 0, kind: 'malformed', readings: [] });
+    const handmade = [
+      raw(`meters/${meters[0]?.meterId ?? ''}/readings`, '{"ts":"2999-01-01T00:00:00+08:00","totalM3":1}'),
+      raw('meters/GHOST-1/readings', JSON.stringify({ ts: Date.now() - 60_000, totalM3: 12.5 })),
+    ];
+    expect(malformed.length).toBeGreaterThan(5);
+    await publish([...malformed, ...handmade, ...good.messages]);
+    await waitForPoints(store, good.expected.size);
+    await waitForPoints(store, 1, 10_000, 'unregistered_readings');
+
+    const rejections = await testDb.db
+      .selectFrom('ingest_rejections')
+      .select(['reason_code', 'reason', 'payload', 'payload_bytes', 'meter_id'])
+      .where('received_at', '>', new Date(Date.now() - 120_000))
+      .execute();
+    const codes = new Set(rejections.map((r) => r.reason_code));
+    for (const code of ['malformed_json', 'schema_violation', 'timestamp_out_of_range', 'unknown_meter']) expect(codes).toContain(code);
+    expect(rejections.length).toBeGreaterThanOrEqual(malformed.length + handmade.length);
+    expect(rejections.every((r) => r.reason.length > 0 && r.payload.length === Math.min(r.payload_bytes, 65_536))).toBe(true);
+    expect(await storedReadings(store)).toEqual(good.expected);
+  });
+
+  it('accepts a meter registered while it runs, without a restart', async () => {
+    const { store, start } = await deployment();
+    await start();
+    const [late] = await registerMeters(testDb.db, { count: 1, prefix: 'LATE' });
+    const traffic = trafficFor(fleetOf(late ? [late] : []), 2);
+    await publish(traffic.messages);
+    await waitForPoints(store, traffic.expected.size, 20_000);
+    expect(await countPoints(store, 'unregistered_readings')).toBe(0);
+  });
+
+  it('splits the stream between two processes on one shared subscription, losing and doubling nothing', async () => {
+    const meters = await registerMeters(testDb.db, { count: 40, prefix: 'SPLIT' });
+    const { store, start } = await deployment();
+    const [a, b] = [await start('split-a'), await start('split-b')];
+    const traffic = trafficFor(fleetOf(meters), 24);
+    await publish(traffic.messages);
+    await waitForPoints(store, traffic.expected.size);
+    expect(await storedReadings(store)).toEqual(traffic.expected);
+    const received = await Promise.all([a, b].map((p) => p.metric('ingest_messages_received_total')));
+    expect(received.every((n) => n > traffic.messages.length * 0.2)).toBe(true);
+    expect((received[0] ?? 0) + (received[1] ?? 0)).toBe(traffic.messages.length);
+  });
+});
