@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 /** A fresh ingest deployment (own Influx database, log stream and share group) on the shared servers. */
-async function deployment(extraEnv: Record<string, string> = {}) {
+function deployment(extraEnv: Record<string, string> = {}) {
   const n = ++run;
   const influx = testInfluxConfig();
   const store = new InfluxStore(influx);
@@ -72,7 +72,7 @@ async function waitForPoints(store: InfluxStore, expected: number, timeoutMs = 6
 describe('ingest', () => {
   it('stores exactly the readings published, values intact; duplicates change nothing', async () => {
     const meters = await registerMeters(testDb.db, { count: 30, prefix: 'EXACT' });
-    const { store, start } = await deployment();
+    const { store, start } = deployment();
     await start();
     const traffic = trafficFor(fleetOf(meters), 24);
     const report = await publish(traffic.messages);
@@ -87,7 +87,7 @@ describe('ingest', () => {
 
   it('keeps every kind of bad input with its reason and goes on', async () => {
     const meters = await registerMeters(testDb.db, { count: 5, prefix: 'BAD' });
-    const { store, start } = await deployment();
+    const { store, start } = deployment();
     await start();
     const good = trafficFor(fleetOf(meters), 6);
     const malformed = trafficFor(fleetOf(meters, [{ name: 'malformed', params: { rate: 0.5 } }]), 6, 2).messages.filter(
@@ -116,7 +116,7 @@ describe('ingest', () => {
   });
 
   it('accepts a meter registered while it runs, without a restart', async () => {
-    const { store, start } = await deployment();
+    const { store, start } = deployment();
     await start();
     const [late] = await registerMeters(testDb.db, { count: 1, prefix: 'LATE' });
     const traffic = trafficFor(fleetOf(late ? [late] : []), 2);
@@ -127,7 +127,7 @@ describe('ingest', () => {
 
   it('splits the stream between two processes on one shared subscription, losing and doubling nothing', async () => {
     const meters = await registerMeters(testDb.db, { count: 40, prefix: 'SPLIT' });
-    const { store, start } = await deployment();
+    const { store, start } = deployment();
     const [a, b] = [await start('split-a'), await start('split-b')];
     const traffic = trafficFor(fleetOf(meters), 24);
     await publish(traffic.messages);
