@@ -63,6 +63,7 @@ export const envSchema = z
     INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
     INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
+    INGEST_DRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     INGEST_MAX_FUTURE_S: z.coerce.number().int().min(0).default(86_400),
     INGEST_MAX_PAST_DAYS: z.coerce.number().int().min(1).default(400),
     INGEST_REJECTION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
@@ -127,6 +128,7 @@ export interface IngestConfig {
   shareGroup: string;
   logStream: string;
   batchMax: number;
+  drainConcurrency: number;
   maxFutureMs: number;
   maxPastMs: number;
   rejectionRetentionDays: number;
@@ -177,6 +179,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       shareGroup: e.INGEST_SHARE_GROUP,
       logStream: e.INGEST_LOG_STREAM,
       batchMax: e.INGEST_BATCH_MAX,
+      drainConcurrency: e.INGEST_DRAIN_CONCURRENCY,
       maxFutureMs: e.INGEST_MAX_FUTURE_S * 1000,
       maxPastMs: e.INGEST_MAX_PAST_DAYS * 86_400_000,
       rejectionRetentionDays: e.INGEST_REJECTION_RETENTION_DAYS,

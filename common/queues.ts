@@ -31,6 +31,36 @@ export function accountJobId(intakeId: string, day: string, windowIndex: number)
   return `account_${intakeId}_${day}_${windowIndex}`;
 }
 
+/**
+ * Adds one delayed job per intake-day and coalescing window. It remembers what it added in the
+ * current window, so a busy intake-day costs Redis one add per window, not one per batch; BullMQ's
+ * job-id check covers the rest (other processes, restarts).
+ */
+export class AccountJobProducer {
+  private readonly queue: Queue<AccountJobData>;
+  private readonly coalesceMs: number;
+  private window = -1;
+  private added = new Set<string>();
+
+  constructor(queue: Queue<AccountJobData>, coalesceMs: number = DEFAULT_COALESCE_MS) {
+    this.queue = queue;
+    this.coalesceMs = coalesceMs;
+  }
+
+  /** Returns how many jobs were sent to Redis (those not already added in this window). */
+  async enqueue(intakeDays: Iterable<IntakeDay>, nowMs: number = Date.now()): Promise<number> {
+    const windowIndex = Math.floor(nowMs / this.coalesceMs);
+    if (windowIndex !== this.window) {
+      this.window = windowIndex;
+      this.added = new Set();
+    }
+    const fresh = [...intakeDays].filter((d) => !this.added.has(`${d.intakeId}|${d.day}`));
+    await enqueueIntakeDays(this.queue, fresh, nowMs, this.coalesceMs);
+    for (const d of fresh) this.added.add(`${d.intakeId}|${d.day}`);
+    return fresh.length;
+  }
+}
+
 /** Adds one delayed, deduplicated job per intake-day for the window `nowMs` falls in. */
 export async function enqueueIntakeDays(
   queue: Queue<AccountJobData>,

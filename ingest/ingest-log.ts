@@ -6,13 +6,13 @@
  * consumer group: entries a crashed drainer had taken are claimed by another after `claimIdleMs`.
  */
 import type { Redis } from 'ioredis';
+import { decodeMessages, encodeMessages, type LoggedMessage } from './log-codec.ts';
 
 export interface LogEntry {
   /** Stream entry id. */
   id: string;
-  topic: string;
-  payload: Buffer;
-  receivedMs: number;
+  /** The messages appended together (log-codec.ts). */
+  messages: LoggedMessage[];
 }
 
 export interface IngestLogOptions {
@@ -39,9 +39,9 @@ export class IngestLog {
     this.claimIdleMs = options.claimIdleMs ?? 60_000;
   }
 
-  /** Appends one received message. Resolves once Redis has accepted it. */
-  async append(topic: string, payload: Buffer, receivedMs: number): Promise<void> {
-    await this.redis.xadd(this.stream, '*', 't', topic, 'p', payload, 'r', receivedMs);
+  /** Appends received messages as one entry. Resolves once Redis has accepted it. */
+  async appendMessages(messages: readonly LoggedMessage[]): Promise<void> {
+    await this.redis.xadd(this.stream, '*', 'm', encodeMessages(messages));
   }
 
   /** Creates the stream and the group when missing (idempotent). */
@@ -53,14 +53,24 @@ export class IngestLog {
     }
   }
 
-  /**
-   * Entries for `consumer`: first those it took before and did not acknowledge (after a restart),
-   * then new ones, waiting up to `blockMs` when there are none.
-   */
-  async read(consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
-    const own = await this.readGroup(consumer, count, '0', 0);
-    if (own.length > 0) return own;
+  /** Entries `consumer` took before and did not remove: what it had in hand when it stopped. */
+  readOwnPending(consumer: string, count: number): Promise<LogEntry[]> {
+    return this.readGroup(consumer, count, '0', 0);
+  }
+
+  /** New entries for `consumer`, waiting up to `blockMs` when there are none. */
+  readNew(consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
     return this.readGroup(consumer, count, '>', blockMs);
+  }
+
+  /** The same log over a connection of its own (a blocking read holds its connection). */
+  duplicate(): IngestLog {
+    return new IngestLog(this.redis.duplicate(), { stream: this.stream, group: this.group, claimIdleMs: this.claimIdleMs });
+  }
+
+  /** Closes the connection. */
+  disconnect(): void {
+    this.redis.disconnect();
   }
 
   /** Takes over entries left pending by consumers that stopped (crashed ingest processes). */
@@ -112,15 +122,6 @@ function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
 }
 
 function toEntry([id, fields]: RawStreamEntry): LogEntry {
-  let topic = '';
-  let payload: Buffer = Buffer.alloc(0);
-  let receivedMs = 0;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const key = fields[i]?.toString();
-    const value = fields[i + 1] ?? Buffer.alloc(0);
-    if (key === 't') topic = value.toString();
-    else if (key === 'p') payload = value;
-    else if (key === 'r') receivedMs = Number(value.toString());
-  }
-  return { id: id.toString(), topic, payload, receivedMs };
+  const body = fields[0]?.toString() === 'm' ? fields[1] : undefined;
+  return { id: id.toString(), messages: body ? decodeMessages(body) : [] };
 }

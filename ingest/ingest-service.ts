@@ -15,6 +15,7 @@ import type { Logger } from '../common/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
 import { createRedis } from '../common/redis.ts';
 import { IngestLog } from './ingest-log.ts';
+import { LogAppender } from './log-appender.ts';
 import { LogDrainer } from './log-drainer.ts';
 import { MeterDirectory } from './meter-directory.ts';
 import { IngestMetrics } from './metrics.ts';
@@ -54,6 +55,7 @@ export class IngestService {
       connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue` }),
     });
     this.log = new IngestLog(this.appendRedis, { stream: ingest.logStream });
+    const appender = new LogAppender(this.log);
     this.influx = new InfluxStore(config.influx);
     this.rejections = new RejectionStore(this.db);
     this.receiver = new MqttReceiver({
@@ -63,7 +65,7 @@ export class IngestService {
       clientIdPrefix: `ingest-${ingest.id}`,
       connections: ingest.mqttConnections,
       shareGroup: ingest.shareGroup,
-      onMessage: (topic, payload, receivedMs) => this.log.append(topic, payload, receivedMs),
+      onMessage: (topic, payload, receivedMs) => appender.append(topic, payload, receivedMs),
       metrics: this.metrics,
       logger,
     });
@@ -77,6 +79,7 @@ export class IngestService {
       logger,
       consumer: ingest.id,
       batchMax: ingest.batchMax,
+      concurrency: ingest.drainConcurrency,
       limits: { maxFutureMs: ingest.maxFutureMs, maxPastMs: ingest.maxPastMs },
       coalesceMs: ingest.coalesceMs,
     });

@@ -10,9 +10,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
 import { localDay } from '../common/local-time.ts';
-import { type AccountJobData, enqueueIntakeDays, type IntakeDay } from '../common/queues.ts';
+import { AccountJobProducer, type AccountJobData, type IntakeDay } from '../common/queues.ts';
 import { retryUntilDone } from '../common/retry.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
+import type { LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -29,8 +30,10 @@ export interface LogDrainerOptions {
   logger: Logger;
   /** Consumer name in the log's group; stable across restarts of this process. */
   consumer: string;
-  /** Log entries per batch (each entry is one MQTT message). */
+  /** Messages per batch, about: the read size adapts to how many messages entries hold. */
   batchMax: number;
+  /** Batches in progress at once, each with its own Redis connection. Default 2. */
+  concurrency?: number;
   limits: DecodeLimits;
   coalesceMs: number;
   /** How often to take over entries abandoned by a crashed ingest process. Default 30000. */
@@ -39,87 +42,116 @@ export interface LogDrainerOptions {
 
 /** One message's contribution to a batch. */
 interface MessageOutcome {
-  entry: LogEntry;
+  message: LoggedMessage;
   points: Point[];
   rejection: Rejection | undefined;
 }
+
+/** Largest number of entries asked for in one read. */
+const MAX_ENTRIES_PER_READ = 1000;
 
 export class LogDrainer {
   private readonly o: LogDrainerOptions;
   private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
   private lastClaimMs = 0;
+  private readonly jobs: AccountJobProducer;
+  /** Running mean of messages per entry, to turn batchMax (messages) into a read count (entries). */
+  private messagesPerEntry = 1;
 
   constructor(options: LogDrainerOptions) {
     this.o = options;
+    this.jobs = new AccountJobProducer(options.accountQueue, options.coalesceMs);
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.running ??= this.run();
   }
 
-  /** Finishes the batch in hand (unless a store is down), then stops. Idempotent. */
+  /** Finishes the batches in hand (unless a store is down), then stops. Idempotent. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.running;
   }
 
-  private async loop(): Promise<void> {
-    await retryUntilDone(() => this.o.log.ensureGroup(), this.retryOptions('redis'));
-    const { signal } = this.stopping;
-    while (!signal.aborted) {
-      try {
-        await this.drainOnce(500);
-      } catch (err) {
-        if (isAborted(signal)) break;
-        this.o.logger.error({ err }, 'drain step failed; retrying');
-        await new Promise((r) => setTimeout(r, 500));
+  /**
+   * First stores what this consumer had taken before a restart, then runs `concurrency` loops,
+   * so one batch is read and decoded while another waits on InfluxDB.
+   */
+  private async run(): Promise<void> {
+    const { log } = this.o;
+    await retryUntilDone(() => log.ensureGroup(), this.retryOptions('redis'));
+    await this.guarded(async () => {
+      for (let own = await log.readOwnPending(this.o.consumer, MAX_ENTRIES_PER_READ); own.length; ) {
+        await this.store(own, log);
+        own = await log.readOwnPending(this.o.consumer, MAX_ENTRIES_PER_READ);
       }
+    });
+    const logs = Array.from({ length: this.o.concurrency ?? 2 }, () => log.duplicate());
+    await Promise.all(logs.map((l) => this.loop(l)));
+    for (const l of logs) l.disconnect();
+  }
+
+  private async loop(log: IngestLog): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) await this.guarded(() => this.drainOnce(log, 500));
+  }
+
+  /** Runs a step; on failure logs it and pauses, unless shutting down. */
+  private async guarded(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (isAborted(this.stopping.signal)) return;
+      this.o.logger.error({ err }, 'drain step failed; retrying');
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 
   /** Reads and stores one batch; returns the number of log entries handled. */
-  async drainOnce(blockMs: number): Promise<number> {
-    const { log, consumer, batchMax } = this.o;
-    let entries = await log.read(consumer, batchMax, blockMs);
+  async drainOnce(log: IngestLog = this.o.log, blockMs = 500): Promise<number> {
+    const { consumer } = this.o;
+    const count = Math.max(1, Math.min(MAX_ENTRIES_PER_READ, Math.round(this.o.batchMax / this.messagesPerEntry)));
+    let entries = await log.readNew(consumer, count, blockMs);
     const now = Date.now();
     if (entries.length === 0 && now - this.lastClaimMs >= (this.o.claimEveryMs ?? 30_000)) {
       this.lastClaimMs = now;
-      entries = await log.claimAbandoned(consumer, batchMax);
+      entries = await log.claimAbandoned(consumer, count);
       if (entries.length) this.o.logger.warn({ count: entries.length }, 'took over log entries abandoned by another ingest process');
     }
     if (entries.length === 0) return 0;
-    await this.store(entries);
+    await this.store(entries, log);
     return entries.length;
   }
 
-  private async store(entries: LogEntry[]): Promise<void> {
+  private async store(entries: LogEntry[], log: IngestLog): Promise<void> {
     const { metrics } = this.o;
-    const decoded = entries.map((e) => decodeMessage(e.topic, e.payload, e.receivedMs, this.o.limits));
+    const messages = entries.flatMap((e) => e.messages);
+    this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
+    const decoded = messages.map((m) => decodeMessage(m.topic, m.payload, m.receivedMs, this.o.limits));
     const placements = await retryUntilDone(
       () => this.o.directory.resolve(decoded.flatMap((d) => (d.kind === 'rejected' ? [] : [d.meterId]))),
       this.retryOptions('postgres'),
     );
-    const outcomes = entries.map((entry, i) => outcomeOf(entry, decoded[i] as DecodedMessage, placements));
+    const outcomes = messages.map((message, i) => outcomeOf(message, decoded[i] as DecodedMessage, placements));
     await this.writePoints(outcomes);
 
     const rejections = outcomes.flatMap((o) => (o.rejection ? [o.rejection] : []));
     await retryUntilDone(() => this.o.rejections.insert(rejections), this.retryOptions('postgres'));
     const intakeDays = touchedIntakeDays(decoded, placements);
-    await retryUntilDone(
-      () => enqueueIntakeDays(this.o.accountQueue, intakeDays, Date.now(), this.o.coalesceMs),
-      this.retryOptions('redis'),
-    );
-    await retryUntilDone(() => this.o.log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
+    await retryUntilDone(() => this.jobs.enqueue(intakeDays), this.retryOptions('redis'));
+    await retryUntilDone(() => log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
 
     const storedMs = Date.now();
-    metrics.batchSize.observe(entries.length);
+    metrics.batchSize.observe(messages.length);
     for (const o of outcomes) {
-      metrics.storeLagSeconds.observe((storedMs - o.entry.receivedMs) / 1000);
+      metrics.storeLagSeconds.observe((storedMs - o.message.receivedMs) / 1000);
       if (o.rejection) metrics.rejected.inc({ reason: o.rejection.code });
     }
     for (const d of decoded) {
-      if (d.kind === 'readings') metrics.written.inc({ registered: String(placements.get(d.meterId) !== undefined) }, d.readings.length);
+      if (d.kind !== 'readings') continue;
+      metrics.written.inc({ registered: String(placements.get(d.meterId) !== undefined) }, d.readings.length);
+      for (const r of d.readings) metrics.readingAgeSeconds.observe((storedMs - r.ts) / 1000);
     }
   }
 
@@ -148,7 +180,7 @@ export class LogDrainer {
         } catch (single) {
           if (!(single instanceof InfluxWriteError) || single.retriable) throw single;
           o.points = [];
-          o.rejection = { ...rejectionBase(o.entry), code: 'store_refused', reason: single.message, meterId: undefined };
+          o.rejection = { ...rejectionBase(o.message), code: 'store_refused', reason: single.message, meterId: undefined };
         }
       }
     }
@@ -170,26 +202,26 @@ function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
 }
 
-function rejectionBase(entry: LogEntry) {
-  return { receivedMs: entry.receivedMs, topic: entry.topic, payload: entry.payload };
+function rejectionBase(message: LoggedMessage) {
+  return { receivedMs: message.receivedMs, topic: message.topic, payload: message.payload };
 }
 
 function outcomeOf(
-  entry: LogEntry,
+  message: LoggedMessage,
   d: DecodedMessage,
   placements: Map<string, { intakeId: string; countyCode: string } | undefined>,
 ): MessageOutcome {
   if (d.kind === 'rejected') {
-    return { entry, points: [], rejection: { ...rejectionBase(entry), meterId: d.meterId, code: d.code, reason: d.reason } };
+    return { message, points: [], rejection: { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason } };
   }
   const placement = placements.get(d.meterId);
-  if (d.kind === 'status') return { entry, points: [statusPoint(d.meterId, placement, d.online, entry.receivedMs)], rejection: undefined };
-  const points = d.readings.map((r) => readingPoint(d.meterId, placement, r, entry.receivedMs));
+  if (d.kind === 'status') return { message, points: [statusPoint(d.meterId, placement, d.online, message.receivedMs)], rejection: undefined };
+  const points = d.readings.map((r) => readingPoint(d.meterId, placement, r, message.receivedMs));
   // Readings of an unknown meter are stored (as evidence) and also listed for staff as a rejection.
   const rejection: Rejection | undefined = placement
     ? undefined
-    : { ...rejectionBase(entry), meterId: d.meterId, code: 'unknown_meter', reason: `meter ${d.meterId} is not in the registry` };
-  return { entry, points, rejection };
+    : { ...rejectionBase(message), meterId: d.meterId, code: 'unknown_meter', reason: `meter ${d.meterId} is not in the registry` };
+  return { message, points, rejection };
 }
 
 function touchedIntakeDays(decoded: DecodedMessage[], placements: Map<string, { intakeId: string } | undefined>): IntakeDay[] {

@@ -19,6 +19,8 @@ export class MeterDirectory {
   private meters = new Map<string, MeterPlacement>();
   private loadedAtChange = '';
   private lastCheckMs = 0;
+  /** The refresh in progress: concurrent callers wait for it rather than read a half-loaded map. */
+  private refreshing: Promise<void> | undefined;
   private readonly db: Db;
   private readonly refreshMs: number;
 
@@ -37,14 +39,17 @@ export class MeterDirectory {
     const sinceCheck = nowMs - this.lastCheckMs;
     const unknown = ids.some((id) => !this.meters.has(id));
     if (sinceCheck >= this.refreshMs || (unknown && sinceCheck >= Math.min(this.refreshMs, UNKNOWN_RECHECK_MS))) {
-      await this.refresh(nowMs);
+      this.lastCheckMs = nowMs;
+      this.refreshing ??= this.refresh().finally(() => {
+        this.refreshing = undefined;
+      });
     }
+    await this.refreshing;
     return new Map(ids.map((id) => [id, this.meters.get(id)]));
   }
 
   /** Reloads when the registry changed since the last load. */
-  async refresh(nowMs = Date.now()): Promise<void> {
-    this.lastCheckMs = nowMs;
+  private async refresh(): Promise<void> {
     const latest = await sql<{ id: string | null }>`select max(id)::text as id from registry_changes`.execute(this.db);
     const changeId = latest.rows[0]?.id ?? '0';
     if (changeId === this.loadedAtChange && this.meters.size > 0) return;

@@ -32,6 +32,12 @@ export class IngestMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 300],
     registers: [this.registry],
   });
+  readonly readingAgeSeconds = new Histogram({
+    name: 'ingest_reading_age_seconds',
+    help: 'Age of a reading (its ts) when stored: meter buffering + transport + ingest',
+    buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300, 3600, 86400],
+    registers: [this.registry],
+  });
   readonly backlog = new Gauge({ name: 'ingest_log_backlog', help: 'Entries in the durable log not yet stored', registers: [this.registry] });
   readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });
   readonly connected = new Gauge({ name: 'ingest_mqtt_connections_up', help: 'MQTT connections currently up', registers: [this.registry] });

@@ -18,6 +18,8 @@ export interface IngestHandle {
   process: ServerProcess;
   /** A counter or gauge from the process's /metrics, summed over its labels (NaN when absent). */
   metric(name: string): Promise<number>;
+  /** The whole /metrics page. */
+  metricsText(): Promise<string>;
 }
 
 export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandle> {
@@ -38,10 +40,12 @@ export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandl
     INGEST_COALESCE_MS: '500',
     ...env.extra,
   });
+  const metricsText = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   return {
     process: child,
+    metricsText,
     async metric(name) {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const text = await metricsText();
       const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
       return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : Number.NaN;
     },

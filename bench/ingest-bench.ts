@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:ingest`: how fast the telemetry path stores readings on this machine, against the
+ * broker's own ceiling, in one run on real servers (a Mosquitto from the shipped config, a Redis
+ * with AOF, InfluxDB, PostgreSQL), ingest as a separate process:
+ *   A. ceiling: N readings published as fast as possible to a plain QoS 1 subscriber that does nothing;
+ *   B. throughput: the same N through ingest, from the first publish until all are in InfluxDB;
+ *   C. latency: a sustained stream at --rate for --seconds; each reading's ts is its publish time,
+ *      so ingest's ingest_reading_age_seconds histogram is the publish-to-stored latency.
+ * Ends with: bench:ingest readings_per_s=<n> ratio_to_broker=<r> p99_ms=<n> rss_mb=<n>
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { createDb } from '../common/db/database.ts';
+import { migrateToLatest } from '../common/db/migrate.ts';
+import { seedDivisions } from '../common/registry/divisions-seed.ts';
+import { InfluxStore } from '../common/influx/influx-store.ts';
+import { readingsTopic } from '../common/telemetry/meter-contract.ts';
+import type { SimulatedMessage } from '../simulators/generation/simulated-message.ts';
+import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
+import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
+import { adminUrl, databaseUrl } from '../test/database-urls.ts';
+import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
+import { ingestProcess } from '../test/services/ingest.ts';
+import { INGESTER, SIMULATOR, startBroker } from '../test/services/mosquitto.ts';
+import { startRedis } from '../test/services/redis.ts';
+import { parseHistogram, quantile } from './histogram.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    meters: { type: 'string', default: '5000' },
+    readings: { type: 'string', default: '300000' },
+    rate: { type: 'string', default: '30000' },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '4' },
+    'ingest-connections': { type: 'string', default: '8' },
+  },
+});
+const opts = {
+  meters: Number(args.meters),
+  readings: Number(args.readings),
+  rate: Number(args.rate),
+  seconds: Number(args.seconds),
+  connections: Number(args.connections),
+  ingestConnections: Number(args['ingest-connections']),
+};
+for (const [name, value] of Object.entries(opts)) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number >= 1, got ${String(value)}`);
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Readings stamped with their publish time, round-robin over the meters; ts strictly increasing per meter. */
+function* liveReadings(meters: readonly FixtureMeter[], count: number): Generator<SimulatedMessage> {
+  const lastTs = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const meterId = meters[i % meters.length]?.meterId ?? '';
+    const ts = Math.max(Date.now(), (lastTs.get(meterId) ?? 0) + 1);
+    lastTs.set(meterId, ts);
+    const reading = { ts, totalM3: 1000 + i / 100, flowM3h: 12.5 };
+    yield { meterId, topic: readingsTopic(meterId), payload: JSON.stringify(reading), sentAtMs: ts, kind: 'live', readings: [reading] };
+  }
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<number> {
+  const subscriber = await mqtt.connectAsync(url, { ...INGESTER, clientId: `bench-plain-${process.pid}`, clean: true });
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  subscriber.on('message', () => {
+    const now = performance.now();
+    if (received++ === 0) first = now;
+    last = now;
+  });
+  await subscriber.subscribeAsync('meters/+/readings', { qos: 1 });
+  const publisher = await MqttPublisher.connect({ url, ...SIMULATOR, connections: opts.connections });
+  await publisher.publish(liveReadings(meters, opts.readings));
+  await publisher.close();
+  const deadline = Date.now() + 60_000;
+  while (received < opts.readings && Date.now() < deadline) await sleep(50);
+  await subscriber.endAsync();
+  return (received - 1) / ((last - first) / 1000);
+}
+
+/** Where ingest spends its time: averages from its histograms, for reading a slow run. */
+async function stageReport(ingest: { metricsText(): Promise<string> }): Promise<string> {
+  const text = await ingest.metricsText();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const mean = (name: string) => value(`${name}_sum`) / value(`${name}_count`);
+  return [
+    `batches ${value('ingest_batch_size_count')} of ${mean('ingest_batch_size').toFixed(0)} messages`,
+    `influx write ${(mean('ingest_influx_write_seconds') * 1000).toFixed(1)} ms/batch`,
+    `ack lag ${(mean('ingest_ack_lag_seconds') * 1000).toFixed(2)} ms/message`,
+  ].join(', ');
+}
+
+async function main(): Promise<void> {
+  const dbName = `wim_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  const db = createDb({ url: databaseUrl(dbName), poolSize: 2 });
+  const [broker, redis] = await Promise.all([startBroker(), startRedis()]);
+  const influx = testInfluxConfig();
+  const store = new InfluxStore(influx);
+  const ingest = await ingestProcess({
+    databaseUrl: databaseUrl(dbName),
+    redisUrl: redis.url,
+    mqttUrl: broker.url,
+    influx,
+    id: 'bench',
+    extra: { INGEST_MQTT_CONNECTIONS: String(opts.ingestConnections), INGEST_COALESCE_MS: '10000', ...(process.env.BENCH_INGEST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_INGEST_NODE_OPTIONS } : {}) },
+  });
+  try {
+    await migrateToLatest(db);
+    await seedDivisions(db, '220000');
+    const meters = await registerMeters(db, { count: opts.meters, prefix: 'BENCH' });
+    log(`${opts.meters} meters registered; broker ${broker.url}, redis ${redis.url} (AOF everysec), influx ${influx.url}/${influx.database}`);
+
+    const ceiling = await brokerCeiling(broker.url, meters);
+    log(`A. broker ceiling: ${Math.round(ceiling)} readings/s to a plain QoS 1 subscriber`);
+
+    ingest.process.start();
+    await ingest.process.waitForOutput('ingest started');
+    const pid = Number(/"pid":(\d+)/.exec(ingest.process.log)?.[1]);
+    const started = performance.now();
+    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: opts.connections });
+    const published = await publisher.publish(liveReadings(meters, opts.readings));
+    while ((await ingest.metric('ingest_readings_written_total')) < opts.readings) await sleep(100);
+    log(`   ${await stageReport(ingest)}`);
+    const throughput = opts.readings / ((performance.now() - started) / 1000);
+    log(`B. ingest: ${opts.readings} readings stored in ${((performance.now() - started) / 1000).toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`);
+
+    const before = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
+    const sustained = opts.rate * opts.seconds;
+    const paced = await publisher.publish(liveReadings(meters, sustained), { clock: { mode: 'accelerated', ratePerS: opts.rate } });
+    while ((await ingest.metric('ingest_readings_written_total')) < opts.readings + sustained) await sleep(100);
+    await publisher.close();
+    const after = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
+    const window = after.map((b, i) => ({ le: b.le, count: b.count - (before[i]?.count ?? 0) }));
+    const [p50, p99] = [quantile(window, 0.5) * 1000, quantile(window, 0.99) * 1000];
+    log(`C. sustained ${opts.rate}/s offered (publisher reached ${paced.ackedPerS}/s) for ${opts.seconds} s: publish-to-stored p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms`);
+
+    let stored = await countPoints(store, 'readings');
+    for (let i = 0; i < 20 && stored < opts.readings + sustained; i++) {
+      await sleep(500);
+      stored = await countPoints(store, 'readings');
+    }
+    log(`ingest counted ${await ingest.metric('ingest_messages_received_total')} received, ${await ingest.metric('ingest_readings_written_total')} written`);
+    const rss = peakRssMb(pid);
+    log(`InfluxDB holds ${stored} points (expected ${opts.readings + sustained}); ingest peak RSS ${rss} MB`);
+    const warnings = ingest.process.log.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+    if (warnings.length) log(`ingest warnings:\n${warnings.slice(-5).join('\n')}`);
+    if (stored !== opts.readings + sustained) throw new Error(`stored ${stored}, expected ${opts.readings + sustained}`);
+    console.log(
+      `bench:ingest readings_per_s=${Math.round(throughput)} ratio_to_broker=${(throughput / ceiling).toFixed(2)} p99_ms=${Math.round(p99)} rss_mb=${rss}`,
+    );
+  } finally {
+    await ingest.process.stop('SIGTERM');
+    await Promise.all([broker.stop(), redis.stop()]);
+    if (!process.env.BENCH_KEEP) await dropDatabase(influx);
+    await db.destroy();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
+
+await main();

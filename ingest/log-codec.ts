@@ -1,0 +1,60 @@
+/**
+ * The durable log's entry format. One stream entry holds every message received in one turn of
+ * the event loop (across all MQTT connections), so Redis sees one XADD per turn rather than one per
+ * message. Binary, length-prefixed, so raw payloads (even invalid UTF-8) round-trip unchanged:
+ *   repeated { u16 topic length | topic bytes | u32 payload length | payload | f64 received ms }
+ */
+
+export interface LoggedMessage {
+  topic: string;
+  payload: Buffer;
+  receivedMs: number;
+}
+
+export class LogCodecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LogCodecError';
+  }
+}
+
+export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
+  const topics = messages.map((m) => Buffer.from(m.topic));
+  const size = messages.reduce((sum, m, i) => sum + 2 + (topics[i]?.length ?? 0) + 4 + m.payload.length + 8, 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  messages.forEach((m, i) => {
+    const topic = topics[i] ?? Buffer.alloc(0);
+    at = out.writeUInt16BE(topic.length, at);
+    at += topic.copy(out, at);
+    at = out.writeUInt32BE(m.payload.length, at);
+    at += m.payload.copy(out, at);
+    at = out.writeDoubleBE(m.receivedMs, at);
+  });
+  return out;
+}
+
+export function decodeMessages(entry: Buffer): LoggedMessage[] {
+  const messages: LoggedMessage[] = [];
+  let at = 0;
+  const need = (n: number) => {
+    if (at + n > entry.length) throw new LogCodecError(`log entry truncated at byte ${at} of ${entry.length}`);
+  };
+  while (at < entry.length) {
+    need(2);
+    const topicLength = entry.readUInt16BE(at);
+    at += 2;
+    need(topicLength + 4);
+    const topic = entry.toString('utf8', at, at + topicLength);
+    at += topicLength;
+    const payloadLength = entry.readUInt32BE(at);
+    at += 4;
+    need(payloadLength + 8);
+    const payload = Buffer.from(entry.subarray(at, at + payloadLength));
+    at += payloadLength;
+    const receivedMs = entry.readDoubleBE(at);
+    at += 8;
+    messages.push({ topic, payload, receivedMs });
+  }
+  return messages;
+}
