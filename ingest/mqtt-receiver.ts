@@ -29,6 +29,21 @@ export interface MqttReceiverOptions {
 
 /** How long the broker keeps a session (and queues its messages) while ingest is away: 7 days. */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
+
+/**
+ * The messages logged together are acknowledged together: holding the socket corked until the
+ * next turn of the event loop sends their PUBACKs in one write instead of one system call each.
+ */
+const corked = new WeakSet<object>();
+function corkUntilNextTurn(stream: MqttClient['stream']): void {
+  if (corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  setImmediate(() => {
+    corked.delete(stream);
+    stream.uncork();
+  });
+}
 const MAX_RECONNECT_MS = 30_000;
 
 export class MqttReceiver {
@@ -77,6 +92,7 @@ export class MqttReceiver {
         () => {
           o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
           o.metrics.acked.inc();
+          corkUntilNextTurn(client.stream);
           done();
         },
         (err: unknown) => {

@@ -5,10 +5,10 @@
  * one, which the monitor should flag.
  */
 import type { Db } from '../../common/db/database.ts';
+import { localDay } from '../../common/local-time.ts';
 import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { waterUse } from '../../common/registry/vocabulary.ts';
 import { DEFAULT_REPORTING_INTERVAL_S } from '../generation/defaults.ts';
-import { localDate } from '../time/local-time.ts';
 import type { FleetMember } from './fleet-member.ts';
 
 export interface RegistryFleetOptions {
@@ -19,7 +19,7 @@ export interface RegistryFleetOptions {
 }
 
 export async function loadRegistryFleet(db: Db, options: RegistryFleetOptions = {}): Promise<FleetMember[]> {
-  const onDate = options.onDate ?? localDate(Date.now());
+  const onDate = options.onDate ?? localDay(Date.now());
   let query = db
     .selectFrom('meters as m')
     .innerJoin('intakes as i', 'i.id', 'm.intake_id')

@@ -36,7 +36,7 @@ const HOURS_PER_YEAR = 8760;
 export interface CombinedEffects {
   flow(tick: number, flowM3h: number): number;
   registerFrozen(tick: number): boolean;
-  registerJumpBackLitres(tick: number): number;
+  registerJumpBackShare(tick: number): number;
   initialRegisterLitres: ((path: RegisterPath) => number | undefined) | undefined;
   statusFlags(tick: number): Required<MeterStatusFlags>;
   tsOffsetMs: number;
@@ -124,13 +124,13 @@ const NO_FLAGS: Required<MeterStatusFlags> = { powerOff: false, tamper: false, l
 function combine(effects: readonly ScenarioEffects[]): CombinedEffects {
   const flows = effects.flatMap((e) => e.flow ?? []);
   const frozen = effects.flatMap((e) => e.registerFrozen ?? []);
-  const jumps = effects.flatMap((e) => e.registerJumpBackLitres ?? []);
+  const jumps = effects.flatMap((e) => e.registerJumpBackShare ?? []);
   const flags = effects.flatMap((e) => e.statusFlags ?? []);
   const reshapes = effects.flatMap((e) => e.reshape ?? []);
   return {
     flow: (tick, flowM3h) => flows.reduce((f, hook) => hook(tick, f), flowM3h),
     registerFrozen: (tick) => frozen.some((hook) => hook(tick)),
-    registerJumpBackLitres: (tick) => jumps.reduce((sum, hook) => sum + hook(tick), 0),
+    registerJumpBackShare: (tick) => Math.min(1, jumps.reduce((sum, hook) => sum + hook(tick), 0)),
     initialRegisterLitres: effects.find((e) => e.initialRegisterLitres)?.initialRegisterLitres,
     statusFlags: (tick) => flags.reduce<Required<MeterStatusFlags>>((all, hook) => ({ ...all, ...hook(tick) }), NO_FLAGS),
     tsOffsetMs: effects.reduce((sum, e) => sum + (e.tsOffsetMs ?? 0), 0),

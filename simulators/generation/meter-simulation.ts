@@ -73,7 +73,7 @@ function* liveDrafts(plan: MeterPlan, register: Register): Generator<MessageDraf
   const latency = randomFor(plan.meterSeed, 'latency');
   const maxLatencyMs = Math.min(MAX_LATENCY_MS, grid.intervalMs / 2);
   for (const { tick, flowM3h, litres } of intervalFlows(plan)) {
-    const totalM3 = register.read(tick, litres, effects.registerFrozen(tick), effects.registerJumpBackLitres(tick));
+    const totalM3 = register.read(tick, litres, effects.registerFrozen(tick), effects.registerJumpBackShare(tick));
     const takenAtMs = tickTime(grid, tick);
     const reading: Reading = {
       ts: takenAtMs + effects.tsOffsetMs,

@@ -1,6 +1,7 @@
 /**
  * The register's course from zero, computed before generation by running the (deterministic) flow
  * model once more: rollover needs it to start the register so that it wraps at a chosen moment.
+ * Jumps back are left out: they scale the live value, and rollback places them after the wrap.
  */
 import type { RegisterPath } from '../scenarios/scenario.ts';
 import { intervalFlows } from './interval-flows.ts';
@@ -15,7 +16,7 @@ export function registerPath(plan: MeterPlan): RegisterPath {
     if (tick > 0) {
       const counted = plan.effects.registerFrozen(tick) ? 0 : flowed;
       increments[tick] = counted;
-      litres += counted - plan.effects.registerJumpBackLitres(tick);
+      litres += counted;
     }
     fromZero[tick] = litres;
   }

@@ -21,7 +21,7 @@ export interface VolumeTally {
 
 export interface Register {
   /** The reading at `tick` (m3) after the interval ending there. Ticks come in order from 0. */
-  read(tick: number, litres: number, frozen: boolean, jumpBackLitres: number): number;
+  read(tick: number, litres: number, frozen: boolean, jumpBackShare: number): number;
   /** Closes a frozen span still open at the end of the run. */
   finish(): void;
   readonly tally: VolumeTally;
@@ -54,7 +54,7 @@ export function createRegister(
   };
   return {
     tally,
-    read(tick, intervalLitres, frozen, jumpBackLitres) {
+    read(tick, intervalLitres, frozen, jumpBackShare) {
       if (tick === 0) {
         litres = ((litres % maxLitres) + maxLitres) % maxLitres;
         shown = display();
@@ -76,7 +76,7 @@ export function createRegister(
         tally.rollovers++;
         wrapped = true;
       }
-      const jump = Math.min(jumpBackLitres, litres);
+      const jump = Math.floor(litres * jumpBackShare);
       if (jump > 0) litres -= jump;
       shown = display();
       if (wrapped) record({ kind: 'rollover', atMs: tickTime(grid, tick), beforeM3: before, afterM3: shown, registerMaxM3: maxLitres / 1000 });

@@ -58,9 +58,10 @@ export class MqttPublisher {
   private readonly shared: PublishChannel[] = [];
   private readonly perMeter = new Map<string, Promise<PublishChannel>>();
   private readonly channelOfMeter = new Map<string, PublishChannel>();
-  private counts = { sent: 0, acked: 0, failed: 0, statusMessages: 0 };
-  private errors = new Set<string>();
+  private readonly counts = { sent: 0, acked: 0, failed: 0, statusMessages: 0 };
+  private readonly errors = new Set<string>();
   private lastSettledAt = Date.now();
+  private publishing = false;
 
   private constructor(options: MqttPublisherOptions) {
     this.options = options;
@@ -83,8 +84,22 @@ export class MqttPublisher {
     return publisher;
   }
 
-  /** Publishes every message, in order per meter, and resolves when all are acknowledged or failed. */
+  /**
+   * Publishes every message, in order per meter, and resolves when all are acknowledged or failed.
+   * One publish at a time per publisher; call it again for another batch.
+   */
   async publish(messages: Iterable<SimulatedMessage>, options: PublishOptions = {}): Promise<PublishReport> {
+    if (this.publishing) throw new Error('this publisher is already publishing; wait for it or use another one');
+    this.publishing = true;
+    this.errors.clear();
+    try {
+      return await this.publishAll(messages, options);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  private async publishAll(messages: Iterable<SimulatedMessage>, options: PublishOptions): Promise<PublishReport> {
     const startedAt = Date.now();
     const before = { ...this.counts };
     let published = 0;
@@ -99,7 +114,7 @@ export class MqttPublisher {
     });
     const { onProgress } = options;
     const progressTimer = onProgress
-      ? setInterval(() => onProgress(progress()), options.progressIntervalMs ?? 5000)
+      ? setInterval(() => { onProgress(progress()); }, options.progressIntervalMs ?? 5000)
       : undefined;
     const watchdog = this.startStallWatchdog();
     const pacer = createPacer(options.clock ?? ACCELERATED);

@@ -7,17 +7,17 @@
 /** A stream of pseudo-random numbers from one seed. */
 export interface Random {
   /** Uniform in [0, 1). */
-  next(): number;
+  readonly next: () => number;
   /** Uniform in [min, max). */
-  between(min: number, max: number): number;
+  readonly between: (min: number, max: number) => number;
   /** Integer uniform in [min, max] (both included). */
-  int(min: number, max: number): number;
+  readonly int: (min: number, max: number) => number;
   /** True with probability p. */
-  chance(p: number): boolean;
+  readonly chance: (p: number) => boolean;
   /** Standard normal (mean 0, deviation 1). */
-  gaussian(): number;
+  readonly gaussian: () => number;
   /** One element of a non-empty list. */
-  pick<T>(items: readonly T[]): T;
+  readonly pick: <T>(items: readonly T[]) => T;
 }
 
 /** FNV-1a over the parts' text: a 32-bit seed for a named stream (e.g. seed + meter id + scenario). */

@@ -1,6 +1,7 @@
 /**
  * rollover: the register starts close to its maximum (registerMaxM3, or 100,000,000 m3 when the
- * registry has none) so that it wraps to near 0 at a seeded moment, as an 8-digit totalizer does.
+ * registry has none) so that it wraps to near 0 at a seeded moment in the first half of the run, as
+ * an 8-digit totalizer does.
  * The wrap falls inside an interval with flow, so the reading before is just below the maximum and
  * the one after just above 0. Needs some water to flow during the run.
  *
@@ -18,7 +19,8 @@ export const rollover = defineScenario({
   params: z.strictObject({}),
   plan: (context) => {
     const { grid, random, registerMaxLitres } = context;
-    const target = context.windows.pickTick(random) ?? Math.floor(grid.count / 2);
+    const half = Math.floor(grid.count / 2);
+    const target = context.windows.pickTick(random, { first: Math.floor(grid.count / 4), last: half }) ?? half;
     return {
       effects: {
         initialRegisterLitres: (path) => {

@@ -60,7 +60,7 @@ export interface ScenarioContext {
 export interface RegisterPath {
   /** Litres the register counts in the interval ending at tick k (0 for k = 0 and frozen intervals). */
   increments: Float64Array;
-  /** The register at tick k if it started at zero (jumps back included, no wrapping). */
+  /** The register at tick k if it started at zero (no wrapping; jumps back are not included). */
   fromZero: Float64Array;
 }
 
@@ -72,8 +72,8 @@ export interface ScenarioEffects {
   flow?: (tick: number, flowM3h: number) => number;
   /** The register does not count the interval ending at `tick`. */
   registerFrozen?: (tick: number) => boolean;
-  /** Litres the register drops by just before the reading at `tick`. */
-  registerJumpBackLitres?: (tick: number) => number;
+  /** Share (0-1) of its value that the register loses just before the reading at `tick`. */
+  registerJumpBackShare?: (tick: number) => number;
   /** The register's starting value (litres), chosen once its course is known. */
   initialRegisterLitres?: (path: RegisterPath) => number | undefined;
   /** Status flags raised in the reading at `tick`. */

@@ -1,10 +1,9 @@
 /**
- * The authority's local time, Asia/Shanghai. China has kept UTC+8 without daylight saving since
- * 1991, so a fixed offset is exact and much faster than Intl for millions of readings.
+ * The local calendar as the usage profiles and meters see it (Asia/Shanghai, the fixed UTC+8 of
+ * common/local-time.ts): where in the year, week and day an instant falls, and timestamps as a
+ * meter in China writes them.
  */
-
-export const LOCAL_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, LOCAL_OFFSET_MS } from '../../common/local-time.ts';
 
 /** The local calendar position of an instant, as the usage profiles need it. */
 export interface LocalMoment {
@@ -47,9 +46,4 @@ export function formatLocalTimestamp(epochMs: number): string {
 /** The same wall-clock text without any offset: what a badly configured meter sends. */
 export function formatLocalTimestampWithoutOffset(epochMs: number): string {
   return formatLocalTimestamp(epochMs).slice(0, -6);
-}
-
-/** Today's local date (YYYY-MM-DD) at an instant: which permit is current. */
-export function localDate(epochMs: number): string {
-  return new Date(epochMs + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
 }

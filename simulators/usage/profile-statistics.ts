@@ -2,6 +2,7 @@
  * The mean and peak of a usage profile over a year, so that the flow model can scale the profile to
  * a target annual volume (mean = 1) and a generated permit can allow the profile's peak rate.
  */
+import { localDayStart } from '../../common/local-time.ts';
 import { localMoment } from '../time/local-time.ts';
 import type { UsageProfile } from './profiles.ts';
 
@@ -13,7 +14,7 @@ export interface ProfileStatistics {
 }
 
 // A non-leap reference year, sampled at the middle of every hour (8760 samples).
-const REFERENCE_YEAR_START_MS = Date.UTC(2025, 0, 1) - 8 * 3600_000;
+const REFERENCE_YEAR_START_MS = localDayStart('2025-01-01');
 const HOURS_PER_YEAR = 8760;
 
 const cache = new Map<string, ProfileStatistics>();

@@ -10,9 +10,9 @@ export interface UsageProfile {
   /** A stable name, also the cache key of the profile's normalisation. */
   readonly key: string;
   /** Relative withdrawal rate at a local moment (>= 0), before days off and noise. */
-  relativeRate(at: LocalMoment): number;
+  readonly relativeRate: (at: LocalMoment) => number;
   /** Probability that a whole local day has no withdrawal (rain for irrigation, maintenance). */
-  dayOffChance(at: LocalMoment): number;
+  readonly dayOffChance: (at: LocalMoment) => number;
   /** Day-to-day spread of the volume (relative standard deviation). */
   readonly dailySpread: number;
   /** Interval-to-interval spread of the flow (relative standard deviation). */
