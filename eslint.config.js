@@ -1,11 +1,12 @@
 // Lint rules: typescript-eslint's strict type-checked set, so `any` and unsafe calls fail CI.
 import eslint from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
-  { ignores: ['node_modules/**', 'dashboards/**', 'coverage/**'] },
+export default defineConfig(
+  { ignores: ['node_modules/**', 'dashboards/**', 'coverage/**', '.run/**'] },
   eslint.configs.recommended,
-  ...tseslint.configs.strictTypeChecked,
+  tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },

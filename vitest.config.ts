@@ -8,7 +8,8 @@ export default defineConfig({
     // Two cores: files run two at a time; each file gets its own database (see test/database.ts).
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: the integration tests run real servers on a 2-core machine shared with the stores.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

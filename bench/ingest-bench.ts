@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '30000' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '4' },
-    'ingest-connections': { type: 'string', default: '8' },
+    'ingest-connections': { type: 'string', default: '16' },
   },
 });
 const opts = {

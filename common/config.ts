@@ -33,6 +33,7 @@ export const envSchema = z
     MQTT_URL: url(['mqtt', 'mqtts', 'tcp', 'ws', 'wss']).default('mqtt://127.0.0.1:1883'),
     MQTT_USERNAME: z.string().optional(),
     MQTT_PASSWORD: z.string().optional(),
+    MQTT_METER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 
     INFLUX_URL: url(['http', 'https']).default('http://127.0.0.1:8086'),
     INFLUX_API: z.enum(['v1', 'v2']).default('v1'),
@@ -59,7 +60,7 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, _ . or -')
       .default(defaultIngestId()),
-    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16),
     INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
     INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
@@ -83,7 +84,7 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Variables whose values are never printed, not even in an error about them. */
-const SECRET_VARIABLES = new Set(['MQTT_PASSWORD', 'INFLUX_PASSWORD', 'INFLUX_TOKEN']);
+const SECRET_VARIABLES = new Set(['MQTT_PASSWORD', 'MQTT_METER_SECRET', 'INFLUX_PASSWORD', 'INFLUX_TOKEN']);
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -112,7 +113,7 @@ export interface Config {
   databaseUrl: string;
   dbPoolSize: number;
   redisUrl: string;
-  mqtt: { url: string; username: string | undefined; password: string | undefined };
+  mqtt: { url: string; username: string | undefined; password: string | undefined; meterSecret: string | undefined };
   influx: InfluxConfig;
   api: { host: string; port: number };
   provinceCode: string;
@@ -158,7 +159,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
     redisUrl: e.REDIS_URL,
-    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD },
+    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, meterSecret: e.MQTT_METER_SECRET },
     influx: {
       url: e.INFLUX_URL,
       api: e.INFLUX_API,

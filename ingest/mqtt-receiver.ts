@@ -44,7 +44,13 @@ function corkUntilNextTurn(stream: MqttClient['stream']): void {
     stream.uncork();
   });
 }
-const MAX_RECONNECT_MS = 30_000;
+/**
+ * Reconnect back-off: 200 ms doubling to 2 s. Kept short on purpose: after a broker restart,
+ * Mosquitto 2.0 has forgotten the shared subscriptions, so whatever meters publish before ingest
+ * has subscribed again finds no subscriber (docs/ingest.md, "Broker restart").
+ */
+const MIN_RECONNECT_MS = 200;
+const MAX_RECONNECT_MS = 2_000;
 
 export class MqttReceiver {
   private readonly o: MqttReceiverOptions;
@@ -68,10 +74,10 @@ export class MqttReceiver {
       clientId: `${o.clientIdPrefix}-${n}`,
       clean: false,
       properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: 1000 },
-      reconnectPeriod: 500,
+      reconnectPeriod: MIN_RECONNECT_MS,
       connectTimeout: 10_000,
       keepalive: 30,
-      resubscribe: true,
+      resubscribe: false,
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: o.password }),
     };
@@ -102,31 +108,35 @@ export class MqttReceiver {
       );
     };
     this.backOffReconnects(client, n);
+    // Subscribe on every connect, not only when the broker reports no session: Mosquitto 2.0
+    // restores a persistent session after a restart without its shared subscriptions, and would
+    // then drop the stream for want of a subscriber (found by ingest.resilience.test.ts).
     return new Promise((resolve, reject) => {
-      const subscribe = () => {
-        const filters = [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${o.shareGroup}/${t}`);
+      const filters = [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${o.shareGroup}/${t}`);
+      client.on('connect', () => {
         client.subscribe(filters, { qos: 1 }, (err, granted) => {
           const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
-          if (err) reject(err);
-          else if (refused.length) reject(new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`));
-          else resolve();
+          const failure = err ?? (refused.length ? new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`) : undefined);
+          if (failure) {
+            o.logger.error({ err: failure, connection: n }, 'subscription failed');
+            reject(failure);
+          } else resolve();
         });
-      };
-      client.once('connect', subscribe);
+      });
     });
   }
 
-  /** Doubles the reconnect wait after each failed attempt (to 30 s), back to 500 ms once connected. */
+  /** Doubles the reconnect wait after each failed attempt, back to the minimum once connected. */
   private backOffReconnects(client: MqttClient, n: number): void {
     const { metrics, logger } = this.o;
     client.on('connect', () => {
-      client.options.reconnectPeriod = 500;
+      client.options.reconnectPeriod = MIN_RECONNECT_MS;
       metrics.connected.inc();
       logger.info({ connection: n }, 'mqtt connected');
     });
     client.on('close', () => {
       if (client.connected) return;
-      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? 500) * 2, MAX_RECONNECT_MS);
+      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? MIN_RECONNECT_MS) * 2, MAX_RECONNECT_MS);
     });
     client.on('offline', () => {
       metrics.connected.dec();

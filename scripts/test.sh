@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: make sure the stores are up (scripts/services.sh), then run the whole vitest suite
-# once. Arguments go to vitest: `npm test -- test/config.test.ts` or `npm test -- -t "name"`.
+# `npm test`: type check and lint, make sure the stores are up (scripts/services.sh), then run the
+# whole vitest suite once. Arguments go to vitest: `npm test -- test/config.test.ts` or `npm test -- -t "name"`.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +8,9 @@ cd "$root"
 # The project's Node 24 and vitest first, also when this script is run directly instead of by npm.
 export PATH="$root/node_modules/.bin:$PATH"
 
+# The type check and the linter first: a change that breaks either fails the run.
+echo "test: tsc --noEmit" && npx tsc -p tsconfig.json
+echo "test: eslint" && npx eslint .
 scripts/services.sh
 # Under CI=true vitest prints no interactive output and never waits for input.
 exec npx vitest run "$@"

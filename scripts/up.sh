@@ -267,9 +267,13 @@ if ((migrate_status != 0)); then
 fi
 
 # --- 4. processes -------------------------------------------------------------------------------
+# Ingest caps its heap: V8 otherwise lets garbage grow to hundreds of MB under a sustained stream
+# before collecting it (docs/ingest.md, "Memory").
+declare -A node_flags=([ingest]="--max-old-space-size=192")
 for name in api ingest monitor; do
   if [[ -f $name/main.ts ]]; then
-    start "$name" node "$name/main.ts"
+    # shellcheck disable=SC2086 # the flags are words
+    start "$name" node ${node_flags[$name]:-} "$name/main.ts"
     apps_started=$((apps_started + 1))
   else
     say "skipping $name: $name/main.ts does not exist yet"

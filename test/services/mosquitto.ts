@@ -1,6 +1,6 @@
 /** A Mosquitto of the test's own, from the shipped config (scripts/mosquitto-conf.sh), on a free port. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, portAnswers, ServerProcess, waitFor } from './process.ts';
@@ -17,7 +17,8 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-export async function startBroker(): Promise<TestBroker> {
+/** Starts a broker; `accounts` replaces the generated password file and ACL (e.g. ingest/broker-accounts.ts output). */
+export async function startBroker(accounts?: { passwd: string; acl: string }): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wim-mosquitto-'));
   const port = await freePort();
   const conf = execFileSync('bash', [
@@ -29,6 +30,10 @@ export async function startBroker(): Promise<TestBroker> {
   ])
     .toString()
     .trim();
+  if (accounts) {
+    writeFileSync(join(dir, 'passwd'), accounts.passwd);
+    writeFileSync(join(dir, 'acl'), accounts.acl);
+  }
   const process = new ServerProcess('mosquitto', 'mosquitto', ['-c', conf]);
   const up = async () => {
     process.start();
