@@ -130,6 +130,64 @@ export interface IngestRejectionsTable {
   recorded_at: Timestamp;
 }
 
+export interface DailyAccountsTable {
+  intake_id: ColumnType<string, string | number, string | number>;
+  day: DateString;
+  volume_m3: NullableNumeric;
+  status: 'measured' | 'zero' | 'partial' | 'missing';
+  expected_reports: Numeric;
+  received_reports: number;
+  completeness: Numeric;
+  coverage: Numeric;
+  peak_flow_m3h: number | null;
+  first_total_m3: number | null;
+  last_total_m3: number | null;
+  anomalies: ColumnType<unknown, string, string>;
+  evidence: ColumnType<unknown, string, string>;
+  computed_at: Timestamp;
+}
+
+export type LedgerStatus = 'raised' | 'confirmed' | 'dismissed' | 'rectifying' | 'rectified' | 'closed' | 'resolved';
+
+export interface LedgerItemsTable {
+  id: Generated<string>;
+  kind: 'item' | 'notice';
+  rule: string;
+  intake_id: ColumnType<string | null, string | number | null, string | number | null>;
+  county_code: string;
+  subject: ColumnType<string, string | undefined, string>;
+  status: ColumnType<LedgerStatus, LedgerStatus | undefined, LedgerStatus>;
+  summary: string;
+  evidence: ColumnType<unknown, string, string>;
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  window_end: ColumnType<Date, Date | string, Date | string>;
+  first_detected_at: Timestamp;
+  last_detected_at: Timestamp;
+  detections: ColumnType<number, number | undefined, number>;
+  condition_cleared_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  previous_item_id: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  dismissal_reason: string | null;
+  measures: string | null;
+  responsible_unit: string | null;
+  responsible_person: string | null;
+  deadline: NullableDateString;
+  rectification_evidence: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LedgerEventsTable {
+  id: Generated<string>;
+  item_id: ColumnType<string, string | number, string | number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+  data: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   withdrawal_units: WithdrawalUnitsTable;
@@ -139,6 +197,9 @@ export interface Database {
   meter_replacements: MeterReplacementsTable;
   registry_changes: RegistryChangesTable;
   ingest_rejections: IngestRejectionsTable;
+  daily_accounts: DailyAccountsTable;
+  ledger_items: LedgerItemsTable;
+  ledger_events: LedgerEventsTable;
 }
 
 export type DivisionRow = Selectable<DivisionsTable>;
