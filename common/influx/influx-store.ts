@@ -104,15 +104,18 @@ export class InfluxStore {
     }
   }
 
-  /** Runs InfluxQL statements (separated by `;`) and returns each statement's series. */
+  /**
+   * Runs InfluxQL statements (separated by `;`) and returns each statement's series. Sent as a POST
+   * form, so a statement naming hundreds of intakes is not limited by URL length.
+   */
   async query(influxql: string): Promise<InfluxSeries[][]> {
     const q = new URLSearchParams({ db: this.database, q: influxql, epoch: 'ms' });
     if (this.options.api === 'v1' && this.options.retentionPolicy) q.set('rp', this.options.retentionPolicy);
     let answer: QueryAnswer;
     try {
-      answer = (await this.client.transport.request(`/query?${q.toString()}`, '', {
-        method: 'GET',
-        headers: this.authHeaders,
+      answer = (await this.client.transport.request('/query', q.toString(), {
+        method: 'POST',
+        headers: { ...this.authHeaders, 'content-type': 'application/x-www-form-urlencoded' },
       })) as QueryAnswer;
     } catch (err) {
       throw new InfluxQueryError(`InfluxQL query failed: ${describe(err)}`, { cause: err });
