@@ -45,7 +45,7 @@ function slot(out: ReadingsByIntake, series: InfluxSeries): MeterReadings | unde
   const meterId = series.tags?.[TAG.meter];
   if (!intakeId || !meterId) return undefined;
   let meters = out.get(intakeId);
-  if (!meters) out.set(intakeId, (meters = new Map()));
+  if (!meters) out.set(intakeId, (meters = new Map<string, MeterReadings>()));
   let entry = meters.get(meterId);
   if (!entry) meters.set(meterId, (entry = { readings: [], before: null, after: null }));
   return entry;
