@@ -1,12 +1,11 @@
 /** Intakes (取水口): the registry's central record, one per off-stream withdrawal point. */
 import { z } from 'zod';
 import { type Db, withActor } from '../../common/db/database.ts';
-import type { IntakeRow } from '../../common/db/schema.ts';
 import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Intake, type IntakeInput, recordId } from '../../common/registry/schemas.ts';
 import { intakeKind, registryStatus, sourceType, waterUse } from '../../common/registry/vocabulary.ts';
+import { intakeFromRow } from '../../common/registry/rows.ts';
 import type { RegistryStore } from './registry-store.ts';
-import { toIso, toNumber } from './registry-store.ts';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -22,29 +21,6 @@ export const intakeFilter = z.object({
 });
 export type IntakeFilter = z.infer<typeof intakeFilter>;
 
-function fromRow(row: IntakeRow): Intake {
-  return {
-    id: row.id,
-    code: row.code,
-    name: row.name,
-    countyCode: row.county_code,
-    unitId: row.unit_id,
-    longitude: toNumber(row.longitude),
-    latitude: toNumber(row.latitude),
-    sourceType: sourceType.schema.parse(row.source_type),
-    nonConventionalKind: row.non_conventional_kind as Intake['nonConventionalKind'],
-    sourceName: row.source_name,
-    waterUse: waterUse.schema.parse(row.water_use),
-    intakeKind: intakeKind.schema.parse(row.intake_kind),
-    wellDiameterMm: row.well_diameter_mm,
-    bundledSmallIrrigation: row.bundled_small_irrigation,
-    confidential: row.confidential,
-    permitExempt: row.permit_exempt,
-    status: row.status,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
 
 export function intakeToRow(input: IntakeInput) {
   return {
@@ -90,29 +66,29 @@ export function intakeStore(db: Db): RegistryStore<IntakeInput, Intake, IntakeFi
         filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
         filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
-      return { items: rows.map(fromRow), total: Number(count.n), limit, offset };
+      return { items: rows.map(intakeFromRow), total: Number(count.n), limit, offset };
     },
     async get(id) {
       const row = await db.selectFrom('intakes').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && fromRow(row);
+      return row && intakeFromRow(row);
     },
     async create(input, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.insertInto('intakes').values(intakeToRow(input)).returningAll().executeTakeFirstOrThrow(),
       );
-      return fromRow(row);
+      return intakeFromRow(row);
     },
     async update(id, input, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.updateTable('intakes').set(intakeToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
       );
-      return row && fromRow(row);
+      return row && intakeFromRow(row);
     },
     async retire(id, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.updateTable('intakes').set({ status: 'retired' }).where('id', '=', id).returningAll().executeTakeFirst(),
       );
-      return row && fromRow(row);
+      return row && intakeFromRow(row);
     },
     countyOf: (intake) => Promise.resolve(intake.countyCode),
   };

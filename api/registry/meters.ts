@@ -1,12 +1,11 @@
 /** Meters (计量设施): the device at an intake, identified on MQTT by meterId. */
 import { z } from 'zod';
 import { type Db, type DbTransaction, withActor } from '../../common/db/database.ts';
-import type { MeterRow } from '../../common/db/schema.ts';
 import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Meter, type MeterInput, recordId } from '../../common/registry/schemas.ts';
-import { meterStatus, meterType, readingMode } from '../../common/registry/vocabulary.ts';
+import { meterStatus, readingMode } from '../../common/registry/vocabulary.ts';
+import { meterFromRow } from '../../common/registry/rows.ts';
 import type { RegistryStore } from './registry-store.ts';
-import { toIso, toNumber } from './registry-store.ts';
 
 export const meterFilter = z.object({
   intakeId: recordId.optional(),
@@ -17,25 +16,6 @@ export const meterFilter = z.object({
 });
 export type MeterFilter = z.infer<typeof meterFilter>;
 
-export function meterFromRow(row: MeterRow): Meter {
-  return {
-    id: row.id,
-    meterId: row.meter_id,
-    intakeId: row.intake_id,
-    meterType: meterType.schema.parse(row.meter_type),
-    readingMode: row.reading_mode,
-    accuracyClass: toNumber(row.accuracy_class),
-    diameterMm: row.diameter_mm,
-    registerMaxM3: toNumber(row.register_max_m3),
-    reportingIntervalS: row.reporting_interval_s,
-    installedOn: row.installed_on,
-    lastCalibratedOn: row.last_calibrated_on,
-    calibrationIntervalMonths: row.calibration_interval_months,
-    status: row.status,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
 
 export function meterToRow(input: MeterInput) {
   return {
@@ -53,6 +33,8 @@ export function meterToRow(input: MeterInput) {
     status: input.status,
   };
 }
+
+export { meterFromRow };
 
 export async function insertMeter(trx: DbTransaction, input: MeterInput): Promise<Meter> {
   const row = await trx.insertInto('meters').values(meterToRow(input)).returningAll().executeTakeFirstOrThrow();

@@ -1,12 +1,11 @@
 /** Withdrawal permits (取水许可证): validity, permitted volumes and rate, season and hours. */
 import { z } from 'zod';
 import { type Db, withActor } from '../../common/db/database.ts';
-import type { PermitRow } from '../../common/db/schema.ts';
 import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Permit, type PermitInput, recordId } from '../../common/registry/schemas.ts';
-import { issuingLevel, permitStatus } from '../../common/registry/vocabulary.ts';
+import { permitStatus } from '../../common/registry/vocabulary.ts';
+import { permitFromRow } from '../../common/registry/rows.ts';
 import type { RegistryStore } from './registry-store.ts';
-import { toIso, toNumber } from './registry-store.ts';
 
 export const permitFilter = z.object({
   intakeId: recordId.optional(),
@@ -17,30 +16,6 @@ export const permitFilter = z.object({
 });
 export type PermitFilter = z.infer<typeof permitFilter>;
 
-/** PostgreSQL `time` comes back as HH:MM:SS; the API speaks HH:MM. */
-const hhmm = (t: string | null) => (t === null ? null : t.slice(0, 5));
-
-function fromRow(row: PermitRow): Permit {
-  return {
-    id: row.id,
-    permitNumber: row.permit_number,
-    intakeId: row.intake_id,
-    issuingLevel: issuingLevel.schema.parse(row.issuing_level),
-    validFrom: row.valid_from,
-    validTo: row.valid_to,
-    annualVolumeM3: toNumber(row.annual_volume_m3),
-    monthlyPlanM3: row.monthly_plan_m3?.map(Number) ?? null,
-    dailyLimitM3: toNumber(row.daily_limit_m3),
-    maxRateM3h: toNumber(row.max_rate_m3h),
-    seasonStart: row.season_start,
-    seasonEnd: row.season_end,
-    hoursStart: hhmm(row.hours_start),
-    hoursEnd: hhmm(row.hours_end),
-    status: row.status,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
 
 export function permitToRow(input: PermitInput) {
   return {
@@ -81,29 +56,29 @@ export function permitStore(db: Db): RegistryStore<PermitInput, Permit, PermitFi
         filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
         filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
-      return { items: rows.map(fromRow), total: Number(count.n), limit, offset };
+      return { items: rows.map(permitFromRow), total: Number(count.n), limit, offset };
     },
     async get(id) {
       const row = await db.selectFrom('permits').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && fromRow(row);
+      return row && permitFromRow(row);
     },
     async create(input, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.insertInto('permits').values(permitToRow(input)).returningAll().executeTakeFirstOrThrow(),
       );
-      return fromRow(row);
+      return permitFromRow(row);
     },
     async update(id, input, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.updateTable('permits').set(permitToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
       );
-      return row && fromRow(row);
+      return row && permitFromRow(row);
     },
     async retire(id, actor) {
       const row = await withActor(db, actor, (trx) =>
         trx.updateTable('permits').set({ status: 'revoked' }).where('id', '=', id).returningAll().executeTakeFirst(),
       );
-      return row && fromRow(row);
+      return row && permitFromRow(row);
     },
     async countyOf(permit) {
       const row = await db.selectFrom('intakes').select('county_code').where('id', '=', permit.intakeId).executeTakeFirstOrThrow();

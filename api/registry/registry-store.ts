@@ -17,14 +17,3 @@ export interface RegistryStore<TInput, TRecord, TFilter> {
   /** The county the record belongs to: the hook for per-object access checks. */
   countyOf(record: TRecord): Promise<string>;
 }
-
-/** numeric columns arrive as strings; null stays null. */
-export function toNumber(value: string): number;
-export function toNumber(value: string | null): number | null;
-export function toNumber(value: string | null): number | null {
-  return value === null ? null : Number(value);
-}
-
-export function toIso(value: Date): string {
-  return value.toISOString();
-}

@@ -6,7 +6,7 @@ import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Unit, type UnitInput } from '../../common/registry/schemas.ts';
 import { registryStatus, unitKind } from '../../common/registry/vocabulary.ts';
 import type { RegistryStore } from './registry-store.ts';
-import { toIso } from './registry-store.ts';
+import { toIso } from '../../common/registry/rows.ts';
 
 export const unitFilter = z.object({
   divisionCode: divisionCode.optional().describe('Province, city or county: units inside it'),
