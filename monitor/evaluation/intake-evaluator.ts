@@ -1,0 +1,98 @@
+/**
+ * Runs the rules (monitor/rules) over intakes and writes what they find to the ledger
+ * (monitor/ledger): raise, update, clear. Inputs are fetched for many intakes at once
+ * (rule-inputs.ts). Only closed local days are judged: today's account is still filling up, and
+ * judging it would raise completeness or volume notices that the rest of the day would refute.
+ */
+import type { Db } from '../../common/db/database.ts';
+import type { InfluxStore } from '../../common/influx/influx-store.ts';
+import { DAY_MS, localDay, localDayStart } from '../../common/local-time.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { DailyAccount } from '../accounts/index.ts';
+import type { IntakeDailyAccount } from '../accounting/account-store.ts';
+import { INTAKES_PER_QUERY } from '../accounting/account-service.ts';
+import { fetchReadings } from '../accounting/readings-source.ts';
+import { applyEvaluation, type EvaluationCounts } from '../ledger/index.ts';
+import { DEFAULT_RULE_OPTIONS, evaluateIntake, type MeterReadings, type RuleOptions } from '../rules/index.ts';
+import { fetchRuleInputs } from './rule-inputs.ts';
+
+export interface IntakeEvaluatorOptions {
+  db: Db;
+  influx: InfluxStore;
+  logger: Logger;
+  rules?: RuleOptions;
+}
+
+const emptyCounts = (): EvaluationCounts => ({ raised: 0, updated: 0, recurred: 0, cleared: 0, resolved: 0, unchanged: 0 });
+
+function addCounts(a: EvaluationCounts, b: EvaluationCounts): EvaluationCounts {
+  return {
+    raised: a.raised + b.raised,
+    updated: a.updated + b.updated,
+    recurred: a.recurred + b.recurred,
+    cleared: a.cleared + b.cleared,
+    resolved: a.resolved + b.resolved,
+    unchanged: a.unchanged + b.unchanged,
+  };
+}
+
+export class IntakeEvaluator {
+  private readonly o: IntakeEvaluatorOptions;
+  constructor(options: IntakeEvaluatorOptions) {
+    this.o = options;
+  }
+
+  /** Judges the closed days among freshly written accounts (each intake on its own days). */
+  async evaluateAccounts(accounts: readonly IntakeDailyAccount[], now: Date): Promise<EvaluationCounts> {
+    const today = localDay(now.getTime());
+    const byIntake = new Map<string, DailyAccount[]>();
+    for (const a of accounts) {
+      if (a.day >= today) continue;
+      const list = byIntake.get(a.intakeId);
+      if (list) list.push(a);
+      else byIntake.set(a.intakeId, [a]);
+    }
+    let counts = emptyCounts();
+    const ids = [...byIntake.keys()];
+    for (let i = 0; i < ids.length; i += INTAKES_PER_QUERY) {
+      counts = addCounts(counts, await this.evaluateChunk(ids.slice(i, i + INTAKES_PER_QUERY), byIntake, now, true));
+    }
+    return counts;
+  }
+
+  /** Judges what needs no new account: permits, calibration, silent meters (the sweeps). */
+  async evaluateRegistry(intakeIds: readonly string[], now: Date): Promise<EvaluationCounts> {
+    let counts = emptyCounts();
+    for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) {
+      counts = addCounts(counts, await this.evaluateChunk(intakeIds.slice(i, i + INTAKES_PER_QUERY), new Map(), now, false));
+    }
+    return counts;
+  }
+
+  private async evaluateChunk(
+    intakeIds: readonly string[],
+    accounts: ReadonlyMap<string, readonly DailyAccount[]>,
+    now: Date,
+    withReadings: boolean,
+  ): Promise<EvaluationCounts> {
+    const days = [...accounts.values()].flat().map((a) => a.day).sort();
+    const throughDay = days.at(-1) ?? localDay(now.getTime() - DAY_MS);
+    const readings = withReadings && days.length ? await this.readingsOf(intakeIds, days[0] ?? throughDay, throughDay) : null;
+    const inputs = await fetchRuleInputs(this.o.db, this.o.influx, { intakeIds, accounts, throughDay, readings });
+    const findings = [];
+    const clear = [];
+    for (const input of inputs) {
+      const evaluation = evaluateIntake(input, now.getTime(), this.o.rules ?? DEFAULT_RULE_OPTIONS);
+      findings.push(...evaluation.findings);
+      clear.push(...evaluation.clearSubjects.map((c) => ({ intakeId: input.intake.id, rule: c.rule, subject: c.subject })));
+    }
+    return applyEvaluation(this.o.db, { findings, clear, now, actor: 'system:monitor' });
+  }
+
+  private async readingsOf(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<Map<string, MeterReadings[]>> {
+    const byIntake = await fetchReadings(this.o.influx, intakeIds, localDayStart(fromDay), localDayStart(toDay) + DAY_MS);
+    return new Map(
+      [...byIntake].map(([intakeId, meters]) => [intakeId, [...meters].map(([meterId, r]) => ({ meterId, readings: r.readings }))]),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the ledger takes from an evaluation. The rules engine (monitor/rules) produces Findings of
+ * exactly this shape; it is restated here, structurally, so the ledger depends on no rule catalogue.
+ */
+
+export interface Finding {
+  rule: string;
+  kind: 'item' | 'notice';
+  /** Null only when the intake is unknown (readings from an unregistered meter). */
+  intakeId: string | null;
+  countyCode: string;
+  /** What inside the intake it is about (meter id, permit number); part of the dedup key. */
+  subject: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  summary: string;
+  /** JSON-serialisable; stored as jsonb and compared as jsonb (key order does not matter). */
+  evidence: unknown;
+}
+
+/**
+ * A (intake, rule[, subject]) evaluated without a finding: an open entry on it has cleared.
+ * Without `subject`, every subject of the rule on that intake has cleared.
+ */
+export interface ClearKey {
+  intakeId: string | null;
+  rule: string;
+  subject?: string;
+}
+
+export interface EvaluationInput {
+  findings: readonly Finding[];
+  clear: readonly ClearKey[];
+  /** The evaluation's time: detection times, cleared times and event times. */
+  now: Date;
+  /** Recorded on every event. Default 'monitor'. */
+  actor?: string;
+}
+
+export interface EvaluationCounts {
+  /** New entries (including recurrences of a closed or dismissed one). */
+  raised: number;
+  /** Open entries whose evidence, summary or window changed. */
+  updated: number;
+  /** Open items whose cleared condition came back. */
+  recurred: number;
+  /** Open items marked condition-cleared (they stay open until a person closes them). */
+  cleared: number;
+  /** Notices resolved because their condition cleared. */
+  resolved: number;
+  /** Findings or clears that matched what the ledger already held: no event written. */
+  unchanged: number;
+}

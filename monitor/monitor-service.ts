@@ -1,0 +1,86 @@
+/**
+ * The monitor, assembled: a BullMQ worker for the intake-day account jobs that ingest enqueues
+ * (batched, so one InfluxQL query serves many intakes), and BullMQ job schedulers for what no
+ * reading triggers (schedules.ts). Several monitor processes may run: BullMQ hands each job to one
+ * of them, schedulers are upserted idempotently, and every step is an idempotent upsert, so work
+ * done twice never changes a result.
+ *
+ * Shutdown (close(), idempotent): the workers stop taking jobs and finish those in hand, then the
+ * queues, Redis and PostgreSQL close.
+ */
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Config } from '../common/config.ts';
+import { createDb, type Db } from '../common/db/database.ts';
+import { InfluxStore } from '../common/influx/influx-store.ts';
+import type { Logger } from '../common/logger.ts';
+import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
+import { createRedis } from '../common/redis.ts';
+import { AccountService } from './accounting/account-service.ts';
+import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
+import { JobBatcher } from './job-batcher.ts';
+import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from './schedules.ts';
+
+export class MonitorService {
+  readonly db: Db;
+  readonly accounts: AccountService;
+  readonly evaluator: IntakeEvaluator;
+  private readonly config: Config;
+  private readonly logger: Logger;
+  private readonly scheduleQueue: Queue;
+  private readonly accountWorker: Worker<AccountJobData>;
+  private readonly scheduleWorker: Worker;
+  private closing: Promise<void> | undefined;
+
+  constructor(config: Config, logger: Logger) {
+    this.config = config;
+    this.logger = logger;
+    this.db = createDb({ url: config.databaseUrl, poolSize: 8 });
+    const influx = new InfluxStore(config.influx);
+    this.accounts = new AccountService({ db: this.db, influx });
+    this.evaluator = new IntakeEvaluator({ db: this.db, influx, logger });
+    const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}` });
+
+    const batcher = new JobBatcher<AccountJobData>({
+      run: async (jobs) => {
+        const written = await this.accounts.recompute(jobs);
+        await this.evaluator.evaluateAccounts(written, new Date());
+      },
+    });
+    this.accountWorker = new Worker<AccountJobData>(ACCOUNT_QUEUE, (job) => batcher.add(job.data), {
+      connection: connection('accounts'),
+      // Many jobs in hand at once is what lets the batcher fill a batch.
+      concurrency: 500,
+      autorun: false,
+    });
+    this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
+    const scheduled = new ScheduledWork({ db: this.db, accounts: this.accounts, evaluator: this.evaluator, logger });
+    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => scheduled.run(job.name as ScheduledJobName, new Date()), {
+      connection: connection('schedule-worker'),
+      concurrency: 1,
+      autorun: false,
+    });
+    for (const worker of [this.accountWorker, this.scheduleWorker]) {
+      worker.on('failed', (job, err) => { logger.warn({ err, job: job?.id }, 'job failed; BullMQ retries it'); });
+      worker.on('error', (err) => { logger.error({ err }, 'worker error'); });
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const s of SCHEDULES) {
+      await this.scheduleQueue.upsertJobScheduler(s.name, s.repeat, { name: s.name, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
+    }
+    void this.accountWorker.run();
+    void this.scheduleWorker.run();
+    this.logger.info({ schedules: SCHEDULES.map((s) => s.name) }, 'monitor started');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([this.accountWorker.close(), this.scheduleWorker.close()]);
+      await this.scheduleQueue.close();
+      await this.db.destroy();
+      this.logger.info('monitor stopped');
+    })();
+    return this.closing;
+  }
+}
