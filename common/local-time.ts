@@ -7,9 +7,19 @@ export const LOCAL_TIME_ZONE = 'Asia/Shanghai';
 export const LOCAL_OFFSET_MS = 8 * 3600 * 1000;
 export const DAY_MS = 86_400_000;
 
+/** Day names by day number, for localDay: accounting asks for the same few days millions of times. */
+const dayNames = new Map<number, string>();
+
 /** The local calendar day (YYYY-MM-DD) of an instant. */
 export function localDay(epochMs: number): string {
-  return new Date(epochMs + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
+  const dayNumber = Math.floor((epochMs + LOCAL_OFFSET_MS) / DAY_MS);
+  let name = dayNames.get(dayNumber);
+  if (name === undefined) {
+    name = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size > 100_000) dayNames.clear();
+    dayNames.set(dayNumber, name);
+  }
+  return name;
 }
 
 /** The instant local midnight begins `day` (YYYY-MM-DD). */

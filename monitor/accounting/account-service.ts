@@ -20,7 +20,7 @@ import {
   recomputeSpan,
 } from '../accounts/index.ts';
 import { type IntakeDailyAccount, upsertAccounts } from './account-store.ts';
-import { fetchReadings, type MeterReadings } from './readings-source.ts';
+import { fetchReadings, type MeterReadings, type ReadingsByIntake } from './readings-source.ts';
 import { fetchIntakeMeters, type IntakeMeters } from './registry-source.ts';
 
 /** Intakes per InfluxQL query: keeps the statement and the answer of a sensible size. */
@@ -30,6 +30,12 @@ export interface AccountServiceOptions {
   db: Db;
   influx: InfluxStore;
   accounting?: Partial<AccountingOptions>;
+}
+
+export interface AccountedChunk {
+  accounts: IntakeDailyAccount[];
+  /** What was read from InfluxDB for it (intake -> meter -> readings). */
+  readings: ReadingsByIntake;
 }
 
 interface IntakeSpan {
@@ -60,13 +66,13 @@ export class AccountService {
     return written;
   }
 
-  /** Accounts every given intake over fromDay..toDay (e.g. the day close: yesterday, all intakes). */
-  async accountDays(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<IntakeDailyAccount[]> {
-    const written: IntakeDailyAccount[] = [];
-    for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) {
-      written.push(...(await this.accountSpan(intakeIds.slice(i, i + INTAKES_PER_QUERY), fromDay, toDay, [])).accounts);
-    }
-    return written;
+  /**
+   * Accounts up to INTAKES_PER_QUERY intakes over fromDay..toDay (the day close works through the
+   * province chunk by chunk), and hands back the readings it read, for the rules.
+   */
+  async accountChunk(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<AccountedChunk> {
+    const { accounts, readings } = await this.accountSpan(intakeIds, fromDay, toDay, []);
+    return { accounts, readings };
   }
 
   private async accountSpan(
@@ -74,7 +80,7 @@ export class AccountService {
     fromDay: string,
     toDay: string,
     jobs: readonly IntakeDay[],
-  ): Promise<{ accounts: IntakeDailyAccount[]; widen: IntakeSpan[] }> {
+  ): Promise<AccountedChunk & { widen: IntakeSpan[] }> {
     const window = readingWindow(fromDay, toDay, this.o.accounting);
     const [readings, registry] = await Promise.all([
       fetchReadings(this.o.influx, intakeIds, window.fetchFromMs, window.fetchToMs),
@@ -96,7 +102,7 @@ export class AccountService {
       accounts.push(...days.map((d) => ({ ...d, intakeId })));
     }
     await upsertAccounts(this.o.db, accounts);
-    return { accounts, widen: mergeSpans(widen) };
+    return { accounts, readings, widen: mergeSpans(widen) };
   }
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from '../../common/logger.ts';
 import type { DailyAccount } from '../accounts/index.ts';
 import type { IntakeDailyAccount } from '../accounting/account-store.ts';
 import { INTAKES_PER_QUERY } from '../accounting/account-service.ts';
-import { fetchReadings } from '../accounting/readings-source.ts';
+import { fetchReadings, type ReadingsByIntake } from '../accounting/readings-source.ts';
 import { applyEvaluation, type EvaluationCounts } from '../ledger/index.ts';
 import { DEFAULT_RULE_OPTIONS, evaluateIntake, type MeterReadings, type RuleOptions } from '../rules/index.ts';
 import { fetchRuleInputs } from './rule-inputs.ts';
@@ -42,8 +42,11 @@ export class IntakeEvaluator {
     this.o = options;
   }
 
-  /** Judges the closed days among freshly written accounts (each intake on its own days). */
-  async evaluateAccounts(accounts: readonly IntakeDailyAccount[], now: Date): Promise<EvaluationCounts> {
+  /**
+   * Judges the closed days among freshly written accounts (each intake on its own days). Pass the
+   * readings the accounts came from when at hand (the day close), so they are not read twice.
+   */
+  async evaluateAccounts(accounts: readonly IntakeDailyAccount[], now: Date, readings?: ReadingsByIntake): Promise<EvaluationCounts> {
     const today = localDay(now.getTime());
     const byIntake = new Map<string, DailyAccount[]>();
     for (const a of accounts) {
@@ -55,7 +58,7 @@ export class IntakeEvaluator {
     let counts = emptyCounts();
     const ids = [...byIntake.keys()];
     for (let i = 0; i < ids.length; i += INTAKES_PER_QUERY) {
-      counts = addCounts(counts, await this.evaluateChunk(ids.slice(i, i + INTAKES_PER_QUERY), byIntake, now, true));
+      counts = addCounts(counts, await this.evaluateChunk(ids.slice(i, i + INTAKES_PER_QUERY), byIntake, now, readings ?? 'fetch'));
     }
     return counts;
   }
@@ -64,7 +67,7 @@ export class IntakeEvaluator {
   async evaluateRegistry(intakeIds: readonly string[], now: Date): Promise<EvaluationCounts> {
     let counts = emptyCounts();
     for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) {
-      counts = addCounts(counts, await this.evaluateChunk(intakeIds.slice(i, i + INTAKES_PER_QUERY), new Map(), now, false));
+      counts = addCounts(counts, await this.evaluateChunk(intakeIds.slice(i, i + INTAKES_PER_QUERY), new Map(), now, 'none'));
     }
     return counts;
   }
@@ -73,11 +76,14 @@ export class IntakeEvaluator {
     intakeIds: readonly string[],
     accounts: ReadonlyMap<string, readonly DailyAccount[]>,
     now: Date,
-    withReadings: boolean,
+    source: ReadingsByIntake | 'fetch' | 'none',
   ): Promise<EvaluationCounts> {
     const days = [...accounts.values()].flat().map((a) => a.day).sort();
     const throughDay = days.at(-1) ?? localDay(now.getTime() - DAY_MS);
-    const readings = withReadings && days.length ? await this.readingsOf(intakeIds, days[0] ?? throughDay, throughDay) : null;
+    const readings =
+      source === 'none' || days.length === 0
+        ? null
+        : ruleReadings(source === 'fetch' ? await this.readingsOf(intakeIds, days[0] ?? throughDay, throughDay) : source);
     const inputs = await fetchRuleInputs(this.o.db, this.o.influx, { intakeIds, accounts, throughDay, readings });
     const findings = [];
     const clear = [];
@@ -89,10 +95,11 @@ export class IntakeEvaluator {
     return applyEvaluation(this.o.db, { findings, clear, now, actor: 'system:monitor' });
   }
 
-  private async readingsOf(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<Map<string, MeterReadings[]>> {
-    const byIntake = await fetchReadings(this.o.influx, intakeIds, localDayStart(fromDay), localDayStart(toDay) + DAY_MS);
-    return new Map(
-      [...byIntake].map(([intakeId, meters]) => [intakeId, [...meters].map(([meterId, r]) => ({ meterId, readings: r.readings }))]),
-    );
+  private readingsOf(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<ReadingsByIntake> {
+    return fetchReadings(this.o.influx, intakeIds, localDayStart(fromDay), localDayStart(toDay) + DAY_MS);
   }
+}
+
+function ruleReadings(byIntake: ReadingsByIntake): Map<string, MeterReadings[]> {
+  return new Map([...byIntake].map(([intakeId, meters]) => [intakeId, [...meters].map(([meterId, r]) => ({ meterId, readings: r.readings }))]));
 }
