@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
+import { closeOnSignals } from '../common/shutdown.ts';
 import { IngestService } from './ingest-service.ts';
 
 const config = loadConfigOrExit();
@@ -25,22 +26,10 @@ const server = createServer((req, res) => {
   }
 });
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    service.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+closeOnSignals(logger, () => {
+  server.close();
+  return service.close();
+});
 
 server.listen(config.ingest.metrics.port, config.ingest.metrics.host);
 await service.start();

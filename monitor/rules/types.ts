@@ -5,6 +5,7 @@
  */
 import type { AccountReading, DailyAccount } from '../accounts/types.ts';
 import type { Intake, Meter, Permit } from '../../common/registry/schemas.ts';
+import type { Finding as LedgerFinding } from '../ledger/finding.ts';
 import type { FindingKind, RuleId } from './catalogue.ts';
 
 // ---------------------------------------------------------------------------------------- input
@@ -107,19 +108,14 @@ export interface UnregisteredMeterInput {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type Evidence = { [key: string]: JsonValue };
 
-export interface Finding {
+/**
+ * What a rule found: the ledger's Finding (monitor/ledger/finding.ts, where the fields are
+ * described), narrowed to this catalogue's rules and to JSON evidence. The subject is a permit
+ * number, a meter id or the intake code; the summary is the Chinese sentence, " / ", the English.
+ */
+export interface Finding extends LedgerFinding {
   rule: RuleId;
   kind: FindingKind;
-  /** Null only for an unregistered meter. */
-  intakeId: string | null;
-  /** Whose ledger it goes to: the intake's county, or the province when the county is unknown. */
-  countyCode: string;
-  /** What the finding is about: a permit number, a meter id or the intake code. Dedup key: (intakeId, rule, subject). */
-  subject: string;
-  windowStartMs: number;
-  windowEndMs: number;
-  /** Chinese sentence, then " / ", then the same in English, with the figures. */
-  summary: string;
   evidence: Evidence;
 }
 
