@@ -23,7 +23,7 @@ import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
 
 const { values: args } = parseArgs({ options: { intakes: { type: 'string', default: '20000' } } });
 const intakes = Number(args.intakes);
-if (!Number.isInteger(intakes) || intakes < 1) throw new Error(`--intakes must be a whole number >= 1, got ${String(args.intakes)}`);
+if (!Number.isInteger(intakes) || intakes < 1) throw new Error(`--intakes must be a whole number >= 1, got ${args.intakes}`);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const READINGS_PER_DAY = 96;
 
