@@ -89,6 +89,28 @@ describe('monitor day close', () => {
     expect(JSON.stringify(overLimit[0]?.evidence)).toContain('5760');
   });
 
+  it('totals the month and year per intake and per county, city and province', async () => {
+    const month = `${yesterday.slice(0, 7)}-01`;
+    const intakeTotals = await testDb.db
+      .selectFrom('intake_period_totals')
+      .select(['intake_id', 'volume_m3'])
+      .where('period_kind', '=', 'month')
+      .where('period_start', '=', month)
+      .execute();
+    expect(Object.fromEntries(intakeTotals.map((t) => [t.intake_id, Number(t.volume_m3)]))).toMatchObject({
+      [normal.intakeId]: 960,
+      [heavy.intakeId]: 5760,
+    });
+    const divisions = await testDb.db
+      .selectFrom('division_period_totals')
+      .select(['division_code', 'level', 'volume_m3', 'intakes'])
+      .where('period_kind', '=', 'month')
+      .where('period_start', '=', month)
+      .execute();
+    const byCode = Object.fromEntries(divisions.map((d) => [d.division_code, [d.level, Number(d.volume_m3), Number(d.intakes)]]));
+    expect(byCode).toMatchObject({ '220102': ['county', 6720, 2], '220100': ['city', 6720, 2], '220000': ['province', 6720, 2] });
+  });
+
   it('raises nothing new when the same day is evaluated again', async () => {
     const [itemsBefore, eventsBefore] = [await openItems(), await eventCount()];
     await monitor().dayClose(yesterday, now);
@@ -103,5 +125,30 @@ describe('monitor day close', () => {
     const keys = items.map((i) => `${i.intake_id ?? ''}|${i.rule}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(items.filter((i) => i.rule === 'daily-over-limit').map((i) => i.intake_id)).toEqual([heavy.intakeId]);
+  });
+});
+
+describe('offline sweep', () => {
+  it('raises an unregistered-meter item on the province, which clears once the meter is registered', async () => {
+    const ts = now.getTime() - 3600_000;
+    await influx.writePoints([readingPoint('GHOST-9', undefined, { ts, totalM3: 42 }, ts)]);
+    await monitor().run('offline-sweep', now);
+    const item = await testDb.db
+      .selectFrom('ledger_items')
+      .selectAll()
+      .where('rule', '=', 'unregistered-meter')
+      .where('subject', '=', 'GHOST-9')
+      .executeTakeFirstOrThrow();
+    expect(item).toMatchObject({ kind: 'item', county_code: '220000', intake_id: null, status: 'raised', condition_cleared_at: null });
+
+    await withActor(testDb.db, 'test', (trx) =>
+      trx
+        .insertInto('meters')
+        .values({ meter_id: 'GHOST-9', intake_id: normal.intakeId, meter_type: 'ultrasonic', reading_mode: 'online', installed_on: '2026-01-01' })
+        .execute(),
+    );
+    await monitor().run('offline-sweep', now);
+    const cleared = await testDb.db.selectFrom('ledger_items').select('condition_cleared_at').where('id', '=', item.id).executeTakeFirstOrThrow();
+    expect(cleared.condition_cleared_at).not.toBeNull();
   });
 });

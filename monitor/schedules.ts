@@ -43,6 +43,9 @@ export class ScheduledWork {
         await this.dayClose(localDay(now.getTime() - DAY_MS), now);
         break;
       case 'offline-sweep':
+        await this.o.evaluator.evaluateRegistry(await this.activeIntakeIds(), now);
+        await this.o.evaluator.evaluateUnregistered(now);
+        break;
       case 'daily-checks':
         await this.o.evaluator.evaluateRegistry(await this.activeIntakeIds(), now);
         break;

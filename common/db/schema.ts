@@ -188,6 +188,28 @@ export interface LedgerEventsTable {
   data: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
+export interface IntakePeriodTotalsView {
+  intake_id: string;
+  period_kind: 'month' | 'year';
+  period_start: string;
+  volume_m3: string | null;
+  days_accounted: string;
+  missing_days: string;
+  partial_days: string;
+  completeness: string | null;
+}
+
+export interface DivisionPeriodTotalsView {
+  division_code: string;
+  level: 'province' | 'city' | 'county';
+  period_kind: 'month' | 'year';
+  period_start: string;
+  volume_m3: string | null;
+  intakes: string;
+  missing_days: string;
+  partial_days: string;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   withdrawal_units: WithdrawalUnitsTable;
@@ -200,6 +222,8 @@ export interface Database {
   daily_accounts: DailyAccountsTable;
   ledger_items: LedgerItemsTable;
   ledger_events: LedgerEventsTable;
+  intake_period_totals: IntakePeriodTotalsView;
+  division_period_totals: DivisionPeriodTotalsView;
 }
 
 export type DivisionRow = Selectable<DivisionsTable>;

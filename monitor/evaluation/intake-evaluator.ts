@@ -13,7 +13,8 @@ import type { IntakeDailyAccount } from '../accounting/account-store.ts';
 import { INTAKES_PER_QUERY } from '../accounting/account-service.ts';
 import { fetchReadings, type ReadingsByIntake } from '../accounting/readings-source.ts';
 import { applyEvaluation, type EvaluationCounts } from '../ledger/index.ts';
-import { DEFAULT_RULE_OPTIONS, evaluateIntake, type MeterReadings, type RuleOptions } from '../rules/index.ts';
+import { DEFAULT_RULE_OPTIONS, evaluateIntake, evaluateUnregisteredMeter, type MeterReadings, type RuleOptions } from '../rules/index.ts';
+import { FIELD, MEASUREMENT, TAG } from '../../common/telemetry/point-layout.ts';
 import { fetchRuleInputs } from './rule-inputs.ts';
 
 export interface IntakeEvaluatorOptions {
@@ -70,6 +71,41 @@ export class IntakeEvaluator {
       counts = addCounts(counts, await this.evaluateChunk(intakeIds.slice(i, i + INTAKES_PER_QUERY), new Map(), now, 'none'));
     }
     return counts;
+  }
+
+  /**
+   * Meters the registry does not know that sent readings in the last `lookbackMs` (InfluxDB
+   * measurement unregistered_readings): an item each, on the province unless the county is known.
+   * An item whose meter has since been registered clears.
+   */
+  async evaluateUnregistered(now: Date, lookbackMs = 7 * DAY_MS): Promise<EvaluationCounts> {
+    const since = `'${new Date(now.getTime() - lookbackMs).toISOString()}'`;
+    const m = `"${MEASUREMENT.unregisteredReadings}"`;
+    const [counts = [], firsts = [], lasts = []] = await this.o.influx.query(
+      [`count("${FIELD.totalM3}")`, `first("${FIELD.totalM3}")`, `last("${FIELD.totalM3}")`]
+        .map((f) => `SELECT ${f} FROM ${m} WHERE time > ${since} GROUP BY "${TAG.meter}"`)
+        .join('; '),
+    );
+    const timeOf = (series: typeof firsts, meterId: string) => series.find((s) => s.tags?.[TAG.meter] === meterId)?.values[0]?.[0];
+    const seen = counts.flatMap((s) => {
+      const meterId = s.tags?.[TAG.meter];
+      const first = meterId ? timeOf(firsts, meterId) : undefined;
+      const last = meterId ? timeOf(lasts, meterId) : undefined;
+      const readings = s.values[0]?.[1];
+      return meterId && typeof first === 'number' && typeof last === 'number' && typeof readings === 'number'
+        ? [{ meterId, firstSeenMs: first, lastSeenMs: last, readings }]
+        : [];
+    });
+    const registered = new Set(
+      seen.length
+        ? (await this.o.db.selectFrom('meters').select('meter_id').where('meter_id', 'in', seen.map((s) => s.meterId)).execute()).map((r) => r.meter_id)
+        : [],
+    );
+    const findings = seen
+      .filter((s) => !registered.has(s.meterId))
+      .flatMap((s) => evaluateUnregisteredMeter({ ...s, countyCode: null }, this.o.rules ?? DEFAULT_RULE_OPTIONS) ?? []);
+    const clear = [...registered].map((meterId) => ({ intakeId: null, rule: 'unregistered-meter', subject: meterId }));
+    return applyEvaluation(this.o.db, { findings, clear, now, actor: 'system:monitor' });
   }
 
   private async evaluateChunk(
