@@ -19,6 +19,7 @@ import type { Db } from '../common/db/database.ts';
 import { registerActor } from './http/actor.ts';
 import { problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
+import { registerRejectionRoutes } from './telemetry/rejections.routes.ts';
 
 export interface AppDependencies {
   config: Pick<Config, 'logLevel' | 'provinceCode' | 'importDuplicateDistanceM'>;
@@ -69,6 +70,12 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     },
   });
 
-  await app.register((v1) => registerRegistryRoutes(v1, db, config), { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      await registerRegistryRoutes(v1, db, config);
+      registerRejectionRoutes(v1, db);
+    },
+    { prefix: '/v1' },
+  );
   return app;
 }

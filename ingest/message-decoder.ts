@@ -11,17 +11,9 @@ import {
   readingsPayload,
 } from '../common/telemetry/meter-contract.ts';
 
-export const rejectionCodes = [
-  'bad_topic',
-  'oversize',
-  'not_utf8',
-  'malformed_json',
-  'schema_violation',
-  'timestamp_out_of_range',
-  'unknown_meter',
-  'store_refused',
-] as const;
-export type RejectionCode = (typeof rejectionCodes)[number];
+import type { RejectionCode } from '../common/telemetry/rejection-codes.ts';
+
+export type { RejectionCode };
 
 export type DecodedMessage =
   | { kind: 'readings'; meterId: string; readings: Reading[] }

@@ -1,6 +1,6 @@
 /** Prometheus metrics of one ingest process (served at /metrics; names documented in docs/ingest.md). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { rejectionCodes } from './message-decoder.ts';
+import { REJECTION_CODES } from '../common/telemetry/rejection-codes.ts';
 
 export class IngestMetrics {
   readonly registry = new Registry();
@@ -44,6 +44,6 @@ export class IngestMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ingest_' });
-    for (const reason of rejectionCodes) this.rejected.inc({ reason }, 0);
+    for (const reason of REJECTION_CODES) this.rejected.inc({ reason }, 0);
   }
 }

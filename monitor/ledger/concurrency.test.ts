@@ -44,6 +44,20 @@ describe('applyEvaluation under concurrency', () => {
     expect((await eventsOf(testDb.db, items[0]?.id ?? '')).map((e) => e.action)).toEqual(['raised']);
   });
 
+  it('updates an open item once when two evaluations bring the same new evidence at once', async () => {
+    const db = testDb.db;
+    const meters = await registerMeters(db, { count: 1, prefix: 'CU' });
+    const id = meters[0]?.intakeId ?? '';
+    await applyEvaluation(db, { findings: [finding(id)], clear: [], now: new Date(day('2026-06-02')) });
+    const next = finding(id, { evidence: { silentDays: 4 } });
+    const now = new Date(day('2026-06-03'));
+    const results = await Promise.all([applyEvaluation(db, { findings: [next], clear: [], now }), applyEvaluation(db, { findings: [next], clear: [], now })]);
+    expect(sum(results)).toEqual({ ...ZERO_COUNTS, updated: 1, unchanged: 1 });
+    const items = await db.selectFrom('ledger_items').select(['id', 'detections']).where('intake_id', '=', id).execute();
+    expect(items.map((i) => i.detections)).toEqual([3]);
+    expect((await eventsOf(db, items[0]?.id ?? '')).map((e) => e.action)).toEqual(['raised', 'updated']);
+  });
+
   it('waits for a concurrent insert of the same open item and then updates it instead of failing', async () => {
     // Deterministic: hold an uncommitted insert of the open item, start the evaluation, wait until
     // PostgreSQL shows it blocked on that row, then commit.

@@ -1,4 +1,4 @@
-/** Writing one ledger event: every change to an entry goes through here, inside its transaction. */
+/** Writing ledger events: every change to an entry goes through here, inside its transaction. */
 import { sql } from 'kysely';
 import type { DbTransaction } from '../../common/db/database.ts';
 import type { LedgerEventRow } from './records.ts';
@@ -31,4 +31,18 @@ export async function recordEvent(trx: DbTransaction, e: NewLedgerEvent): Promis
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Writes `events` in the given order with one statement (the evaluation's bulk path). */
+export async function recordEvents(trx: DbTransaction, events: readonly NewLedgerEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql`
+    insert into ledger_events (item_id, at, actor, action, from_status, to_status, note, data)
+    select v.item_id, coalesce(v.at, now()), v.actor, v.action, v.from_status, v.to_status, v.note, v.data::jsonb
+    from unnest(${events.map((e) => e.itemId)}::bigint[], ${events.map((e) => e.at?.toISOString() ?? null)}::timestamptz[],
+                ${events.map((e) => e.actor)}::text[], ${events.map((e) => e.action)}::text[],
+                ${events.map((e) => e.fromStatus)}::text[], ${events.map((e) => e.toStatus)}::text[],
+                ${events.map((e) => e.note ?? null)}::text[], ${events.map((e) => (e.data === undefined ? null : JSON.stringify(e.data)))}::text[])
+      with ordinality as v(item_id, at, actor, action, from_status, to_status, note, data, ord)
+    order by v.ord`.execute(trx);
 }

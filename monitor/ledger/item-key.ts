@@ -28,8 +28,11 @@ export function matchesKey(key: ItemKey) {
   };
 }
 
+/** The terminal statuses as a list of literals, for `status [not] in (...)` in raw SQL. */
+export const TERMINAL_LIST = sql.join(TERMINAL_STATUSES.map((s) => sql.lit(s)));
+
 /** The predicate of ledger_items_one_open_idx, as literals: ON CONFLICT can only infer a partial index from constants. */
-export const OPEN_PREDICATE = sql<SqlBool>`status not in (${sql.join(TERMINAL_STATUSES.map((s) => sql.lit(s)))})`;
+export const OPEN_PREDICATE = sql<SqlBool>`status not in (${TERMINAL_LIST})`;
 
 /** Open entries of the problem `key`. */
 export function isOpenWithKey(key: ItemKey) {

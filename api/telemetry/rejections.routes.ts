@@ -1,0 +1,72 @@
+/**
+ * GET /v1/ingest/rejections: the MQTT messages ingest refused, for staff to see why (brief,
+ * section 3). The raw bytes come back as base64, with a text preview when they are UTF-8.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../common/db/database.ts';
+import { REJECTION_CODES } from '../../common/telemetry/rejection-codes.ts';
+import { pageOf, pageQuery } from '../http/pagination.ts';
+import { problemSchema } from '../http/problem.ts';
+
+const rejectionCode = z.enum(REJECTION_CODES);
+
+const rejection = z.object({
+  id: z.string(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  topic: z.string(),
+  meterId: z.string().nullable(),
+  reasonCode: z.string(),
+  reason: z.string(),
+  payloadBytes: z.number().int().describe('Size of the message as received'),
+  payloadBase64: z.string().describe('The stored bytes (at most the first 64 KiB)'),
+  payloadText: z.string().nullable().describe('The stored bytes as text, when they are UTF-8'),
+});
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function asText(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export function registerRejectionRoutes(app: FastifyInstance, db: Db): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/ingest/rejections', {
+    schema: {
+      tags: ['telemetry'],
+      summary: 'Messages ingest refused, newest first',
+      querystring: pageQuery.extend({
+        meterId: z.string().max(64).optional(),
+        reasonCode: rejectionCode.optional(),
+        since: z.iso.datetime({ offset: true }).optional().describe('Received at or after'),
+      }),
+      response: { 200: pageOf(rejection), 400: problemSchema },
+    },
+    handler: async (req) => {
+      const { limit, offset, meterId, reasonCode, since } = req.query;
+      let q = db.selectFrom('ingest_rejections');
+      if (meterId) q = q.where('meter_id', '=', meterId);
+      if (reasonCode) q = q.where('reason_code', '=', reasonCode);
+      if (since) q = q.where('received_at', '>=', new Date(since));
+      const [rows, count] = await Promise.all([
+        q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const items = rows.map((r) => ({
+        id: r.id,
+        receivedAt: r.received_at.toISOString(),
+        topic: r.topic,
+        meterId: r.meter_id,
+        reasonCode: r.reason_code,
+        reason: r.reason,
+        payloadBytes: r.payload_bytes,
+        payloadBase64: r.payload.toString('base64'),
+        payloadText: asText(r.payload),
+      }));
+      return { items, total: Number(count.n), limit, offset };
+    },
+  });
+}
