@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const { accountSeconds } = await work.dayClose(day, new Date());
     const seconds = (performance.now() - started) / 1000;
-    log(`day close: ${seconds.toFixed(1)} s, of which ${accountSeconds.toFixed(1)} s lane time in accounting (two lanes run at once)`);
+    log(`day close: ${seconds.toFixed(1)} s, of which ${accountSeconds.toFixed(1)} s lane time in accounting (chunks run in parallel lanes)`);
 
     const accounted = await db.selectFrom('daily_accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('day', '=', day).executeTakeFirstOrThrow();
     const items = await db.selectFrom('ledger_items').select(['rule', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('rule').execute();

@@ -22,6 +22,11 @@ export interface DbOptions {
 
 export function createDb({ url, poolSize = 10 }: DbOptions): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that the server ends (a restart, an administrator) must not crash the
+  // process: the pool drops it and opens another when needed.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL connection lost while idle: ${err.message}`);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
