@@ -1,0 +1,60 @@
+/**
+ * docker-compose.yml, checked where no Docker engine runs (CI, this machine): it parses, every
+ * store has a health check, the project's services start only after the migration succeeded and
+ * the stores are healthy, the shipped broker config is the one mounted, and every secret has a
+ * development default so `docker compose config` needs no .env.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const service = z.looseObject({
+  image: z.string().optional(),
+  build: z.unknown().optional(),
+  command: z.array(z.string()).optional(),
+  healthcheck: z.looseObject({ test: z.unknown() }).optional(),
+  depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+  volumes: z.array(z.string()).optional(),
+  environment: z.record(z.string(), z.unknown()).optional(),
+});
+const compose = z.looseObject({ services: z.record(z.string(), service) });
+
+const text = readFileSync('docker-compose.yml', 'utf8');
+const { services } = compose.parse(parse(text, { merge: true }));
+
+describe('docker-compose.yml', () => {
+  it('has the stores, Grafana and the project services, each with an image or a build', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['api', 'grafana', 'influxdb', 'ingest', 'migrate', 'monitor', 'mosquitto', 'postgres', 'redis'].sort(),
+    );
+    for (const [name, s] of Object.entries(services)) expect(s.image ?? s.build, name).toBeDefined();
+  });
+
+  it('gives every store a health check and starts the project services after them and the migration', () => {
+    for (const store of ['mosquitto', 'redis', 'influxdb', 'postgres']) expect(services[store]?.healthcheck, store).toBeDefined();
+    for (const app of ['api', 'ingest', 'monitor']) {
+      expect(services[app]?.depends_on).toMatchObject({
+        migrate: { condition: 'service_completed_successfully' },
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        influxdb: { condition: 'service_healthy' },
+        mosquitto: { condition: 'service_healthy' },
+      });
+    }
+    expect(services.api?.healthcheck).toBeDefined();
+    expect(services.ingest?.healthcheck).toBeDefined();
+  });
+
+  it('mounts the shipped broker config and keeps Redis on an append-only file', () => {
+    expect(services.mosquitto?.volumes?.some((v) => v.startsWith('./deploy/mosquitto:'))).toBe(true);
+    expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(services.ingest?.command).toContain('--max-old-space-size=192');
+  });
+
+  it('has a default for every variable it reads, so it needs no .env', () => {
+    const references = [...text.matchAll(/\$\{([A-Z0-9_]+)([^}]*)\}/g)];
+    expect(references.length).toBeGreaterThan(0);
+    for (const [whole, , rest] of references) expect(rest, whole).toMatch(/^:?-/);
+  });
+});
