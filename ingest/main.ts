@@ -11,12 +11,15 @@ import { IngestService } from './ingest-service.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('ingest', config.logLevel);
-const service = new IngestService(config, logger);
+const service = new IngestService(config, logger, (err) => {
+  logger.fatal({ err }, 'drain thread failed; stopping so a supervisor can restart ingest');
+  process.exit(70);
+});
 
 const server = createServer((req, res) => {
   if (req.url === '/metrics') {
-    service.metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': service.metrics.registry.contentType }).end(text),
+    service.metricsText().then(
+      ({ contentType, text }) => res.writeHead(200, { 'content-type': contentType }).end(text),
       () => res.writeHead(500).end(),
     );
   } else if (req.url === '/healthz') {

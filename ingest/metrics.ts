@@ -42,8 +42,12 @@ export class IngestMetrics {
   readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });
   readonly connected = new Gauge({ name: 'ingest_mqtt_connections_up', help: 'MQTT connections currently up', registers: [this.registry] });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'ingest_' });
+  /**
+   * Each thread of ingest has its own IngestMetrics and /metrics adds them up; the process-wide
+   * metrics (CPU, memory, event loop) are collected on the main thread only (processMetrics).
+   */
+  constructor({ processMetrics }: { processMetrics: boolean }) {
+    if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'ingest_' });
     for (const reason of REJECTION_CODES) this.rejected.inc({ reason }, 0);
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * The drain half of ingest: durable log -> InfluxDB, rejections to PostgreSQL, intake-day jobs,
+ * and the housekeeping of both (backlog gauge, rejection retention). It runs in a worker thread of
+ * its own (drain-worker.ts), so decoding and writing never hold up the acknowledgement of MQTT
+ * messages on the main thread.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../common/config.ts';
+import { createDb, type Db } from '../common/db/database.ts';
+import { InfluxStore } from '../common/influx/influx-store.ts';
+import type { Logger } from '../common/logger.ts';
+import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
+import { createRedis } from '../common/redis.ts';
+import { IngestLog } from './ingest-log.ts';
+import { LogDrainer } from './log-drainer.ts';
+import { MeterDirectory } from './meter-directory.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { RejectionStore } from './rejection-store.ts';
+
+const HOUSEKEEPING_MS = 5_000;
+const PRUNE_EVERY_MS = 3600_000;
+
+export class DrainSide {
+  private readonly config: Config;
+  private readonly logger: Logger;
+  private readonly metrics: IngestMetrics;
+  private readonly db: Db;
+  private readonly redis: Redis;
+  private readonly queue: Queue<AccountJobData>;
+  private readonly influx: InfluxStore;
+  private readonly rejections: RejectionStore;
+  private readonly log: IngestLog;
+  private readonly drainer: LogDrainer;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private lastPruneMs = 0;
+
+  constructor(config: Config, logger: Logger, metrics: IngestMetrics) {
+    this.config = config;
+    this.logger = logger;
+    this.metrics = metrics;
+    const { ingest } = config;
+    this.db = createDb({ url: config.databaseUrl, poolSize: 4 });
+    this.redis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-drain` });
+    this.queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
+      connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue` }),
+    });
+    this.influx = new InfluxStore(config.influx);
+    this.rejections = new RejectionStore(this.db);
+    this.log = new IngestLog(this.redis, { stream: ingest.logStream });
+    this.drainer = new LogDrainer({
+      log: this.log,
+      directory: new MeterDirectory(this.db, ingest.registryRefreshMs),
+      influx: this.influx,
+      rejections: this.rejections,
+      accountQueue: this.queue,
+      metrics,
+      logger,
+      consumer: ingest.id,
+      batchMax: ingest.batchMax,
+      concurrency: ingest.drainConcurrency,
+      limits: { maxFutureMs: ingest.maxFutureMs, maxPastMs: ingest.maxPastMs },
+      coalesceMs: ingest.coalesceMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.config.influx.api === 'v1') await this.influx.ensureDatabase();
+    this.drainer.start();
+    this.housekeeping = setInterval(() => void this.houseKeep(), HOUSEKEEPING_MS);
+  }
+
+  private async houseKeep(): Promise<void> {
+    try {
+      this.metrics.backlog.set(await this.log.length());
+      const now = Date.now();
+      if (now - this.lastPruneMs >= PRUNE_EVERY_MS) {
+        this.lastPruneMs = now;
+        const { rejectionRetentionDays, rejectionMaxRows } = this.config.ingest;
+        const pruned = await this.rejections.prune(rejectionRetentionDays, rejectionMaxRows);
+        if (pruned) this.logger.info({ pruned }, 'pruned old rejections');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'housekeeping failed');
+    }
+  }
+
+  /** Lets the drain loops finish their batches, then closes the queue, Redis and PostgreSQL. */
+  async stop(): Promise<void> {
+    clearInterval(this.housekeeping);
+    await this.drainer.stop();
+    await this.queue.close();
+    this.redis.disconnect();
+    await this.db.destroy();
+  }
+}
