@@ -172,6 +172,8 @@ export interface LedgerItemsTable {
   responsible_person: string | null;
   deadline: NullableDateString;
   rectification_evidence: string | null;
+  /** The rule's identity of the condition (migration 0005); null when the finding had none. */
+  fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

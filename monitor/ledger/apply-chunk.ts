@@ -74,6 +74,7 @@ function detect(work: Work, open: LockedRow, finding: Finding, now: Date, actor:
   const { outcome, windowStart, windowEnd } = detectionUpdate(open, open.same_evidence === true, finding);
   work.counts[outcome]++;
   work.detections.push({ id: open.id, finding, windowStart, windowEnd });
+  // Nothing changed, or the same condition (fingerprint) refreshed: the row is written, no event.
   if (outcome === 'unchanged') return;
   const data = detection(finding, windowStart, windowEnd);
   work.events.push({ itemId: open.id, action: outcome, actor, at: now, fromStatus: open.status, toStatus: open.status, note: finding.summary, data });

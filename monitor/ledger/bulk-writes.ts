@@ -32,14 +32,15 @@ export async function insertEntries(trx: DbTransaction, entries: readonly NewEnt
   const f = entries.map((e) => e.finding);
   const { rows } = await sql<InsertedEntry>`
     insert into ledger_items (kind, rule, intake_id, county_code, subject, summary, evidence, window_start, window_end,
-                              first_detected_at, last_detected_at, previous_item_id, created_at, updated_at)
+                              fingerprint, first_detected_at, last_detected_at, previous_item_id, created_at, updated_at)
     select v.kind, v.rule, v.intake_id, v.county_code, v.subject, v.summary, v.evidence::jsonb, v.window_start, v.window_end,
-           ${now}::timestamptz, ${now}::timestamptz, v.previous_item_id, ${now}::timestamptz, ${now}::timestamptz
+           v.fingerprint, ${now}::timestamptz, ${now}::timestamptz, v.previous_item_id, ${now}::timestamptz, ${now}::timestamptz
     from unnest(${f.map((x) => x.kind)}::text[], ${f.map((x) => x.rule)}::text[], ${f.map((x) => x.intakeId)}::bigint[],
                 ${f.map((x) => x.countyCode)}::text[], ${f.map((x) => x.subject)}::text[], ${f.map((x) => x.summary)}::text[],
                 ${f.map((x) => JSON.stringify(x.evidence))}::text[], ${f.map((x) => iso(x.windowStartMs))}::timestamptz[],
-                ${f.map((x) => iso(x.windowEndMs))}::timestamptz[], ${entries.map((e) => e.previousItemId)}::bigint[])
-      with ordinality as v(kind, rule, intake_id, county_code, subject, summary, evidence, window_start, window_end, previous_item_id, ord)
+                ${f.map((x) => iso(x.windowEndMs))}::timestamptz[], ${f.map((x) => x.fingerprint ?? null)}::text[],
+                ${entries.map((e) => e.previousItemId)}::bigint[])
+      with ordinality as v(kind, rule, intake_id, county_code, subject, summary, evidence, window_start, window_end, fingerprint, previous_item_id, ord)
     order by v.ord
     -- The conflict target must name the partial unique index's expressions and predicate exactly.
     on conflict ((coalesce(intake_id, 0)), rule, subject) where ${OPEN_PREDICATE} do nothing
@@ -54,20 +55,24 @@ export interface Detection {
   windowEnd: Date;
 }
 
-/** A detection on each open entry: latest evidence, summary and county, widened window, one more detection, not cleared. */
+/**
+ * A detection on each open entry: latest evidence, summary, county and fingerprint, widened window,
+ * one more detection, not cleared. Also for a detection that writes no event (unchanged, refreshed).
+ */
 export async function updateDetections(trx: DbTransaction, detections: readonly Detection[], now: Date): Promise<void> {
   if (detections.length === 0) return;
   const f = detections.map((d) => d.finding);
   await sql`
     update ledger_items li
     set evidence = v.evidence::jsonb, summary = v.summary, county_code = v.county_code,
-        window_start = v.window_start, window_end = v.window_end,
+        window_start = v.window_start, window_end = v.window_end, fingerprint = v.fingerprint,
         last_detected_at = greatest(li.last_detected_at, ${now}::timestamptz), detections = li.detections + 1,
         condition_cleared_at = null, updated_at = ${now}::timestamptz
     from unnest(${detections.map((d) => d.id)}::bigint[], ${f.map((x) => JSON.stringify(x.evidence))}::text[],
                 ${f.map((x) => x.summary)}::text[], ${f.map((x) => x.countyCode)}::text[],
-                ${detections.map((d) => d.windowStart.toISOString())}::timestamptz[], ${detections.map((d) => d.windowEnd.toISOString())}::timestamptz[])
-      as v(id, evidence, summary, county_code, window_start, window_end)
+                ${detections.map((d) => d.windowStart.toISOString())}::timestamptz[], ${detections.map((d) => d.windowEnd.toISOString())}::timestamptz[],
+                ${f.map((x) => x.fingerprint ?? null)}::text[])
+      as v(id, evidence, summary, county_code, window_start, window_end, fingerprint)
     where li.id = v.id`.execute(trx);
 }
 

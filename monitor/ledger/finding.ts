@@ -16,6 +16,15 @@ export interface Finding {
   summary: string;
   /** JSON-serialisable; stored as jsonb and compared as jsonb (key order does not matter). */
   evidence: unknown;
+  /**
+   * The rule's stable identity of the condition found, for a condition that continues and is found
+   * again with moving figures (e.g. a silent meter: `${meterId}@${sinceMs}`, the last reading it
+   * has been silent since). A finding whose fingerprint equals its open item's (whose condition
+   * has not cleared) refreshes the item without an event, however its evidence, summary or window
+   * moved; a different fingerprint is a new episode, an `updated` event. Without one, any change
+   * of evidence, summary, county or window is an `updated` event (docs/ledger.md, "Findings").
+   */
+  fingerprint?: string;
 }
 
 /**
@@ -40,7 +49,7 @@ export interface EvaluationInput {
 export interface EvaluationCounts {
   /** New entries (including recurrences of a closed or dismissed one). */
   raised: number;
-  /** Open entries whose evidence, summary or window changed. */
+  /** Open entries whose evidence, summary or window changed (for a fingerprinted finding: whose fingerprint changed). */
   updated: number;
   /** Open items whose cleared condition came back. */
   recurred: number;
@@ -48,6 +57,9 @@ export interface EvaluationCounts {
   cleared: number;
   /** Notices resolved because their condition cleared. */
   resolved: number;
-  /** Findings or clears that matched what the ledger already held: no event written. */
+  /**
+   * Findings or clears that wrote no event: they matched what the ledger already held, or found
+   * the same condition (fingerprint) again and only refreshed the open item's evidence and window.
+   */
   unchanged: number;
 }

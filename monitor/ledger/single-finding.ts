@@ -40,14 +40,20 @@ export async function applyFinding(trx: DbTransaction, finding: Finding, now: Da
   throw new Error(`ledger: could not apply the finding for ${keyLabel(key)}: its open entry kept changing under concurrent evaluations`);
 }
 
-/** What a finding does to the open entry of its key (docs/ledger.md, "Findings", case 1). */
+/**
+ * What a finding does to the open entry of its key (docs/ledger.md, "Findings", case 1). The entry
+ * is written in every case; `unchanged` writes no event (nothing changed, or the same condition
+ * refreshed: see Finding.fingerprint).
+ */
 export interface DetectionUpdate {
   outcome: 'recurred' | 'updated' | 'unchanged';
   windowStart: Date;
   windowEnd: Date;
 }
 
-export function detectionUpdate(open: Pick<LedgerItemRow, 'window_start' | 'window_end' | 'condition_cleared_at' | 'summary' | 'county_code'>, sameEvidence: boolean, finding: Finding): DetectionUpdate {
+type DetectedEntry = Pick<LedgerItemRow, 'window_start' | 'window_end' | 'condition_cleared_at' | 'summary' | 'county_code' | 'fingerprint'>;
+
+export function detectionUpdate(open: DetectedEntry, sameEvidence: boolean, finding: Finding): DetectionUpdate {
   // The window only widens: an entry covers every period in which the problem was seen.
   const windowStart = new Date(Math.min(open.window_start.getTime(), finding.windowStartMs));
   const windowEnd = new Date(Math.max(open.window_end.getTime(), finding.windowEndMs));
@@ -57,7 +63,9 @@ export function detectionUpdate(open: Pick<LedgerItemRow, 'window_start' | 'wind
     open.county_code !== finding.countyCode ||
     windowStart.getTime() !== open.window_start.getTime() ||
     windowEnd.getTime() !== open.window_end.getTime();
-  const outcome = open.condition_cleared_at !== null ? 'recurred' : changed ? 'updated' : 'unchanged';
+  // The same condition found again (its figures moving on): a refresh, not a change.
+  const sameCondition = finding.fingerprint !== undefined && finding.fingerprint === open.fingerprint;
+  const outcome = open.condition_cleared_at !== null ? 'recurred' : changed && !sameCondition ? 'updated' : 'unchanged';
   return { outcome, windowStart, windowEnd };
 }
 
@@ -84,6 +92,7 @@ async function updateOpen(trx: DbTransaction, open: OpenRow, finding: Finding, e
       county_code: finding.countyCode,
       window_start: windowStart,
       window_end: windowEnd,
+      fingerprint: finding.fingerprint ?? null,
       last_detected_at: sql<Date>`greatest(last_detected_at, ${now})`,
       detections: sql<number>`detections + 1`,
       condition_cleared_at: null,
@@ -128,6 +137,7 @@ async function raiseNew(trx: DbTransaction, key: ItemKey, finding: Finding, evid
       evidence,
       window_start: new Date(finding.windowStartMs),
       window_end: new Date(finding.windowEndMs),
+      fingerprint: finding.fingerprint ?? null,
       first_detected_at: now,
       last_detected_at: now,
       previous_item_id: previous?.id ?? null,

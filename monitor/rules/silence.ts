@@ -49,6 +49,15 @@ export function silenceEvidence(s: MeterSilence, ctx: RuleContext): Evidence {
   };
 }
 
+/**
+ * The silence's identity: the meter and the reading it has been silent since. Found again with a
+ * later `now` it is the same silence (the ledger refreshes its entry quietly); once the meter
+ * reports, a later silence has another `sinceMs` and is a new episode.
+ */
+export function silenceFingerprint(s: MeterSilence): string {
+  return `${s.meter.meterId}@${s.sinceMs}`;
+}
+
 export function sinceText(s: MeterSilence): { zh: string; en: string } {
   return s.meter.lastReadingMs === null
     ? { zh: `自 ${s.meter.installedOn} 安装以来从未上报`, en: `has never reported since its installation on ${s.meter.installedOn}` }

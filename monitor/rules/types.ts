@@ -119,6 +119,14 @@ export interface Finding extends LedgerFinding {
   evidence: Evidence;
 }
 
+/**
+ * A rule's finding before the engine adds rule, kind, intake and county (rule.ts, FindingDraft),
+ * with the fingerprint required: what the rules of a continuing condition (a silent meter, an
+ * overdue calibration) return, so that re-finding it with moving figures refreshes its open item
+ * without an event (Finding.fingerprint in monitor/ledger/finding.ts).
+ */
+export type FingerprintedDraft = Pick<Finding, 'subject' | 'windowStartMs' | 'windowEndMs' | 'summary' | 'evidence'> & { fingerprint: string };
+
 /** A (rule, subject) that was evaluated and found nothing: an open item on it has cleared. */
 export interface ClearedSubject {
   rule: RuleId;

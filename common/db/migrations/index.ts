@@ -8,10 +8,12 @@ import * as registry from './0001_registry.ts';
 import * as ingestRejections from './0002_ingest_rejections.ts';
 import * as monitor from './0003_monitor.ts';
 import * as accountTotals from './0004_account_totals.ts';
+import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
   '0002_ingest_rejections': ingestRejections,
   '0003_monitor': monitor,
   '0004_account_totals': accountTotals,
+  '0005_ledger_fingerprint': ledgerFingerprint,
 };

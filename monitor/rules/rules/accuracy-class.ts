@@ -4,13 +4,14 @@
  * A meter without a recorded class is not judged.
  */
 import { bilingual } from '../format.ts';
-import type { FindingDraft, IntakeRule } from '../rule.ts';
+import type { IntakeRule } from '../rule.ts';
+import type { FingerprintedDraft } from '../types.ts';
 
 export const accuracyClass: IntakeRule = {
   id: 'accuracy-class',
   evaluate(ctx) {
     const checked: string[] = [];
-    const findings: FindingDraft[] = [];
+    const findings: FingerprintedDraft[] = [];
     for (const m of ctx.activeMeters) {
       const required = ctx.options.accuracyClassRequired[m.meterType];
       if (required !== null && m.accuracyClass === null) continue;
@@ -25,6 +26,8 @@ export const accuracyClass: IntakeRule = {
           `Meter ${m.meterId} (${m.meterType}) has accuracy class ${m.accuracyClass}, worse than the required class ${required}`,
         ),
         evidence: { meterId: m.meterId, meterType: m.meterType, diameterMm: m.diameterMm, accuracyClass: m.accuracyClass, requiredClass: required, table: 'GB/T 28714 by meter type (docs/rules.md)' },
+        // The meter and the classes compared: found again, unchanged, only its window moves on.
+        fingerprint: `${m.meterId}:${m.accuracyClass}>${required}`,
       });
     }
     if (checked.length === 0 && ctx.activeMeters.length > 0) return null;

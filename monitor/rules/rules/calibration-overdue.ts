@@ -6,13 +6,14 @@
 import { addMonths, daysBetween, localDayEnd } from '../calendar.ts';
 import { bilingual } from '../format.ts';
 import { meterDuty } from '../meter-duty.ts';
-import type { FindingDraft, IntakeRule } from '../rule.ts';
+import type { IntakeRule } from '../rule.ts';
+import type { FingerprintedDraft } from '../types.ts';
 
 export const calibrationOverdue: IntakeRule = {
   id: 'calibration-overdue',
   evaluate(ctx) {
     const checked: string[] = [];
-    const findings: FindingDraft[] = [];
+    const findings: FingerprintedDraft[] = [];
     for (const m of ctx.activeMeters) {
       const duty = meterDuty(m, ctx.options);
       if (duty.kind === 'unknown') continue;
@@ -42,6 +43,8 @@ export const calibrationOverdue: IntakeRule = {
           today: ctx.today,
           overdueDays,
         },
+        // The meter and its due date: the overdue days counting up do not make it another condition.
+        fingerprint: `${m.meterId}@${due}`,
       });
     }
     if (checked.length === 0 && ctx.activeMeters.length > 0) return null;

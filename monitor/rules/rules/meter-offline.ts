@@ -1,7 +1,8 @@
 /** Meter offline (notice): no reading for offlineIntervals (3) × its reporting interval, but not yet silentItemMs (3 days). */
 import { bilingual, duration } from '../format.ts';
 import type { IntakeRule } from '../rule.ts';
-import { meterSilences, silenceEvidence, sinceText } from '../silence.ts';
+import { meterSilences, silenceEvidence, silenceFingerprint, sinceText } from '../silence.ts';
+import type { FingerprintedDraft } from '../types.ts';
 
 export const meterOffline: IntakeRule = {
   id: 'meter-offline',
@@ -10,7 +11,7 @@ export const meterOffline: IntakeRule = {
     if (!silences) return null;
     const findings = silences
       .filter((s) => s.silentMs >= s.offlineAfterMs && s.silentMs < ctx.options.silentItemMs)
-      .map((s) => {
+      .map((s): FingerprintedDraft => {
         const since = sinceText(s);
         return {
           subject: s.meter.meterId,
@@ -21,6 +22,7 @@ export const meterOffline: IntakeRule = {
             `Meter ${s.meter.meterId} has sent no reading for ${duration(s.silentMs)} (reporting interval ${s.meter.reportingIntervalS} s); it ${since.en}`,
           ),
           evidence: silenceEvidence(s, ctx),
+          fingerprint: silenceFingerprint(s),
         };
       });
     return { findings, checked: silences.map((s) => s.meter.meterId) };

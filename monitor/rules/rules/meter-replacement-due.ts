@@ -5,13 +5,14 @@
 import { addMonths, daysBetween, localDayEnd } from '../calendar.ts';
 import { bilingual } from '../format.ts';
 import { meterDuty } from '../meter-duty.ts';
-import type { FindingDraft, IntakeRule } from '../rule.ts';
+import type { IntakeRule } from '../rule.ts';
+import type { FingerprintedDraft } from '../types.ts';
 
 export const meterReplacementDue: IntakeRule = {
   id: 'meter-replacement-due',
   evaluate(ctx) {
     const checked: string[] = [];
-    const findings: FindingDraft[] = [];
+    const findings: FingerprintedDraft[] = [];
     for (const m of ctx.activeMeters) {
       const duty = meterDuty(m, ctx.options);
       if (duty.kind === 'unknown') continue;
@@ -39,6 +40,8 @@ export const meterReplacementDue: IntakeRule = {
           today: ctx.today,
           overdueDays,
         },
+        // The meter and its due date: the overdue days counting up do not make it another condition.
+        fingerprint: `${m.meterId}@${due}`,
       });
     }
     if (checked.length === 0 && ctx.activeMeters.length > 0) return null;

@@ -1,7 +1,8 @@
 /** Meter silent (item): no reading for silentItemMs (3 days) or more. */
 import { bilingual, duration } from '../format.ts';
 import type { IntakeRule } from '../rule.ts';
-import { meterSilences, silenceEvidence, sinceText } from '../silence.ts';
+import { meterSilences, silenceEvidence, silenceFingerprint, sinceText } from '../silence.ts';
+import type { FingerprintedDraft } from '../types.ts';
 
 export const meterSilent: IntakeRule = {
   id: 'meter-silent',
@@ -10,7 +11,7 @@ export const meterSilent: IntakeRule = {
     if (!silences) return null;
     const findings = silences
       .filter((s) => s.silentMs >= ctx.options.silentItemMs)
-      .map((s) => {
+      .map((s): FingerprintedDraft => {
         const since = sinceText(s);
         return {
           subject: s.meter.meterId,
@@ -21,6 +22,7 @@ export const meterSilent: IntakeRule = {
             `Meter ${s.meter.meterId} has been silent for ${duration(s.silentMs)}; it ${since.en}`,
           ),
           evidence: silenceEvidence(s, ctx),
+          fingerprint: silenceFingerprint(s),
         };
       });
     return { findings, checked: silences.map((s) => s.meter.meterId) };
