@@ -21,7 +21,7 @@ export class DrainThread {
     this.worker = new Worker(new URL('./drain-worker.ts', import.meta.url), {
       workerData: { config },
       // Bounded like the main thread's heap (docs/ingest.md, "Memory"): two batches in hand at most.
-      resourceLimits: { maxOldGenerationSizeMb: 128 },
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on('message', (reply: Reply) => {
       if (reply.type === 'metrics') {

@@ -269,7 +269,7 @@ fi
 # --- 4. processes -------------------------------------------------------------------------------
 # Ingest caps its heap: V8 otherwise lets garbage grow to hundreds of MB under a sustained stream
 # before collecting it (docs/ingest.md, "Memory").
-declare -A node_flags=([ingest]="--max-old-space-size=192")
+declare -A node_flags=([ingest]="--max-old-space-size=128 --max-semi-space-size=8")
 for name in api ingest monitor; do
   if [[ -f $name/main.ts ]]; then
     # shellcheck disable=SC2086 # the flags are words

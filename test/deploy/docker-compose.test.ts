@@ -49,7 +49,7 @@ describe('docker-compose.yml', () => {
   it('mounts the shipped broker config and keeps Redis on an append-only file', () => {
     expect(services.mosquitto?.volumes?.some((v) => v.startsWith('./deploy/mosquitto:'))).toBe(true);
     expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
-    expect(services.ingest?.command).toContain('--max-old-space-size=192');
+    expect(services.ingest?.command).toEqual(expect.arrayContaining(['--max-old-space-size=128', '--max-semi-space-size=8']));
   });
 
   it('has a default for every variable it reads, so it needs no .env', () => {

@@ -24,7 +24,7 @@ export interface IngestHandle {
 
 export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandle> {
   const metricsPort = await freePort();
-  const child = new ServerProcess(`ingest ${env.id}`, process.execPath, ['--max-old-space-size=192', 'ingest/main.ts'], {
+  const child = new ServerProcess(`ingest ${env.id}`, process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=8', 'ingest/main.ts'], {
     ...process.env,
     LOG_LEVEL: 'info',
     DATABASE_URL: env.databaseUrl,
