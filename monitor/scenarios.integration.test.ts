@@ -1,0 +1,102 @@
+/**
+ * The rules on simulator scenarios, end to end: each scenario's meter sends a day of readings
+ * (written to InfluxDB as ingest writes them), the day close runs, and the ledger holds the
+ * rule the scenario is meant to trigger on that meter's intake, and nothing of it on the normal one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withActor } from '../common/db/database.ts';
+import { InfluxStore } from '../common/influx/influx-store.ts';
+import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
+import { createLogger } from '../common/logger.ts';
+import { readingPoint } from '../ingest/points.ts';
+import type { FleetMember } from '../simulators/fleet/fleet-member.ts';
+import { generateMeterReadings } from '../simulators/generation/meter-simulation.ts';
+import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';
+import { useTestDatabase } from '../test/database.ts';
+import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
+import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
+import { AccountService } from './accounting/account-service.ts';
+import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
+import { ScheduledWork } from './schedules.ts';
+
+const testDb = useTestDatabase();
+const influxConfig = testInfluxConfig();
+const influx = new InfluxStore(influxConfig);
+const logger = createLogger('test', 'silent');
+const now = new Date();
+const day = localDay(now.getTime() - DAY_MS);
+const ANNUAL_M3 = 2_000_000;
+const MAX_RATE_M3H = 400;
+
+const cases: { name: string; scenarios: ScenarioUse[]; rule: string }[] = [
+  { name: 'normal', scenarios: [], rule: '' },
+  { name: 'rollback', scenarios: [{ name: 'rollback', params: { drop: 0.5 } }], rule: 'totalizer-rollback' },
+  { name: 'stuck', scenarios: [{ name: 'stuck-register', params: { hours: 4 } }], rule: 'stuck-register' },
+  { name: 'faults', scenarios: [{ name: 'fault-flags', params: { flags: 'tamper', hours: 2 } }], rule: 'meter-fault-flag' },
+  { name: 'spike', scenarios: [{ name: 'rate-spike', params: { variant: 'sustained', factor: 2 } }], rule: 'rate-excess' },
+  { name: 'skew', scenarios: [{ name: 'clock-skew', params: { minutes: 20 } }], rule: 'clock-drift' },
+  { name: 'rollover', scenarios: [{ name: 'rollover' }], rule: 'totalizer-rollover' },
+];
+
+let meters: FixtureMeter[];
+
+beforeAll(async () => {
+  await influx.ensureDatabase();
+  meters = await registerMeters(testDb.db, { count: cases.length, prefix: 'SCN', registerMaxM3: 99_999_999 });
+  await withActor(testDb.db, 'test', (trx) =>
+    trx
+      .insertInto('permits')
+      .values(
+        meters.map((m) => ({
+          permit_number: `SCN-P-${m.intakeId}`,
+          intake_id: m.intakeId,
+          issuing_level: 'county',
+          valid_from: '2020-01-01',
+          valid_to: '2099-12-31',
+          annual_volume_m3: ANNUAL_M3,
+          max_rate_m3h: MAX_RATE_M3H,
+        })),
+      )
+      .execute(),
+  );
+  const from = localDayStart(day) - 3600_000;
+  const to = localDayStart(day) + DAY_MS + 3600_000;
+  for (const [i, c] of cases.entries()) {
+    const m = meters[i] as FixtureMeter;
+    const member: FleetMember = {
+      meterId: m.meterId,
+      intakeCode: null,
+      waterUse: 'industrial',
+      annualVolumeM3: ANNUAL_M3,
+      maxRateM3h: MAX_RATE_M3H,
+      registerMaxM3: 99_999_999,
+      reportingIntervalS: 900,
+      scenarios: c.scenarios,
+    };
+    const placement = { intakeId: m.intakeId, countyCode: m.countyCode };
+    const messages = generateMeterReadings(member, { from, to, seed: 7 + i });
+    const points = messages.flatMap((msg) => msg.readings.map((r) => readingPoint(m.meterId, placement, r, msg.sentAtMs)));
+    await influx.writePoints(points);
+  }
+  const accounts = new AccountService({ db: testDb.db, influx });
+  await new ScheduledWork({ db: testDb.db, accounts, evaluator: new IntakeEvaluator({ db: testDb.db, influx, logger }), logger }).dayClose(day, now);
+});
+afterAll(() => dropDatabase(influxConfig));
+
+async function rulesOf(intakeId: string): Promise<string[]> {
+  const rows = await testDb.db.selectFrom('ledger_items').select('rule').where('intake_id', '=', intakeId).execute();
+  return rows.map((r) => r.rule);
+}
+
+describe('rules on simulator scenarios', () => {
+  it.each(cases.filter((c) => c.rule).map((c) => [c.name, c.rule] as const))('%s raises %s on its intake', async (name, rule) => {
+    const meter = meters[cases.findIndex((c) => c.name === name)] as FixtureMeter;
+    expect(await rulesOf(meter.intakeId)).toContain(rule);
+  });
+
+  it('normal use raises none of those rules', async () => {
+    const normal = meters[0] as FixtureMeter;
+    const raised = await rulesOf(normal.intakeId);
+    for (const c of cases) if (c.rule) expect(raised).not.toContain(c.rule);
+  });
+});
