@@ -3,7 +3,6 @@
  * metrics, stop it. A worker that dies is reported as an error: ingest stops rather than keep
  * acknowledging messages that nothing would drain.
  */
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Config } from '../common/config.ts';
@@ -16,6 +15,7 @@ export class DrainThread {
   private nextId = 0;
   private readonly pending = new Map<number, (json: MetricsJson) => void>();
   private stopped: Promise<void> | undefined;
+  private readonly ready: Promise<void>;
 
   constructor(config: Config, onFailure: (err: Error) => void) {
     this.worker = new Worker(new URL('./drain-worker.ts', import.meta.url), {
@@ -30,14 +30,21 @@ export class DrainThread {
       }
     });
     this.worker.on('error', onFailure);
+    // Listening from the start: the thread may report before anyone asks.
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (reply: Reply) => {
+        if (reply.type === 'started') resolve();
+      });
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => {
+        reject(new Error(`drain thread exited (code ${code}) before it started`));
+      });
+    });
   }
 
   /** Resolves once the drain side has started (InfluxDB database ensured, loops running). */
-  async started(): Promise<void> {
-    for (;;) {
-      const [reply] = (await once(this.worker, 'message')) as [Reply];
-      if (reply.type === 'started') return;
-    }
+  started(): Promise<void> {
+    return this.ready;
   }
 
   metrics(): Promise<MetricsJson> {

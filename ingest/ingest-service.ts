@@ -58,9 +58,14 @@ export class IngestService {
 
   /** Acknowledged readings are only as safe as the Redis that holds the log: say so when it is not. */
   private async warnIfLogNotDurable(): Promise<void> {
-    const aof = await this.appendRedis.config('GET', 'appendonly');
-    if (aof[1] !== 'yes') {
-      this.logger.warn('Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)');
+    try {
+      const aof = await this.appendRedis.config('GET', 'appendonly');
+      if (aof[1] !== 'yes') {
+        this.logger.warn('Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)');
+      }
+    } catch (err) {
+      // Managed Redis services often disable CONFIG; that is no reason not to start.
+      this.logger.warn({ err }, 'cannot verify that Redis keeps an append-only file (CONFIG GET refused)');
     }
   }
 

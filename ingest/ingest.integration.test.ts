@@ -115,6 +115,21 @@ describe('ingest', () => {
     expect(await storedReadings(store)).toEqual(good.expected);
   });
 
+  it('stores a burst of full store-and-forward batches (1000 readings a message) without exhausting its heap', async () => {
+    const meters = await registerMeters(testDb.db, { count: 60, prefix: 'BURST' });
+    const { store, start } = deployment();
+    await start();
+    const start0 = Date.now() - 2 * 86_400_000;
+    const messages: SimulatedMessage[] = meters.map((m) => {
+      const readings = Array.from({ length: 1000 }, (_, i) => ({ ts: start0 + i * 60_000, totalM3: 1000 + i * 0.5, flowM3h: 30 }));
+      return { meterId: m.meterId, topic: `meters/${m.meterId}/readings`, payload: JSON.stringify({ readings }), sentAtMs: 0, kind: 'backlog', readings };
+    });
+    const report = await publish(messages);
+    expect(report.acked).toBe(60);
+    await waitForPoints(store, 60_000, 90_000);
+    expect(await countPoints(store, 'readings')).toBe(60_000);
+  });
+
   it('accepts a meter registered while it runs, without a restart', async () => {
     const { store, start } = deployment();
     await start();

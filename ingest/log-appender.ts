@@ -8,7 +8,7 @@ import type { IngestLog } from './ingest-log.ts';
 import type { LoggedMessage } from './log-codec.ts';
 
 /** Beyond this many bytes a turn's messages are split over several entries. */
-const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+const MAX_ENTRY_BYTES = 1024 * 1024;
 
 interface Pending extends LoggedMessage {
   resolve: () => void;

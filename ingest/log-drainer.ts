@@ -49,6 +49,26 @@ interface MessageOutcome {
 
 /** Largest number of entries asked for in one read. */
 const MAX_ENTRIES_PER_READ = 1000;
+/** Payload bytes decoded and written at once: about 10,000 readings, well inside the thread's heap. */
+const MAX_SLICE_BYTES = 2 * 1024 * 1024;
+
+function slicesByBytes(entries: readonly LogEntry[]): LogEntry[][] {
+  const slices: LogEntry[][] = [];
+  let current: LogEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entry.messages.reduce((sum, m) => sum + m.payload.length, 0);
+    if (current.length > 0 && bytes + size > MAX_SLICE_BYTES) {
+      slices.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
 
 export class LogDrainer {
   private readonly o: LogDrainerOptions;
@@ -82,9 +102,9 @@ export class LogDrainer {
     const { log } = this.o;
     await retryUntilDone(() => log.ensureGroup(), this.retryOptions('redis'));
     await this.guarded(async () => {
-      for (let own = await log.readOwnPending(this.o.consumer, MAX_ENTRIES_PER_READ); own.length; ) {
+      for (let own = await log.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
         await this.store(own, log);
-        own = await log.readOwnPending(this.o.consumer, MAX_ENTRIES_PER_READ);
+        own = await log.readOwnPending(this.o.consumer, this.readCount());
       }
     });
     const logs = Array.from({ length: this.o.concurrency ?? 2 }, () => log.duplicate());
@@ -108,23 +128,42 @@ export class LogDrainer {
     }
   }
 
-  /** Reads and stores one batch; returns the number of log entries handled. */
+  /** Entries per read: about batchMax messages, given how many messages entries have held. */
+  private readCount(): number {
+    return Math.max(1, Math.min(MAX_ENTRIES_PER_READ, Math.round(this.o.batchMax / this.messagesPerEntry)));
+  }
+
+  /**
+   * Reads and stores one batch; returns the number of log entries handled. Entries abandoned by a
+   * stopped ingest process are taken over on a timer, busy or not: a steady stream never leaves
+   * the read empty, and those entries must not wait for a quiet moment.
+   */
   async drainOnce(log: IngestLog = this.o.log, blockMs = 500): Promise<number> {
     const { consumer } = this.o;
-    const count = Math.max(1, Math.min(MAX_ENTRIES_PER_READ, Math.round(this.o.batchMax / this.messagesPerEntry)));
-    let entries = await log.readNew(consumer, count, blockMs);
     const now = Date.now();
-    if (entries.length === 0 && now - this.lastClaimMs >= (this.o.claimEveryMs ?? 30_000)) {
+    let entries: LogEntry[] = [];
+    if (now - this.lastClaimMs >= (this.o.claimEveryMs ?? 30_000)) {
       this.lastClaimMs = now;
-      entries = await log.claimAbandoned(consumer, count);
+      entries = await log.claimAbandoned(consumer, this.readCount());
       if (entries.length) this.o.logger.warn({ count: entries.length }, 'took over log entries abandoned by another ingest process');
     }
+    if (entries.length === 0) entries = await log.readNew(consumer, this.readCount(), blockMs);
     if (entries.length === 0) return 0;
     await this.store(entries, log);
     return entries.length;
   }
 
+  /**
+   * Stores entries in slices of at most MAX_SLICE_BYTES of payload, so that a burst of
+   * store-and-forward batches (up to 1000 readings a message) never builds one huge write; the
+   * entries leave the log only when every slice is stored.
+   */
   private async store(entries: LogEntry[], log: IngestLog): Promise<void> {
+    for (const slice of slicesByBytes(entries)) await this.storeSlice(slice);
+    await retryUntilDone(() => log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
+  }
+
+  private async storeSlice(entries: LogEntry[]): Promise<void> {
     const { metrics } = this.o;
     const messages = entries.flatMap((e) => e.messages);
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
@@ -140,8 +179,6 @@ export class LogDrainer {
     await retryUntilDone(() => this.o.rejections.insert(rejections), this.retryOptions('postgres'));
     const intakeDays = touchedIntakeDays(decoded, placements);
     await retryUntilDone(() => this.jobs.enqueue(intakeDays), this.retryOptions('redis'));
-    await retryUntilDone(() => log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
-
     const storedMs = Date.now();
     metrics.batchSize.observe(messages.length);
     for (const o of outcomes) {

@@ -50,8 +50,12 @@ export class MeterDirectory {
 
   /** Reloads when the registry changed since the last load. */
   private async refresh(): Promise<void> {
-    const latest = await sql<{ id: string | null }>`select max(id)::text as id from registry_changes`.execute(this.db);
-    const changeId = latest.rows[0]?.id ?? '0';
+    // max(id) alone would miss a long transaction (a bulk import) that took lower ids but committed
+    // after a quick change was seen: the count moves when it commits.
+    const latest = await sql<{ id: string }>`select coalesce(max(id), 0)::text || '/' || count(*)::text as id from registry_changes`.execute(
+      this.db,
+    );
+    const changeId = latest.rows[0]?.id ?? '0/0';
     if (changeId === this.loadedAtChange && this.meters.size > 0) return;
     const rows = await this.db
       .selectFrom('meters')

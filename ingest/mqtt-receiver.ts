@@ -129,9 +129,14 @@ export class MqttReceiver {
   /** Doubles the reconnect wait after each failed attempt, back to the minimum once connected. */
   private backOffReconnects(client: MqttClient, n: number): void {
     const { metrics, logger } = this.o;
+    // The gauge is recounted on every change: mqtt.js also emits 'offline' after a first connect
+    // that failed, so counting up and down would drift below zero.
+    const recount = () => {
+      metrics.connected.set(this.clients.filter((c) => c.connected).length);
+    };
     client.on('connect', () => {
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
-      metrics.connected.inc();
+      recount();
       logger.info({ connection: n }, 'mqtt connected');
     });
     client.on('close', () => {
@@ -139,7 +144,7 @@ export class MqttReceiver {
       client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? MIN_RECONNECT_MS) * 2, MAX_RECONNECT_MS);
     });
     client.on('offline', () => {
-      metrics.connected.dec();
+      recount();
       logger.warn({ connection: n }, 'mqtt connection lost; reconnecting');
     });
     client.on('error', (err) => { logger.warn({ err, connection: n }, 'mqtt error'); });

@@ -152,8 +152,10 @@ function describe(err: unknown): string {
 
 function toWriteError(err: unknown): InfluxWriteError {
   if (err instanceof HttpError) {
-    // 4xx other than 408/429 means the server refused this data: retrying it cannot help.
-    const refused = err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429;
+    // 400, 413 and 422 mean the server refused this data: retrying the same lines cannot help.
+    // Anything else (401/403: a token, 404: a database or bucket not there yet, 5xx) is the store's
+    // state, not the data's: retry, never give the readings up.
+    const refused = err.statusCode === 400 || err.statusCode === 413 || err.statusCode === 422;
     return new InfluxWriteError(`InfluxDB write failed: ${describe(err)}`, !refused, err.statusCode, { cause: err });
   }
   return new InfluxWriteError(`InfluxDB write failed: ${describe(err)}`, true, undefined, { cause: err });

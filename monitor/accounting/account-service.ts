@@ -54,7 +54,11 @@ export class AccountService {
 
   /** Accounts each intake-day and its neighbours; returns the accounts written. */
   async recompute(intakeDays: readonly IntakeDay[]): Promise<IntakeDailyAccount[]> {
-    const spans = mergeSpans(intakeDays.map((d) => ({ intakeId: d.intakeId, fromDay: addDays(d.day, -1), toDay: addDays(d.day, 1) })));
+    // Never past today: tomorrow has no readings yet, and a 'missing' row for it would mislead.
+    const today = localDay(Date.now());
+    const spans = mergeSpans(
+      intakeDays.map((d) => ({ intakeId: d.intakeId, fromDay: addDays(d.day, -1), toDay: min(addDays(d.day, 1), max(d.day, today)) })),
+    );
     const written: IntakeDailyAccount[] = [];
     const wider: IntakeSpan[] = [];
     for (const group of groupBySpan(spans)) {

@@ -115,7 +115,10 @@ export class IntakeEvaluator {
     source: ReadingsByIntake | 'fetch' | 'none',
   ): Promise<EvaluationCounts> {
     const days = [...accounts.values()].flat().map((a) => a.day).sort();
-    const throughDay = days.at(-1) ?? localDay(now.getTime() - DAY_MS);
+    // Period sums always run through yesterday (the last closed day; only closed days are judged):
+    // a late batch for an old day must not make the year look smaller than it is, which would
+    // clear over-permit items and resolve their warnings.
+    const throughDay = localDay(now.getTime() - DAY_MS);
     const readings =
       source === 'none' || days.length === 0
         ? null
