@@ -62,7 +62,7 @@ export class AccountJobProducer {
 }
 
 /** Adds one delayed, deduplicated job per intake-day for the window `nowMs` falls in. */
-export async function enqueueIntakeDays(
+async function enqueueIntakeDays(
   queue: Queue<AccountJobData>,
   intakeDays: Iterable<IntakeDay>,
   nowMs: number = Date.now(),

@@ -7,8 +7,3 @@ export function divisionPrefix(code: string): string {
   if (code.endsWith('00')) return code.slice(0, 4);
   return code;
 }
-
-/** True when `code` (any level) lies within `scope` (any level). */
-export function isWithinDivision(code: string, scope: string): boolean {
-  return code.startsWith(divisionPrefix(scope));
-}
