@@ -50,6 +50,8 @@ export async function lockOpenEntries(trx: DbTransaction, ops: readonly Operatio
 
 export interface EndedEntry {
   id: string;
+  status: string;
+  fingerprint: string | null;
   window_end: Date;
   /** The ended entry's evidence equals the finding's (as jsonb). */
   same_evidence: boolean;
@@ -59,7 +61,7 @@ export interface EndedEntry {
 export async function latestEnded(trx: DbTransaction, findings: readonly Finding[]): Promise<Map<number, EndedEntry>> {
   if (findings.length === 0) return new Map();
   const { rows } = await sql<EndedEntry & { ord: number }>`
-    select distinct on (k.ord) (k.ord - 1)::int as ord, li.id, li.window_end, li.evidence = k.k_evidence::jsonb as same_evidence
+    select distinct on (k.ord) (k.ord - 1)::int as ord, li.id, li.status, li.fingerprint, li.window_end, li.evidence = k.k_evidence::jsonb as same_evidence
     from unnest(${findings.map((f) => f.intakeId)}::bigint[], ${findings.map((f) => f.rule)}::text[],
                 ${findings.map((f) => f.subject)}::text[], ${findings.map((f) => JSON.stringify(f.evidence))}::text[])
       with ordinality as k(k_intake, k_rule, k_subject, k_evidence, ord)

@@ -4,6 +4,7 @@ import { registerMeters } from '../../test/fixtures/registry.ts';
 import { evaluateIntake } from '../rules/evaluate.ts';
 import { intake as ruleIntake, meter as ruleMeter, permit as rulePermit } from '../rules/testing/fixtures.ts';
 import { applyEvaluation } from './apply-evaluation.ts';
+import { transitionItem } from './lifecycle.ts';
 import type { Finding } from './finding.ts';
 import { day, eventsOf, finding, HOUR_MS, raise, ZERO_COUNTS } from './testing/fixtures.ts';
 
@@ -152,5 +153,26 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
     expect(item).toMatchObject({ rule: 'meter-silent', subject: m.meterId, detections: 3, window_end: new Date(lastReadingMs + 3 * 24 * HOUR_MS + 30 * MINUTE_MS) });
     expect(item.evidence).toMatchObject({ lastReadingMs, silentMs: 3 * 24 * HOUR_MS + 30 * MINUTE_MS });
     expect((await eventsOf(db, item.id)).map((e) => e.action)).toEqual(['raised']);
+  });
+});
+
+describe('applyEvaluation: a dismissed continuing condition', () => {
+  const since = day('2026-07-01');
+  const sweep = (n: number) => since + 3 * 24 * HOUR_MS + n * 15 * MINUTE_MS;
+
+  it('stays dismissed while the same episode goes on, and a new episode raises anew', async () => {
+    const db = testDb.db;
+    const id = await intake('FDISMISSED');
+    await applyEvaluation(db, { findings: [silence(id, since, sweep(0))], clear: [], now: new Date(sweep(0)) });
+    const first = await openItem(id);
+    await transitionItem(db, first.id, 'dismiss', 'staff:wang', { reason: 'pump station closed for the season' });
+
+    const again = await applyEvaluation(db, { findings: [silence(id, since, sweep(1))], clear: [], now: new Date(sweep(1)) });
+    expect(again).toEqual({ ...ZERO_COUNTS, unchanged: 1 });
+
+    const later = since + 5 * 24 * HOUR_MS;
+    const episode = await applyEvaluation(db, { findings: [silence(id, later, sweep(200))], clear: [], now: new Date(sweep(200)) });
+    expect(episode).toEqual({ ...ZERO_COUNTS, raised: 1 });
+    expect(await openItem(id)).toMatchObject({ previous_item_id: first.id, fingerprint: `M-1@${later}` });
   });
 });

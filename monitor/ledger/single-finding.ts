@@ -73,8 +73,15 @@ export function detectionUpdate(open: DetectedEntry, sameEvidence: boolean, find
  * The very detection a person already judged (dismissed, or closed after verification): raising
  * it again would undo their decision each time the same data is evaluated again.
  */
-export function alreadyJudged(previous: { window_end: Date; same_evidence: boolean } | undefined, finding: Finding): boolean {
-  return previous !== undefined && previous.same_evidence && finding.windowEndMs <= previous.window_end.getTime();
+export function alreadyJudged(
+  previous: { status: string; fingerprint: string | null; window_end: Date; same_evidence: boolean } | undefined,
+  finding: Finding,
+): boolean {
+  if (previous === undefined) return false;
+  // A dismissal covers the whole episode of a continuing condition, however its figures move;
+  // a closure does not: the same episode going on after it means the fix did not hold.
+  if (previous.status === 'dismissed' && finding.fingerprint !== undefined && previous.fingerprint === finding.fingerprint) return true;
+  return previous.same_evidence && finding.windowEndMs <= previous.window_end.getTime();
 }
 
 /** What an event keeps of a detection, so the history survives later updates of the entry. */
@@ -117,7 +124,7 @@ async function updateOpen(trx: DbTransaction, open: OpenRow, finding: Finding, e
 async function raiseNew(trx: DbTransaction, key: ItemKey, finding: Finding, evidence: string, now: Date, actor: string): Promise<Outcome | null> {
   const previous = await trx
     .selectFrom('ledger_items')
-    .select(['id', 'window_end'])
+    .select(['id', 'status', 'fingerprint', 'window_end'])
     .select(sql<boolean>`evidence = ${evidence}::jsonb`.as('same_evidence'))
     .where(matchesKey(key))
     .where('status', 'in', TERMINAL_STATUSES)
