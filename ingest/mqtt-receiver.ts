@@ -78,6 +78,9 @@ export class MqttReceiver {
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
+      // mqtt.js traces every packet through `debug` unless given a logger: a measurable share of
+      // the acknowledgement loop's time at tens of thousands of messages a second.
+      log: () => undefined,
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: o.password }),
     };
