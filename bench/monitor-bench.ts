@@ -89,9 +89,9 @@ async function main(): Promise<void> {
     const accounts = new AccountService({ db, influx });
     const work = new ScheduledWork({ db, accounts, evaluator: new IntakeEvaluator({ db, influx, logger }), logger });
     const started = performance.now();
-    const { accountSeconds } = await work.dayClose(day, new Date());
+    const { accountSeconds, ruleSeconds } = await work.dayClose(day, new Date());
     const seconds = (performance.now() - started) / 1000;
-    log(`day close: ${seconds.toFixed(1)} s, of which ${accountSeconds.toFixed(1)} s lane time in accounting (chunks run in parallel lanes)`);
+    log(`day close: ${seconds.toFixed(1)} s; lane time (lanes run in parallel): accounting ${accountSeconds.toFixed(1)} s, rules and ledger ${ruleSeconds.toFixed(1)} s`);
 
     const accounted = await db.selectFrom('daily_accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('day', '=', day).executeTakeFirstOrThrow();
     const items = await db.selectFrom('ledger_items').select(['rule', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('rule').execute();

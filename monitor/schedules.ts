@@ -65,22 +65,25 @@ export class ScheduledWork {
    * few chunks); DAY_CLOSE_LANES chunks are in progress at once, so InfluxDB answers some while
    * others are judged.
    */
-  async dayClose(day: string, now: Date): Promise<{ intakes: number; accountSeconds: number }> {
+  async dayClose(day: string, now: Date): Promise<{ intakes: number; accountSeconds: number; ruleSeconds: number }> {
     const intakeIds = await this.activeIntakeIds();
     const chunks: string[][] = [];
     for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) chunks.push(intakeIds.slice(i, i + INTAKES_PER_QUERY));
     let accountSeconds = 0;
+    let ruleSeconds = 0;
     let next = 0;
     const lane = async () => {
       for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
         const started = performance.now();
         const { accounts, readings } = await this.o.accounts.accountChunk(chunk, day, day);
-        accountSeconds += (performance.now() - started) / 1000;
+        const judged = performance.now();
+        accountSeconds += (judged - started) / 1000;
         await this.o.evaluator.evaluateAccounts(accounts, now, readings);
+        ruleSeconds += (performance.now() - judged) / 1000;
       }
     };
     await Promise.all(Array.from({ length: DAY_CLOSE_LANES }, lane));
-    return { intakes: intakeIds.length, accountSeconds };
+    return { intakes: intakeIds.length, accountSeconds, ruleSeconds };
   }
 
   private async activeIntakeIds(): Promise<string[]> {
