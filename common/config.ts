@@ -73,6 +73,8 @@ export const envSchema = z
     INGEST_COALESCE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     INGEST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     INGEST_METRICS_PORT: port.default(9464),
+
+    MONITOR_RULES_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.INFLUX_API !== 'v2') return;
@@ -120,6 +122,7 @@ export interface Config {
   importDuplicateDistanceM: number;
   seedDivisions: boolean;
   ingest: IngestConfig;
+  monitor: { rulesFile: string | undefined };
 }
 
 export interface IngestConfig {
@@ -189,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       coalesceMs: e.INGEST_COALESCE_MS,
       metrics: { host: e.INGEST_METRICS_HOST, port: e.INGEST_METRICS_PORT },
     },
+    monitor: { rulesFile: e.MONITOR_RULES_FILE },
   };
 }
 

@@ -5,11 +5,19 @@
 import { loadConfigOrExit } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { closeOnSignals } from '../common/shutdown.ts';
+import { RuleConfigError } from './evaluation/rule-config.ts';
 import { MonitorService } from './monitor-service.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('monitor', config.logLevel);
-const service = new MonitorService(config, logger);
+let service: MonitorService;
+try {
+  service = new MonitorService(config, logger);
+} catch (err) {
+  if (!(err instanceof RuleConfigError)) throw err;
+  process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
+  process.exit(78);
+}
 
 closeOnSignals(logger, () => service.close());
 

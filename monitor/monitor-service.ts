@@ -17,6 +17,7 @@ import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
 import { createRedis } from '../common/redis.ts';
 import { AccountService } from './accounting/account-service.ts';
 import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
+import { RuleConfig } from './evaluation/rule-config.ts';
 import { JobBatcher } from './job-batcher.ts';
 import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from './schedules.ts';
 
@@ -36,8 +37,9 @@ export class MonitorService {
     this.logger = logger;
     this.db = createDb({ url: config.databaseUrl, poolSize: 8 });
     const influx = new InfluxStore(config.influx);
-    this.accounts = new AccountService({ db: this.db, influx });
-    this.evaluator = new IntakeEvaluator({ db: this.db, influx, logger });
+    const rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
+    this.accounts = new AccountService({ db: this.db, influx, accounting: rules.accounting });
+    this.evaluator = new IntakeEvaluator({ db: this.db, influx, logger, rules });
     const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}` });
 
     const batcher = new JobBatcher<AccountJobData>({

@@ -15,6 +15,7 @@ import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts'
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
 import { AccountService } from './accounting/account-service.ts';
 import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
+import { RuleConfig } from './evaluation/rule-config.ts';
 import { ScheduledWork } from './schedules.ts';
 
 const testDb = useTestDatabase();
@@ -24,9 +25,9 @@ const logger = createLogger('test', 'silent');
 const now = new Date();
 const yesterday = localDay(now.getTime() - DAY_MS);
 
-function monitor(): ScheduledWork {
+function monitor(rules?: RuleConfig): ScheduledWork {
   const accounts = new AccountService({ db: testDb.db, influx });
-  const evaluator = new IntakeEvaluator({ db: testDb.db, influx, logger });
+  const evaluator = new IntakeEvaluator({ db: testDb.db, influx, logger, ...(rules ? { rules } : {}) });
   return new ScheduledWork({ db: testDb.db, accounts, evaluator, logger });
 }
 
@@ -125,6 +126,16 @@ describe('monitor day close', () => {
     const keys = items.map((i) => `${i.intake_id ?? ''}|${i.rule}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(items.filter((i) => i.rule === 'daily-over-limit').map((i) => i.intake_id)).toEqual([heavy.intakeId]);
+  });
+});
+
+describe('rule configuration', () => {
+  it('applies an intake\'s own thresholds: a rule disabled for one intake raises nothing there', async () => {
+    await sql`truncate ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
+    const heavyCode = (await testDb.db.selectFrom('intakes').select('code').where('id', '=', heavy.intakeId).executeTakeFirstOrThrow()).code;
+    const rules = RuleConfig.from({ intakes: { [heavyCode]: { disabledRules: ['daily-over-limit'] } } }, 'test');
+    await monitor(rules).dayClose(yesterday, now);
+    expect((await openItems()).filter((i) => i.rule === 'daily-over-limit')).toEqual([]);
   });
 });
 

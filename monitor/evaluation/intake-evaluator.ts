@@ -13,7 +13,8 @@ import type { IntakeDailyAccount } from '../accounting/account-store.ts';
 import { INTAKES_PER_QUERY } from '../accounting/account-service.ts';
 import { fetchReadings, type ReadingsByIntake } from '../accounting/readings-source.ts';
 import { applyEvaluation, type EvaluationCounts } from '../ledger/index.ts';
-import { DEFAULT_RULE_OPTIONS, evaluateIntake, evaluateUnregisteredMeter, type MeterReadings, type RuleOptions } from '../rules/index.ts';
+import { DEFAULT_RULE_OPTIONS, evaluateIntake, evaluateUnregisteredMeter, type MeterReadings } from '../rules/index.ts';
+import type { RuleConfig } from './rule-config.ts';
 import { FIELD, MEASUREMENT, TAG } from '../../common/telemetry/point-layout.ts';
 import { fetchRuleInputs } from './rule-inputs.ts';
 
@@ -21,7 +22,8 @@ export interface IntakeEvaluatorOptions {
   db: Db;
   influx: InfluxStore;
   logger: Logger;
-  rules?: RuleOptions;
+  /** Thresholds by intake (rule-config.ts). Default: the brief's defaults for every intake. */
+  rules?: RuleConfig;
 }
 
 const emptyCounts = (): EvaluationCounts => ({ raised: 0, updated: 0, recurred: 0, cleared: 0, resolved: 0, unchanged: 0 });
@@ -103,7 +105,7 @@ export class IntakeEvaluator {
     );
     const findings = seen
       .filter((s) => !registered.has(s.meterId))
-      .flatMap((s) => evaluateUnregisteredMeter({ ...s, countyCode: null }, this.o.rules ?? DEFAULT_RULE_OPTIONS) ?? []);
+      .flatMap((s) => evaluateUnregisteredMeter({ ...s, countyCode: null }, this.o.rules?.province ?? DEFAULT_RULE_OPTIONS) ?? []);
     const clear = [...registered].map((meterId) => ({ intakeId: null, rule: 'unregistered-meter', subject: meterId }));
     return applyEvaluation(this.o.db, { findings, clear, now, actor: 'system:monitor' });
   }
@@ -127,7 +129,7 @@ export class IntakeEvaluator {
     const findings = [];
     const clear = [];
     for (const input of inputs) {
-      const evaluation = evaluateIntake(input, now.getTime(), this.o.rules ?? DEFAULT_RULE_OPTIONS);
+      const evaluation = evaluateIntake(input, now.getTime(), this.o.rules?.forIntake(input.intake.code) ?? DEFAULT_RULE_OPTIONS);
       findings.push(...evaluation.findings);
       clear.push(...evaluation.clearSubjects.map((c) => ({ intakeId: input.intake.id, rule: c.rule, subject: c.subject })));
     }

@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULE_OPTIONS } from '../rules/index.ts';
+import { RuleConfig, RuleConfigError } from './rule-config.ts';
+
+describe('RuleConfig', () => {
+  it('layers defaults, province and intake: an intake override applies to that intake only', () => {
+    const config = RuleConfig.from({ province: { offlineIntervals: 4 }, intakes: { 'CC-1': { offlineIntervals: 6 } } }, 'test');
+    expect(config.province.offlineIntervals).toBe(4);
+    expect(config.forIntake('CC-1').offlineIntervals).toBe(6);
+    expect(config.forIntake('CC-2').offlineIntervals).toBe(4);
+    expect(RuleConfig.load(undefined).province).toEqual(DEFAULT_RULE_OPTIONS);
+    expect(RuleConfig.load(undefined, { provinceCode: '210000' }).province.provinceCode).toBe('210000');
+  });
+
+  it('refuses a bad file naming the file, the layer and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wim-rules-'));
+    const path = join(dir, 'rules.json');
+    writeFileSync(path, JSON.stringify({ intakes: { 'CC-1': { offlineIntervals: -1 } } }));
+    expect(() => RuleConfig.load(path)).toThrow(RuleConfigError);
+    expect(() => RuleConfig.load(path)).toThrow(new RegExp(`${path}, intake CC-1: .*offlineIntervals`));
+    writeFileSync(path, JSON.stringify({ province: { noSuchThreshold: 1 } }));
+    expect(() => RuleConfig.load(path)).toThrow(/province: .*noSuchThreshold/);
+    writeFileSync(path, '{ not json');
+    expect(() => RuleConfig.load(path)).toThrow(/not JSON/);
+    expect(() => RuleConfig.load(join(dir, 'missing.json'))).toThrow(/cannot read/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The rules' thresholds as configured (MONITOR_RULES_FILE): the brief's defaults, a province's
+ * overrides, and an intake's overrides by intake code (docs/rules.md, "Options"). Read and checked
+ * once at start: a bad file stops the monitor with a message naming the file and the field.
+ *
+ *   { "province": { "offlineIntervals": 4, "accounting": { "clockDriftMaxMs": 600000 } },
+ *     "intakes": { "CC-0001": { "disabledRules": ["outside-hours"] } } }
+ *
+ * The accounting thresholds (stuck register, flow/volume, clock drift) apply province-wide: accounts
+ * are computed for many intakes per query with one set of options.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AccountingOptions } from '../accounts/index.ts';
+import { resolveRuleOptions, type RuleOptions, RuleOptionsError, type RuleOptionsOverrides } from '../rules/index.ts';
+
+export class RuleConfigError extends Error {
+  override name = 'RuleConfigError';
+}
+
+const overrides = z.record(z.string(), z.unknown());
+const ruleConfigFile = z.strictObject({
+  province: overrides.default({}),
+  intakes: z.record(z.string(), overrides).default({}),
+});
+
+export class RuleConfig {
+  readonly province: RuleOptions;
+  private readonly byIntake: ReadonlyMap<string, RuleOptions>;
+
+  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>) {
+    this.province = province;
+    this.byIntake = byIntake;
+  }
+
+  /**
+   * Parses and checks a configuration object; `source` names it in errors. `base` lies under the
+   * province's overrides (the deployment's PROVINCE_CODE, so an unregistered meter's item goes to
+   * this province unless the file says otherwise).
+   */
+  static from(value: unknown, source: string, base: RuleOptionsOverrides = {}): RuleConfig {
+    const parsed = ruleConfigFile.safeParse(value);
+    if (!parsed.success) {
+      throw new RuleConfigError(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    }
+    const province = { ...base, ...(parsed.data.province as RuleOptionsOverrides) };
+    const resolve = (where: string, intake?: RuleOptionsOverrides) => {
+      try {
+        return resolveRuleOptions({ province, intake });
+      } catch (err) {
+        if (err instanceof RuleOptionsError) throw new RuleConfigError(`${source}, ${where}: ${err.message}`);
+        throw err;
+      }
+    };
+    const byIntake = new Map(
+      Object.entries(parsed.data.intakes).map(([code, o]) => [code, resolve(`intake ${code}`, o as RuleOptionsOverrides)] as const),
+    );
+    return new RuleConfig(resolve('province'), byIntake);
+  }
+
+  /** Reads a JSON file; no path: the defaults (on `base`). */
+  static load(path: string | undefined, base: RuleOptionsOverrides = {}): RuleConfig {
+    if (!path) return RuleConfig.from({}, 'defaults', base);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new RuleConfigError(`${path}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new RuleConfigError(`${path}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    return RuleConfig.from(json, path, base);
+  }
+
+  forIntake(code: string): RuleOptions {
+    return this.byIntake.get(code) ?? this.province;
+  }
+
+  get accounting(): AccountingOptions {
+    return this.province.accounting;
+  }
+}
