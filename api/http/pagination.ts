@@ -1,4 +1,5 @@
 /** Offset pagination shared by every list route: `?limit=&offset=`, answered with the total. */
+import type { SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 
 export const pageQuery = z.object({
@@ -21,4 +22,22 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/**
+ * One page of a filtered query, and the total over all pages, in two statements run together.
+ * `rows` selects and orders; the limit and offset are applied here.
+ */
+export async function listPage<DB, TB extends keyof DB, O, Row, Item>(
+  filtered: SelectQueryBuilder<DB, TB, O>,
+  rows: (query: SelectQueryBuilder<DB, TB, O>) => Promise<Row[]>,
+  toItem: (row: Row) => Item,
+  { limit, offset }: PageQuery,
+): Promise<Page<Item>> {
+  const [found, count] = await Promise.all([
+    rows(filtered.limit(limit).offset(offset)),
+    // Kysely cannot resolve the selection's type for a generic table; the row is { n: bigint as text }.
+    filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as unknown as Promise<{ n: string }>,
+  ]);
+  return { items: found.map(toItem), total: Number(count.n), limit, offset };
 }

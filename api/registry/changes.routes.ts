@@ -2,12 +2,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../common/db/database.ts';
-import { registryChange } from '../../common/registry/schemas.ts';
-import { pageOf, pageQuery } from '../http/pagination.ts';
+import type { RegistryChangesTable } from '../../common/db/schema.ts';
+import { type RegistryChange, registryChange } from '../../common/registry/schemas.ts';
+import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
 import { problemSchema } from '../http/problem.ts';
 
 const auditedTables = z.enum(['divisions', 'withdrawal_units', 'intakes', 'permits', 'meters', 'meter_replacements']);
+
+const changeFromRow = (c: Selectable<RegistryChangesTable>): RegistryChange => ({
+  id: c.id,
+  tableName: c.table_name,
+  rowId: c.row_id,
+  action: c.action,
+  actor: c.actor,
+  changedAt: c.changed_at.toISOString(),
+  before: c.before as Record<string, unknown> | null,
+  after: c.after as Record<string, unknown> | null,
+});
 
 export function registerChangeRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().get('/registry-changes', {
@@ -21,27 +34,13 @@ export function registerChangeRoutes(app: FastifyInstance, db: Db): void {
       }),
       response: { 200: pageOf(registryChange), 400: problemSchema },
     },
-    handler: async (req) => {
+    handler: (req) => {
       const { limit, offset, table, rowId, actor } = req.query;
       let q = db.selectFrom('registry_changes');
       if (table) q = q.where('table_name', '=', table);
       if (rowId) q = q.where('row_id', '=', rowId);
       if (actor) q = q.where('actor', '=', actor);
-      const [rows, count] = await Promise.all([
-        q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      const items = rows.map((c) => ({
-        id: c.id,
-        tableName: c.table_name,
-        rowId: c.row_id,
-        action: c.action,
-        actor: c.actor,
-        changedAt: c.changed_at.toISOString(),
-        before: c.before as Record<string, unknown> | null,
-        after: c.after as Record<string, unknown> | null,
-      }));
-      return { items, total: Number(count.n), limit, offset };
+      return listPage(q, (page) => page.selectAll().orderBy('id', 'desc').execute(), changeFromRow, { limit, offset });
     },
   });
 }

@@ -3,10 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../common/db/database.ts';
-import { division, divisionCode } from '../../common/registry/schemas.ts';
+import type { DivisionRow } from '../../common/db/schema.ts';
+import { type Division, division, divisionCode } from '../../common/registry/schemas.ts';
 import { divisionLevel } from '../../common/registry/vocabulary.ts';
-import { pageOf, pageQuery } from '../http/pagination.ts';
+import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
+
+const divisionFromRow = (d: DivisionRow): Division => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code });
 
 export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -20,17 +23,12 @@ export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
       }),
       response: { 200: pageOf(division), 400: problemSchema },
     },
-    handler: async (req) => {
+    handler: (req) => {
       const { limit, offset, level, parentCode } = req.query;
       let q = db.selectFrom('divisions');
       if (level) q = q.where('level', '=', level);
       if (parentCode) q = q.where('parent_code', '=', parentCode);
-      const [rows, count] = await Promise.all([
-        q.selectAll().orderBy('code').limit(limit).offset(offset).execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      const items = rows.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code }));
-      return { items, total: Number(count.n), limit, offset };
+      return listPage(q, (page) => page.selectAll().orderBy('code').execute(), divisionFromRow, { limit, offset });
     },
   });
   r.get('/divisions/:code', {
@@ -43,7 +41,7 @@ export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
     handler: async (req) => {
       const d = await db.selectFrom('divisions').selectAll().where('code', '=', req.params.code).executeTakeFirst();
       if (!d) throw notFound('division', req.params.code);
-      return { code: d.code, name: d.name, level: d.level, parentCode: d.parent_code };
+      return divisionFromRow(d);
     },
   });
 }

@@ -5,6 +5,7 @@ import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Intake, type IntakeInput, recordId } from '../../common/registry/schemas.ts';
 import { intakeKind, registryStatus, sourceType, waterUse } from '../../common/registry/vocabulary.ts';
 import { intakeFromRow } from '../../common/registry/rows.ts';
+import { listPage } from '../http/pagination.ts';
 import type { RegistryStore } from './registry-store.ts';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -61,13 +62,7 @@ export function intakeStore(db: Db): RegistryStore<IntakeInput, Intake, IntakeFi
   };
   return {
     kind: 'intake',
-    async list(filter, { limit, offset }) {
-      const [rows, count] = await Promise.all([
-        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
-        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(intakeFromRow), total: Number(count.n), limit, offset };
-    },
+    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), intakeFromRow, page),
     async get(id) {
       const row = await db.selectFrom('intakes').selectAll().where('id', '=', id).executeTakeFirst();
       return row && intakeFromRow(row);

@@ -5,6 +5,7 @@ import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Meter, type MeterInput, recordId } from '../../common/registry/schemas.ts';
 import { meterStatus, readingMode } from '../../common/registry/vocabulary.ts';
 import { meterFromRow } from '../../common/registry/rows.ts';
+import { listPage } from '../http/pagination.ts';
 import type { RegistryStore } from './registry-store.ts';
 
 export const meterFilter = z.object({
@@ -56,13 +57,7 @@ export function meterStore(db: Db): RegistryStore<MeterInput, Meter, MeterFilter
   };
   return {
     kind: 'meter',
-    async list(filter, { limit, offset }) {
-      const [rows, count] = await Promise.all([
-        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
-        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(meterFromRow), total: Number(count.n), limit, offset };
-    },
+    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), meterFromRow, page),
     async get(id) {
       const row = await db.selectFrom('meters').selectAll().where('id', '=', id).executeTakeFirst();
       return row && meterFromRow(row);

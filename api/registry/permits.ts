@@ -5,6 +5,7 @@ import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Permit, type PermitInput, recordId } from '../../common/registry/schemas.ts';
 import { permitStatus } from '../../common/registry/vocabulary.ts';
 import { permitFromRow } from '../../common/registry/rows.ts';
+import { listPage } from '../http/pagination.ts';
 import type { RegistryStore } from './registry-store.ts';
 
 export const permitFilter = z.object({
@@ -51,13 +52,7 @@ export function permitStore(db: Db): RegistryStore<PermitInput, Permit, PermitFi
   };
   return {
     kind: 'permit',
-    async list(filter, { limit, offset }) {
-      const [rows, count] = await Promise.all([
-        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
-        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(permitFromRow), total: Number(count.n), limit, offset };
-    },
+    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), permitFromRow, page),
     async get(id) {
       const row = await db.selectFrom('permits').selectAll().where('id', '=', id).executeTakeFirst();
       return row && permitFromRow(row);

@@ -5,6 +5,7 @@ import type { UnitRow } from '../../common/db/schema.ts';
 import { divisionPrefix } from '../../common/registry/divisions.ts';
 import { divisionCode, type Unit, type UnitInput } from '../../common/registry/schemas.ts';
 import { registryStatus, unitKind } from '../../common/registry/vocabulary.ts';
+import { listPage } from '../http/pagination.ts';
 import type { RegistryStore } from './registry-store.ts';
 import { toIso } from '../../common/registry/rows.ts';
 
@@ -56,13 +57,7 @@ export function unitStore(db: Db): RegistryStore<UnitInput, Unit, UnitFilter> {
   };
   return {
     kind: 'unit',
-    async list(filter, { limit, offset }) {
-      const [rows, count] = await Promise.all([
-        filtered(filter).selectAll().orderBy('id').limit(limit).offset(offset).execute(),
-        filtered(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(fromRow), total: Number(count.n), limit, offset };
-    },
+    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), fromRow, page),
     async get(id) {
       const row = await db.selectFrom('withdrawal_units').selectAll().where('id', '=', id).executeTakeFirst();
       return row && fromRow(row);

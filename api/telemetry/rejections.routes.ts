@@ -5,9 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../common/db/database.ts';
+import type { IngestRejectionsTable } from '../../common/db/schema.ts';
 import { REJECTION_CODES } from '../../common/telemetry/rejection-codes.ts';
-import { pageOf, pageQuery } from '../http/pagination.ts';
+import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
 import { problemSchema } from '../http/problem.ts';
 
 const rejectionCode = z.enum(REJECTION_CODES);
@@ -33,6 +35,18 @@ function asText(bytes: Buffer): string | null {
   }
 }
 
+const rejectionFromRow = (r: Selectable<IngestRejectionsTable>): z.infer<typeof rejection> => ({
+  id: r.id,
+  receivedAt: r.received_at.toISOString(),
+  topic: r.topic,
+  meterId: r.meter_id,
+  reasonCode: r.reason_code,
+  reason: r.reason,
+  payloadBytes: r.payload_bytes,
+  payloadBase64: r.payload.toString('base64'),
+  payloadText: asText(r.payload),
+});
+
 export function registerRejectionRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().get('/ingest/rejections', {
     schema: {
@@ -45,28 +59,13 @@ export function registerRejectionRoutes(app: FastifyInstance, db: Db): void {
       }),
       response: { 200: pageOf(rejection), 400: problemSchema },
     },
-    handler: async (req) => {
+    handler: (req) => {
       const { limit, offset, meterId, reasonCode, since } = req.query;
       let q = db.selectFrom('ingest_rejections');
       if (meterId) q = q.where('meter_id', '=', meterId);
       if (reasonCode) q = q.where('reason_code', '=', reasonCode);
       if (since) q = q.where('received_at', '>=', new Date(since));
-      const [rows, count] = await Promise.all([
-        q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      const items = rows.map((r) => ({
-        id: r.id,
-        receivedAt: r.received_at.toISOString(),
-        topic: r.topic,
-        meterId: r.meter_id,
-        reasonCode: r.reason_code,
-        reason: r.reason,
-        payloadBytes: r.payload_bytes,
-        payloadBase64: r.payload.toString('base64'),
-        payloadText: asText(r.payload),
-      }));
-      return { items, total: Number(count.n), limit, offset };
+      return listPage(q, (page) => page.selectAll().orderBy('id', 'desc').execute(), rejectionFromRow, { limit, offset });
     },
   });
 }
