@@ -4,9 +4,10 @@
  * notice and the silent item so that one meter is never in both.
  */
 import { localDayStart } from './calendar.ts';
-import { duration, localTime } from './format.ts';
-import type { RuleContext } from './rule.ts';
-import type { Evidence, RuleMeter } from './types.ts';
+import type { RuleId } from './catalogue.ts';
+import { bilingual, duration, localTime } from './format.ts';
+import type { IntakeRule, RuleContext } from './rule.ts';
+import type { Evidence, FingerprintedDraft, RuleMeter } from './types.ts';
 
 export interface MeterSilence {
   meter: RuleMeter;
@@ -62,4 +63,37 @@ export function sinceText(s: MeterSilence): { zh: string; en: string } {
   return s.meter.lastReadingMs === null
     ? { zh: `自 ${s.meter.installedOn} 安装以来从未上报`, en: `has never reported since its installation on ${s.meter.installedOn}` }
     : { zh: `最后一次上报 ${localTime(s.sinceMs)}`, en: `last reported at ${localTime(s.sinceMs)}` };
+}
+
+/**
+ * A rule over the silences of an intake's meters (offline notice, silent item): they differ only
+ * in which silences count and in their sentence.
+ */
+export function silenceRule(
+  id: RuleId,
+  counts: (s: MeterSilence, ctx: RuleContext) => boolean,
+  sentence: (s: MeterSilence) => { zh: string; en: string },
+): IntakeRule {
+  return {
+    id,
+    evaluate(ctx) {
+      const silences = meterSilences(ctx);
+      if (!silences) return null;
+      const findings = silences
+        .filter((s) => counts(s, ctx))
+        .map((s): FingerprintedDraft => {
+          const since = sinceText(s);
+          const said = sentence(s);
+          return {
+            subject: s.meter.meterId,
+            windowStartMs: s.sinceMs,
+            windowEndMs: ctx.now,
+            summary: bilingual(`${said.zh}，${since.zh}`, `${said.en}; it ${since.en}`),
+            evidence: silenceEvidence(s, ctx),
+            fingerprint: silenceFingerprint(s),
+          };
+        });
+      return { findings, checked: silences.map((s) => s.meter.meterId) };
+    },
+  };
 }
