@@ -34,7 +34,7 @@ export class IngestService {
     const { ingest } = config;
     // Appends from every MQTT connection share one auto-pipelined connection.
     this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, autoPipelining: true });
-    const appender = new LogAppender(new IngestLog(this.appendRedis, { stream: ingest.logStream }));
+    const appender = new LogAppender({ log: new IngestLog(this.appendRedis, { stream: ingest.logStream }), metrics: this.metrics, logger });
     this.receiver = new MqttReceiver({
       url: config.mqtt.url,
       username: config.mqtt.username,
@@ -42,7 +42,7 @@ export class IngestService {
       clientIdPrefix: `ingest-${ingest.id}`,
       connections: ingest.mqttConnections,
       shareGroup: ingest.shareGroup,
-      onMessage: (topic, payload, receivedMs) => appender.append(topic, payload, receivedMs),
+      log: appender,
       metrics: this.metrics,
       logger,
     });

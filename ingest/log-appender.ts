@@ -1,43 +1,69 @@
 /**
  * Groups the messages that arrive in one turn of the event loop, from every MQTT connection, into
- * one log entry (one XADD). Each message's promise settles when its entry is durable in Redis:
- * that is when its MQTT acknowledgement may go out. With N connections, up to N messages share an
- * append, which is what lets the receive side keep pace on a small machine (docs/ingest.md).
+ * one log entry (one XADD), and calls each message's `onDurable` once its entry is in Redis: that
+ * is when its MQTT acknowledgement may go out. Should Redis be unavailable the append is retried
+ * (100 ms doubling to 5 s) until it succeeds or the appender closes; the messages meanwhile stay
+ * unacknowledged with the broker. Callbacks rather than a promise per message: at tens of
+ * thousands of messages a second, per-message promises were a large share of the collector's work.
  */
+import type { Logger } from 'pino';
+import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
 import type { IngestLog } from './ingest-log.ts';
 import type { LoggedMessage } from './log-codec.ts';
+import type { IngestMetrics } from './metrics.ts';
 
 /** Beyond this many bytes a turn's messages are split over several entries. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
 
 interface Pending extends LoggedMessage {
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  onDurable: () => void;
+}
+
+export interface LogAppenderOptions {
+  log: IngestLog;
+  metrics: IngestMetrics;
+  logger: Logger;
 }
 
 export class LogAppender {
-  private readonly log: IngestLog;
+  private readonly o: LogAppenderOptions;
+  private readonly stopping = new AbortController();
+  private readonly underWay = new Set<Promise<void>>();
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private scheduled = false;
+  private closed: Promise<void> | undefined;
 
-  constructor(log: IngestLog) {
-    this.log = log;
+  constructor(options: LogAppenderOptions) {
+    this.o = options;
   }
 
-  /** Resolves when the message is in the durable log. */
-  append(topic: string, payload: Buffer, receivedMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ topic, payload, receivedMs, resolve, reject });
-      this.pendingBytes += payload.length + topic.length + 14;
-      if (this.pendingBytes >= MAX_ENTRY_BYTES) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.flush();
-        });
-      }
-    });
+  /** Logs the message; `onDurable` is called once it is in the durable log (never, if the appender closes first). */
+  append(topic: string, payload: Buffer, receivedMs: number, onDurable: () => void): void {
+    if (this.stopping.signal.aborted) return;
+    this.pending.push({ topic, payload, receivedMs, onDurable });
+    this.pendingBytes += payload.length + topic.length + 14;
+    if (this.pendingBytes >= MAX_ENTRY_BYTES) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.flush();
+      });
+    }
+  }
+
+  /**
+   * Stops: appends already sent to Redis finish (their messages become durable and are reported);
+   * appends waiting to retry, and messages not yet sent, are abandoned: they were never
+   * acknowledged, so the broker redelivers them. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.stopping.abort();
+      this.pending = [];
+      await Promise.allSettled([...this.underWay]);
+    })();
+    return this.closed;
   }
 
   private flush(): void {
@@ -46,13 +72,23 @@ export class LogAppender {
     if (batch.length === 0) return;
     this.pending = [];
     this.pendingBytes = 0;
-    this.log.appendMessages(batch).then(
+    const { metrics, logger } = this.o;
+    const appended = retryUntilDone(() => this.o.log.appendMessages(batch), {
+      signal: this.stopping.signal,
+      maxDelayMs: 5_000,
+      onRetry: (err, attempt) => {
+        metrics.writeFailures.inc({ store: 'redis' });
+        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err, attempt }, 'durable log unavailable; holding acknowledgements');
+      },
+    }).then(
       () => {
-        for (const m of batch) m.resolve();
+        for (const m of batch) m.onDurable();
       },
       (err: unknown) => {
-        for (const m of batch) m.reject(err);
+        if (!(err instanceof RetryAbortedError)) logger.error({ err }, 'messages could not be logged; left for redelivery');
       },
     );
+    this.underWay.add(appended);
+    void appended.finally(() => this.underWay.delete(appended));
   }
 }

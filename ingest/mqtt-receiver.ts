@@ -1,15 +1,15 @@
 /**
  * The MQTT side of ingest: several MQTT 5 connections in one shared subscription, each with a
  * persistent session (so the broker keeps its messages while ingest is down) and a client id
- * stable across restarts. mqtt.js handles a connection's messages one at a time and sends PUBACK
- * only when handleMessage calls back; we call back as soon as the message is in the durable log,
- * so a connection waits one Redis round trip per message, and N connections keep N appends in
- * flight, which Redis pipelines (docs/ingest.md, "Acknowledgement").
+ * stable across restarts. Each message is handed to the durable log at once and acknowledged by
+ * the connection's AckSequencer when it is in it, so a connection has up to `receiveMaximum`
+ * messages on their way to the log, not one (docs/ingest.md, "Acknowledgement").
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
-import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
+import { AckSequencer } from './ack-sequencer.ts';
+import type { LogAppender } from './log-appender.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 export interface MqttReceiverOptions {
@@ -21,8 +21,8 @@ export interface MqttReceiverOptions {
   connections: number;
   /** Shared subscription group: every ingest process of one deployment uses the same. */
   shareGroup: string;
-  /** Stores the message durably; the message is acknowledged once this resolves. */
-  onMessage: (topic: string, payload: Buffer, receivedMs: number) => Promise<void>;
+  /** The durable log: a message is acknowledged once the log reports it durable. */
+  log: Pick<LogAppender, 'append' | 'close'>;
   metrics: IngestMetrics;
   logger: Logger;
 }
@@ -31,19 +31,12 @@ export interface MqttReceiverOptions {
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
 /**
- * The messages logged together are acknowledged together: holding the socket corked until the
- * next turn of the event loop sends their PUBACKs in one write instead of one system call each.
+ * Passed to mqtt.js's handleMessage callback so that it goes on to the next message without sending
+ * a PUBACK of its own (lib/handlers/publish.js skips the PUBACK when the callback gets an error);
+ * the AckSequencer sends it once the message is durable.
  */
-const corked = new WeakSet<object>();
-function corkUntilNextTurn(stream: MqttClient['stream']): void {
-  if (corked.has(stream)) return;
-  corked.add(stream);
-  stream.cork();
-  setImmediate(() => {
-    corked.delete(stream);
-    stream.uncork();
-  });
-}
+const ACK_DEFERRED = new Error('acknowledged by ingest once durable');
+
 /**
  * Reconnect back-off: 200 ms doubling to 2 s. Kept short on purpose: after a broker restart,
  * Mosquitto 2.0 has forgotten the shared subscriptions, so whatever meters publish before ingest
@@ -55,7 +48,7 @@ const MAX_RECONNECT_MS = 2_000;
 export class MqttReceiver {
   private readonly o: MqttReceiverOptions;
   private readonly clients: MqttClient[] = [];
-  private readonly stopping = new AbortController();
+  private readonly sequencers: AckSequencer[] = [];
   private closed: Promise<void> | undefined;
 
   constructor(options: MqttReceiverOptions) {
@@ -86,29 +79,23 @@ export class MqttReceiver {
     };
     const client = mqtt.connect(o.url, options);
     this.clients.push(client);
+    const acks = new AckSequencer((bytes) => {
+      if (client.connected && client.stream.writable) client.stream.write(bytes);
+    });
+    this.sequencers.push(acks);
+    client.on('close', () => { acks.reset(); });
     client.handleMessage = (packet, done) => {
       const receivedMs = Date.now();
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      retryUntilDone(() => o.onMessage(packet.topic, payload, receivedMs), {
-        signal: this.stopping.signal,
-        maxDelayMs: 5_000,
-        onRetry: (err, attempt) => {
-          o.metrics.writeFailures.inc({ store: 'redis' });
-          if (attempt === 1 || attempt % 20 === 0) o.logger.warn({ err, attempt }, 'durable log unavailable; holding acknowledgement');
-        },
-      }).then(
-        () => {
-          o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
-          o.metrics.acked.inc();
-          corkUntilNextTurn(client.stream);
-          done();
-        },
-        (err: unknown) => {
-          // Shutting down before the message was logged: leave it unacknowledged for redelivery.
-          if (!(err instanceof RetryAbortedError)) o.logger.error({ err }, 'message could not be logged');
-        },
-      );
+      // QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge.
+      const durable = packet.qos > 0 && packet.messageId !== undefined ? acks.expect(packet.messageId) : () => undefined;
+      done(packet.qos > 0 ? ACK_DEFERRED : undefined);
+      o.log.append(packet.topic, payload, receivedMs, () => {
+        o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
+        o.metrics.acked.inc();
+        durable();
+      });
     };
     this.backOffReconnects(client, n);
     // Subscribe on every connect, not only when the broker reports no session: Mosquitto 2.0
@@ -154,14 +141,15 @@ export class MqttReceiver {
   }
 
   /**
-   * Stops taking messages: acknowledgements already due are sent, handlers still waiting for the
-   * log are abandoned, and those messages are redelivered by the broker (a duplicate overwrites
-   * itself in InfluxDB).
+   * Stops taking messages: appends already under way finish and their messages are acknowledged;
+   * appends still retrying are abandoned, and those messages are redelivered by the broker (a
+   * duplicate overwrites itself in InfluxDB). Then the connections close.
    * Idempotent.
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      this.stopping.abort();
+      await this.o.log.close();
+      for (const acks of this.sequencers) acks.flush();
       await Promise.all(this.clients.map((c) => c.endAsync(false)));
       this.o.metrics.connected.set(0);
     })();
