@@ -13,7 +13,7 @@ import { InfluxStore } from '../common/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
 import { createLogger } from '../common/logger.ts';
 import { seedDivisions } from '../common/registry/divisions-seed.ts';
-import { readingPoint } from '../ingest/points.ts';
+import { readingLine } from '../ingest/points.ts';
 import { AccountService } from '../monitor/accounting/account-service.ts';
 import { IntakeEvaluator } from '../monitor/evaluation/intake-evaluator.ts';
 import { ScheduledWork } from '../monitor/schedules.ts';
@@ -36,8 +36,7 @@ async function writeDay(influx: InfluxStore, meters: readonly FixtureMeter[], da
     const perStep = 1 + (n % 7);
     for (let i = 0; i < READINGS_PER_DAY; i++) {
       const ts = start + i * 15 * 60_000;
-      const line = readingPoint(m.meterId, placement, { ts, totalM3: 10_000 + i * perStep, flowM3h: perStep * 4 }, ts + 2_000).toLineProtocol();
-      if (line) lines.push(line);
+      lines.push(readingLine(m.meterId, placement, { ts, totalM3: 10_000 + i * perStep, flowM3h: perStep * 4 }, ts + 2_000));
     }
     if (lines.length >= 20_000) {
       await influx.writeLines(lines);

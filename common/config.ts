@@ -44,6 +44,7 @@ export const envSchema = z
     INFLUX_ORG: z.string().optional(),
     INFLUX_BUCKET: z.string().optional(),
     INFLUX_TOKEN: z.string().optional(),
+    INFLUX_GZIP_MIN_BYTES: z.coerce.number().int().min(0).default(0),
 
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
@@ -107,6 +108,8 @@ export interface InfluxConfig {
   password: string | undefined;
   org: string | undefined;
   token: string | undefined;
+  /** Writes of at least this many bytes are sent gzip-compressed; 0 (the default): never. */
+  gzipMinBytes?: number;
 }
 
 export interface Config {
@@ -172,6 +175,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       password: e.INFLUX_PASSWORD,
       org: e.INFLUX_ORG,
       token: e.INFLUX_TOKEN,
+      gzipMinBytes: e.INFLUX_GZIP_MIN_BYTES,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
     provinceCode: e.PROVINCE_CODE,

@@ -5,7 +5,6 @@
  * until its store answers; a crash at any point replays the batch, which is harmless because
  * InfluxDB overwrites an identical point and the queue drops a job id it already has.
  */
-import type { Point } from '@influxdata/influxdb-client';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
@@ -17,7 +16,7 @@ import type { LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { readingPoint, statusPoint } from './points.ts';
+import { readingLine, statusLine } from './points.ts';
 import type { Rejection, RejectionStore } from './rejection-store.ts';
 
 export interface LogDrainerOptions {
@@ -43,7 +42,8 @@ export interface LogDrainerOptions {
 /** One message's contribution to a batch. */
 interface MessageOutcome {
   message: LoggedMessage;
-  points: Point[];
+  /** Line protocol, one line per point. */
+  points: string[];
   rejection: Rejection | undefined;
 }
 
@@ -198,9 +198,9 @@ export class LogDrainer {
    * become rejections ("store_refused") and the rest are stored.
    */
   private async writePoints(outcomes: MessageOutcome[]): Promise<void> {
-    const write = (points: Point[]) => {
+    const write = (points: string[]) => {
       const end = this.o.metrics.writeSeconds.startTimer();
-      return retryUntilDone(() => this.o.influx.writePoints(points), {
+      return retryUntilDone(() => this.o.influx.writeLines(points), {
         ...this.retryOptions('influxdb'),
         shouldRetry: (err) => !(err instanceof InfluxWriteError) || err.retriable,
       }).finally(end);
@@ -252,8 +252,8 @@ function outcomeOf(
     return { message, points: [], rejection: { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason } };
   }
   const placement = placements.get(d.meterId);
-  if (d.kind === 'status') return { message, points: [statusPoint(d.meterId, placement, d.online, message.receivedMs)], rejection: undefined };
-  const points = d.readings.map((r) => readingPoint(d.meterId, placement, r, message.receivedMs));
+  if (d.kind === 'status') return { message, points: [statusLine(d.meterId, placement, d.online, message.receivedMs)], rejection: undefined };
+  const points = d.readings.map((r) => readingLine(d.meterId, placement, r, message.receivedMs));
   // Readings of an unknown meter are stored (as evidence) and also listed for staff as a rejection.
   const rejection: Rejection | undefined = placement
     ? undefined

@@ -9,7 +9,7 @@ import { withActor } from '../common/db/database.ts';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import { createLogger } from '../common/logger.ts';
 import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
-import { readingPoint } from '../ingest/points.ts';
+import { readingLine } from '../ingest/points.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
@@ -37,9 +37,9 @@ async function writeDay(meter: FixtureMeter, day: string, perStepM3: number) {
   const placement = { intakeId: meter.intakeId, countyCode: meter.countyCode };
   const points = Array.from({ length: 97 }, (_, i) => {
     const ts = start + i * 15 * 60_000;
-    return readingPoint(meter.meterId, placement, { ts, totalM3: 5000 + i * perStepM3, flowM3h: perStepM3 * 4 }, ts + 5_000);
+    return readingLine(meter.meterId, placement, { ts, totalM3: 5000 + i * perStepM3, flowM3h: perStepM3 * 4 }, ts + 5_000);
   });
-  await influx.writePoints(points);
+  await influx.writeLines(points);
 }
 
 async function permitFor(meter: FixtureMeter, dailyLimitM3: number) {
@@ -142,7 +142,7 @@ describe('rule configuration', () => {
 describe('offline sweep', () => {
   it('raises an unregistered-meter item on the province, which clears once the meter is registered', async () => {
     const ts = now.getTime() - 3600_000;
-    await influx.writePoints([readingPoint('GHOST-9', undefined, { ts, totalM3: 42 }, ts)]);
+    await influx.writeLines([readingLine('GHOST-9', undefined, { ts, totalM3: 42 }, ts)]);
     await monitor().run('offline-sweep', now);
     const item = await testDb.db
       .selectFrom('ledger_items')

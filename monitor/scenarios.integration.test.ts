@@ -8,7 +8,7 @@ import { withActor } from '../common/db/database.ts';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
 import { createLogger } from '../common/logger.ts';
-import { readingPoint } from '../ingest/points.ts';
+import { readingLine } from '../ingest/points.ts';
 import type { FleetMember } from '../simulators/fleet/fleet-member.ts';
 import { generateMeterReadings } from '../simulators/generation/meter-simulation.ts';
 import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';
@@ -75,8 +75,8 @@ beforeAll(async () => {
     };
     const placement = { intakeId: m.intakeId, countyCode: m.countyCode };
     const messages = generateMeterReadings(member, { from, to, seed: 7 + i });
-    const points = messages.flatMap((msg) => msg.readings.map((r) => readingPoint(m.meterId, placement, r, msg.sentAtMs)));
-    await influx.writePoints(points);
+    const points = messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs)));
+    await influx.writeLines(points);
   }
   const accounts = new AccountService({ db: testDb.db, influx });
   await new ScheduledWork({ db: testDb.db, accounts, evaluator: new IntakeEvaluator({ db: testDb.db, influx, logger }), logger }).dayClose(day, now);

@@ -1,13 +1,13 @@
 /**
- * The readings store. Writes go through @influxdata/influxdb-client (its Point for line protocol,
- * its HTTP transport) to the write endpoint of the configured mode:
+ * The readings store. Writes line protocol (ingest/points.ts) through @influxdata/influxdb-client's
+ * HTTP transport to the write endpoint of the configured mode:
  *   v2: POST /api/v2/write?org&bucket   (InfluxDB 2.x, 3.x, and 1.8+ compatibility)
  *   v1: POST /write?db&rp               (InfluxDB 1.x, including Debian's 1.6.7)
  * Reads are InfluxQL over GET /query, which 1.x, 2.x (DBRP mapping, database = bucket) and 3.x
  * serve alike. The client's own buffered WriteApi is deliberately not used: ingest keeps the only
  * durable copy of a reading in its log until a write here has returned (docs/ingest.md).
  */
-import { HttpError, InfluxDB, type Point } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import type { InfluxConfig } from '../config.ts';
 
 export interface InfluxStoreOptions extends InfluxConfig {
@@ -81,23 +81,15 @@ export class InfluxStore {
     return `/write?${q.toString()}`;
   }
 
-  /** Writes points (timestamps in ms). Resolves once the server has accepted them. */
-  async writePoints(points: readonly Point[]): Promise<void> {
-    const lines: string[] = [];
-    for (const p of points) {
-      const line = p.toLineProtocol();
-      if (line) lines.push(line);
-    }
-    await this.writeLines(lines);
-  }
-
+  /** Writes line-protocol lines (timestamps in ms). Resolves once the server has accepted them. */
   async writeLines(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
     try {
       await this.client.transport.request(this.writePath(), lines.join('\n'), {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8', ...this.authHeaders },
-        gzipThreshold: 64 * 1024,
+        // Compression costs CPU on both sides; worth it only over a slow link (INFLUX_GZIP_MIN_BYTES).
+        gzipThreshold: this.options.gzipMinBytes ? this.options.gzipMinBytes : Number.MAX_SAFE_INTEGER,
       });
     } catch (err) {
       throw toWriteError(err);

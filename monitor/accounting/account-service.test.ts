@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../../common/influx/influx-store.ts';
 import { localDayStart } from '../../common/local-time.ts';
-import { readingPoint } from '../../ingest/points.ts';
+import { readingLine } from '../../ingest/points.ts';
 import { useTestDatabase } from '../../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../../test/services/influxdb.ts';
@@ -24,7 +24,7 @@ afterAll(() => dropDatabase(influxConfig));
 
 async function write(meter: FixtureMeter, readings: [number, number][]) {
   const placement = { intakeId: meter.intakeId, countyCode: meter.countyCode };
-  await influx.writePoints(readings.map(([ts, totalM3]) => readingPoint(meter.meterId, placement, { ts, totalM3 }, ts)));
+  await influx.writeLines(readings.map(([ts, totalM3]) => readingLine(meter.meterId, placement, { ts, totalM3 }, ts)));
 }
 
 async function accountsOf(intakeId: string) {
