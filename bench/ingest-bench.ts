@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '0' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '4' },
-    'ingest-connections': { type: 'string', default: '16' },
+    'ingest-connections': { type: 'string', default: '2' },
   },
 });
 const opts = {

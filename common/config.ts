@@ -61,7 +61,7 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, _ . or -')
       .default(defaultIngestId()),
-    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16),
+    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(2),
     INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
     INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
