@@ -14,7 +14,7 @@ import { retryUntilDone } from '../common/retry.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import type { LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
-import type { MeterDirectory } from './meter-directory.ts';
+import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { readingLine, statusLine } from './points.ts';
 import type { Rejection, RejectionStore } from './rejection-store.ts';
@@ -246,7 +246,7 @@ function rejectionBase(message: LoggedMessage) {
 function outcomeOf(
   message: LoggedMessage,
   d: DecodedMessage,
-  placements: Map<string, { intakeId: string; countyCode: string } | undefined>,
+  placements: ReadonlyMap<string, MeterPlacement>,
 ): MessageOutcome {
   if (d.kind === 'rejected') {
     return { message, points: [], rejection: { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason } };
@@ -261,7 +261,7 @@ function outcomeOf(
   return { message, points, rejection };
 }
 
-function touchedIntakeDays(decoded: DecodedMessage[], placements: Map<string, { intakeId: string } | undefined>): IntakeDay[] {
+function touchedIntakeDays(decoded: DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): IntakeDay[] {
   const seen = new Map<string, IntakeDay>();
   for (const d of decoded) {
     if (d.kind !== 'readings') continue;

@@ -33,19 +33,26 @@ export class MeterDirectory {
     return this.meters.size;
   }
 
-  /** Placement of each meter id (undefined when the registry does not know it). */
-  async resolve(meterIds: Iterable<string>, nowMs = Date.now()): Promise<Map<string, MeterPlacement | undefined>> {
-    const ids = [...new Set(meterIds)];
+  /**
+   * The placements, current for these meter ids: the map as loaded, shared and never changed in
+   * place (a reload replaces it), so a batch costs no copy; `get` gives undefined for a meter the
+   * registry does not know.
+   */
+  async resolve(meterIds: Iterable<string>, nowMs = Date.now()): Promise<ReadonlyMap<string, MeterPlacement>> {
     const sinceCheck = nowMs - this.lastCheckMs;
-    const unknown = ids.some((id) => !this.meters.has(id));
-    if (sinceCheck >= this.refreshMs || (unknown && sinceCheck >= Math.min(this.refreshMs, UNKNOWN_RECHECK_MS))) {
+    if (sinceCheck >= this.refreshMs || (sinceCheck >= Math.min(this.refreshMs, UNKNOWN_RECHECK_MS) && this.anyUnknown(meterIds))) {
       this.lastCheckMs = nowMs;
       this.refreshing ??= this.refresh().finally(() => {
         this.refreshing = undefined;
       });
     }
     await this.refreshing;
-    return new Map(ids.map((id) => [id, this.meters.get(id)]));
+    return this.meters;
+  }
+
+  private anyUnknown(meterIds: Iterable<string>): boolean {
+    for (const id of meterIds) if (!this.meters.has(id)) return true;
+    return false;
   }
 
   /** Reloads when the registry changed since the last load. */
