@@ -19,6 +19,7 @@ import type { Db } from '../common/db/database.ts';
 import { registerActor } from './http/actor.ts';
 import { problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
+import { registerReportRoutes } from './reports/reports.routes.ts';
 import { registerRejectionRoutes } from './telemetry/rejections.routes.ts';
 
 export interface AppDependencies {
@@ -74,6 +75,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     async (v1) => {
       await registerRegistryRoutes(v1, db, config);
       registerRejectionRoutes(v1, db);
+      registerReportRoutes(v1, db);
     },
     { prefix: '/v1' },
   );

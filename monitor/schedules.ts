@@ -8,6 +8,7 @@ import { DAY_MS, LOCAL_TIME_ZONE, localDay } from '../common/local-time.ts';
 import type { Logger } from '../common/logger.ts';
 import { type AccountService, INTAKES_PER_QUERY } from './accounting/account-service.ts';
 import type { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
+import { generateMonthlyReports } from './reports/monthly-reports.ts';
 
 export const SCHEDULE_QUEUE = 'monitor-schedules';
 
@@ -53,8 +54,8 @@ export class ScheduledWork {
         await this.o.evaluator.evaluateRegistry(await this.activeIntakeIds(), now);
         break;
       case 'monthly-report':
-        // The report is read from daily_accounts and ledger_items by the API; closing the month's
-        // accounts is the day close's work, so there is nothing to compute ahead of it yet.
+        // At 02:00 on the 1st: the day close of the month's last day (00:10) is done.
+        await generateMonthlyReports(this.o.db, localDay(now.getTime() - DAY_MS).slice(0, 7), now);
         break;
     }
     this.o.logger.info({ job: name, ms: Date.now() - started }, 'scheduled job done');

@@ -190,6 +190,16 @@ export interface LedgerEventsTable {
   data: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
+export interface MonthlyReportsTable {
+  /** YYYY-MM */
+  month: string;
+  division_code: string;
+  level: 'province' | 'city' | 'county';
+  /** common/reports/monthly-report.ts MonthlyReportFigures */
+  figures: ColumnType<unknown, string, string>;
+  generated_at: Timestamp;
+}
+
 export interface IntakePeriodTotalsView {
   intake_id: string;
   period_kind: 'month' | 'year';
@@ -224,6 +234,7 @@ export interface Database {
   daily_accounts: DailyAccountsTable;
   ledger_items: LedgerItemsTable;
   ledger_events: LedgerEventsTable;
+  monthly_reports: MonthlyReportsTable;
   intake_period_totals: IntakePeriodTotalsView;
   division_period_totals: DivisionPeriodTotalsView;
 }

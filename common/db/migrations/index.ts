@@ -9,6 +9,7 @@ import * as ingestRejections from './0002_ingest_rejections.ts';
 import * as monitor from './0003_monitor.ts';
 import * as accountTotals from './0004_account_totals.ts';
 import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
+import * as monthlyReports from './0006_monthly_reports.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0003_monitor': monitor,
   '0004_account_totals': accountTotals,
   '0005_ledger_fingerprint': ledgerFingerprint,
+  '0006_monthly_reports': monthlyReports,
 };

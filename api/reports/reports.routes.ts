@@ -1,0 +1,59 @@
+/**
+ * GET /v1/reports/monthly: the monthly progress reports the monitor writes on the 1st
+ * (common/reports/monthly-report.ts, monitor/reports/monthly-reports.ts), per division.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../common/db/database.ts';
+import type { MonthlyReportsTable } from '../../common/db/schema.ts';
+import { divisionCode } from '../../common/registry/schemas.ts';
+import { divisionLevel } from '../../common/registry/vocabulary.ts';
+import { MONTH_PATTERN, type MonthlyReportFigures, monthlyReportFigures } from '../../common/reports/monthly-report.ts';
+import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
+import { notFound, problemSchema } from '../http/problem.ts';
+
+const month = z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM');
+
+// The figures were written from this schema; reading them back through it keeps the API honest
+// should a stored report ever not match.
+const reportFromRow = (r: Selectable<MonthlyReportsTable>): MonthlyReportFigures => monthlyReportFigures.parse(r.figures);
+
+export function registerReportRoutes(app: FastifyInstance, db: Db): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/reports/monthly', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Monthly progress reports, newest month first, then by division code',
+      querystring: pageQuery.extend({
+        month: month.optional(),
+        divisionCode: divisionCode.optional(),
+        level: divisionLevel.schema.optional(),
+      }),
+      response: { 200: pageOf(monthlyReportFigures), 400: problemSchema },
+    },
+    handler: (req) => {
+      const { limit, offset, month: m, divisionCode: code, level } = req.query;
+      let q = db.selectFrom('monthly_reports');
+      if (m) q = q.where('month', '=', m);
+      if (code) q = q.where('division_code', '=', code);
+      if (level) q = q.where('level', '=', level);
+      return listPage(q, (page) => page.selectAll().orderBy('month', 'desc').orderBy('division_code').execute(), reportFromRow, { limit, offset });
+    },
+  });
+  r.get('/reports/monthly/:month/:divisionCode', {
+    schema: {
+      tags: ['reports'],
+      summary: "One division's monthly progress report",
+      params: z.object({ month, divisionCode }),
+      response: { 200: monthlyReportFigures, 400: problemSchema, 404: problemSchema },
+    },
+    handler: async (req) => {
+      const { month: m, divisionCode: code } = req.params;
+      const row = await db.selectFrom('monthly_reports').selectAll().where('month', '=', m).where('division_code', '=', code).executeTakeFirst();
+      if (!row) throw notFound('monthly report', `${m}/${code}`);
+      return reportFromRow(row);
+    },
+  });
+}
