@@ -14,6 +14,11 @@ import type { IngestMetrics } from './metrics.ts';
 
 /** Beyond this many bytes a turn's messages are split over several entries. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
+/**
+ * How long close() waits for appends already sent. ioredis queues a command while Redis is down
+ * rather than fail it, so without a bound a shutdown during an outage would wait for Redis.
+ */
+const CLOSE_WAIT_MS = 5_000;
 
 interface Pending extends LoggedMessage {
   onDurable: () => void;
@@ -53,15 +58,18 @@ export class LogAppender {
   }
 
   /**
-   * Stops: appends already sent to Redis finish (their messages become durable and are reported);
-   * appends waiting to retry, and messages not yet sent, are abandoned: they were never
-   * acknowledged, so the broker redelivers them. Idempotent.
+   * Stops: appends already sent to Redis finish within CLOSE_WAIT_MS (their messages become
+   * durable and are reported); appends waiting to retry or still unanswered, and messages not yet
+   * sent, are abandoned: they were never acknowledged, so the broker redelivers them. Idempotent.
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.stopping.abort();
       this.pending = [];
-      await Promise.allSettled([...this.underWay]);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+      await Promise.race([Promise.allSettled([...this.underWay]), waited]);
+      clearTimeout(timer);
     })();
     return this.closed;
   }
@@ -82,7 +90,13 @@ export class LogAppender {
       },
     }).then(
       () => {
-        for (const m of batch) m.onDurable();
+        for (const m of batch) {
+          try {
+            m.onDurable();
+          } catch (err) {
+            logger.error({ err }, 'acknowledging a logged message failed; the broker will redeliver it');
+          }
+        }
       },
       (err: unknown) => {
         if (!(err instanceof RetryAbortedError)) logger.error({ err }, 'messages could not be logged; left for redelivery');

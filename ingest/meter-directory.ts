@@ -42,9 +42,16 @@ export class MeterDirectory {
     const sinceCheck = nowMs - this.lastCheckMs;
     if (sinceCheck >= this.refreshMs || (sinceCheck >= Math.min(this.refreshMs, UNKNOWN_RECHECK_MS) && this.anyUnknown(meterIds))) {
       this.lastCheckMs = nowMs;
-      this.refreshing ??= this.refresh().finally(() => {
-        this.refreshing = undefined;
-      });
+      this.refreshing ??= this.refresh()
+        .catch((err: unknown) => {
+          // Not loaded: the caller's retry must load again, not be handed the old (or, at start,
+          // empty) map, which would file every reading as an unregistered meter's.
+          this.lastCheckMs = 0;
+          throw err;
+        })
+        .finally(() => {
+          this.refreshing = undefined;
+        });
     }
     await this.refreshing;
     return this.meters;

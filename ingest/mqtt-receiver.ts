@@ -84,17 +84,30 @@ export class MqttReceiver {
     });
     this.sequencers.push(acks);
     client.on('close', () => { acks.reset(); });
+    const countDurable = (receivedMs: number) => {
+      o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
+      o.metrics.acked.inc();
+    };
     client.handleMessage = (packet, done) => {
       const receivedMs = Date.now();
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      // QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge.
-      const durable = packet.qos > 0 && packet.messageId !== undefined ? acks.expect(packet.messageId) : () => undefined;
-      done(packet.qos > 0 ? ACK_DEFERRED : undefined);
+      if (packet.qos === 1 && packet.messageId !== undefined) {
+        const durable = acks.expect(packet.messageId);
+        done(ACK_DEFERRED);
+        o.log.append(packet.topic, payload, receivedMs, () => {
+          countDurable(receivedMs);
+          durable();
+        });
+        return;
+      }
+      // QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge; QoS 2
+      // (not subscribed for, so only from a broker that ignores the granted QoS) is completed by
+      // mqtt.js, once the message is durable.
+      if (packet.qos === 0) done();
       o.log.append(packet.topic, payload, receivedMs, () => {
-        o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
-        o.metrics.acked.inc();
-        durable();
+        countDurable(receivedMs);
+        if (packet.qos > 0) done();
       });
     };
     this.backOffReconnects(client, n);
@@ -106,7 +119,12 @@ export class MqttReceiver {
       client.on('connect', () => {
         client.subscribe(filters, { qos: 1 }, (err, granted) => {
           const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
-          const failure = err ?? (refused.length ? new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`) : undefined);
+          // QoS 0 would deliver without acknowledgements: nothing could be held until durable.
+          const downgraded = granted?.filter((g) => g.qos === 0).map((g) => g.topic) ?? [];
+          const failure =
+            err ??
+            (refused.length ? new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`) : undefined) ??
+            (downgraded.length ? new Error(`broker granted only QoS 0 for ${downgraded.join(', ')}; ingest needs QoS 1`) : undefined);
           if (failure) {
             o.logger.error({ err: failure, connection: n }, 'subscription failed');
             reject(failure);

@@ -56,7 +56,9 @@ export class MonitorService {
     });
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
     const scheduled = new ScheduledWork({ db: this.db, accounts: this.accounts, evaluator: this.evaluator, logger });
-    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => scheduled.run(job.name as ScheduledJobName, new Date()), {
+    // A scheduler's job is created delayed until its occurrence: creation time + delay is when it was due.
+    const dueAt = (job: Job) => new Date(job.timestamp + (job.opts.delay ?? 0));
+    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => scheduled.run(job.name as ScheduledJobName, new Date(), dueAt(job)), {
       connection: connection('schedule-worker'),
       concurrency: 1,
       autorun: false,

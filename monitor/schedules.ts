@@ -40,11 +40,19 @@ export class ScheduledWork {
     this.o = options;
   }
 
-  async run(name: ScheduledJobName, now: Date): Promise<void> {
+  /**
+   * Runs one occurrence. `scheduledFor` is when it was due: the day to close and the month to
+   * report follow from it, not from `now`, so a job run late (a monitor down over midnight) still
+   * does the day or month it was for. Rules judge as of `now`.
+   */
+  async run(name: ScheduledJobName, now: Date, scheduledFor: Date = now): Promise<void> {
     const started = Date.now();
+    const previousDay = localDay(scheduledFor.getTime() - DAY_MS);
     switch (name) {
       case 'day-close':
-        await this.dayClose(localDay(now.getTime() - DAY_MS), now);
+        await this.dayClose(previousDay, now);
+        // The month's last day closed: its report can be written (monthly-report refreshes it).
+        if (localDay(scheduledFor.getTime()).endsWith('-01')) await generateMonthlyReports(this.o.db, previousDay.slice(0, 7), now);
         break;
       case 'offline-sweep':
         await this.o.evaluator.evaluateRegistry(await this.activeIntakeIds(), now);
@@ -54,8 +62,7 @@ export class ScheduledWork {
         await this.o.evaluator.evaluateRegistry(await this.activeIntakeIds(), now);
         break;
       case 'monthly-report':
-        // At 02:00 on the 1st: the day close of the month's last day (00:10) is done.
-        await generateMonthlyReports(this.o.db, localDay(now.getTime() - DAY_MS).slice(0, 7), now);
+        await this.monthlyReport(previousDay, now);
         break;
     }
     this.o.logger.info({ job: name, ms: Date.now() - started }, 'scheduled job done');
@@ -85,6 +92,29 @@ export class ScheduledWork {
     };
     await Promise.all(Array.from({ length: DAY_CLOSE_LANES }, lane));
     return { intakes: intakeIds.length, accountSeconds, ruleSeconds };
+  }
+
+  /**
+   * Writes the month's report again when its last day is accounted for every active intake (late
+   * batches may have changed the month since the day close wrote it); otherwise the day close is
+   * still running or failed, and will write the report when it finishes.
+   */
+  private async monthlyReport(lastDay: string, now: Date): Promise<void> {
+    const [active, accounted] = await Promise.all([
+      this.o.db.selectFrom('intakes').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow(),
+      this.o.db
+        .selectFrom('daily_accounts as a')
+        .innerJoin('intakes as i', 'i.id', 'a.intake_id')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('a.day', '=', lastDay)
+        .where('i.status', '=', 'active')
+        .executeTakeFirstOrThrow(),
+    ]);
+    if (Number(accounted.n) < Number(active.n)) {
+      this.o.logger.warn({ lastDay, accounted: accounted.n, active: active.n }, 'month not closed yet; the day close writes its report');
+      return;
+    }
+    await generateMonthlyReports(this.o.db, lastDay.slice(0, 7), now);
   }
 
   private async activeIntakeIds(): Promise<string[]> {

@@ -17,8 +17,8 @@ export const monthlyReportFigures = z.object({
   basis: z.object({
     firstDay: z.iso.date(),
     lastDay: z.iso.date(),
-    accounts: z.literal('daily_accounts of the division\'s intakes, firstDay..lastDay'),
-    items: z.literal('ledger_items of the division\'s counties; ledger_events for closures'),
+    accounts: z.string().describe('Where the withdrawal figures come from'),
+    items: z.string().describe('Where the ledger figures come from'),
     generatedAt: z.iso.datetime({ offset: true }),
   }),
   intakes: z.object({
@@ -39,8 +39,8 @@ export const monthlyReportFigures = z.object({
     raisedByRule: z.record(z.string(), z.number().int()),
     closed: z.number().int().describe('Items closed after verification in the month'),
     dismissed: z.number().int().describe('Items dismissed (with a reason) in the month'),
-    openItems: z.number().int().describe('Items open when the report was generated'),
-    overdueItems: z.number().int().describe('Open items whose rectification deadline had passed by the end of the month (deadline <= lastDay)'),
+    openItems: z.number().int().describe('Items open at the end of the month (status from the last ledger event before it)'),
+    overdueItems: z.number().int().describe('Of those, confirmed or rectifying with a deadline on or before the last day'),
   }),
 });
 export type MonthlyReportFigures = z.infer<typeof monthlyReportFigures>;

@@ -73,17 +73,27 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
     db
       .selectFrom('ledger_events as e')
       .innerJoin('ledger_items as i', 'i.id', 'e.item_id')
-      .select(['i.county_code', 'e.action', (eb) => eb.fn.countAll<string>().as('n')])
+      // Items, not events: an item closed, reopened and closed again in the month counts once.
+      .select(['i.county_code', 'e.action', (eb) => eb.fn.count<string>('e.item_id').distinct().as('n')])
       .where('i.kind', '=', 'item')
       .where('e.action', 'in', ['closed', 'dismissed'])
       .where('e.at', '>=', from)
       .where('e.at', '<', to)
       .groupBy(['i.county_code', 'e.action'])
       .execute(),
+    // Each item's status when the month ended: the last event before then (every event records
+    // the status it left the item in). Overdue as the ledger defines it (monitor/ledger/overdue.ts):
+    // confirmed or rectifying past the deadline.
     sql<{ county_code: string; open: string; overdue: string }>`
-      select county_code, count(*) as open, count(*) filter (where deadline <= ${lastDay}::date) as overdue
-      from ledger_items where kind = 'item' and status not in ('dismissed', 'closed', 'resolved')
-      group by county_code`.execute(db),
+      select i.county_code,
+             count(*) filter (where s.status not in ('dismissed', 'closed', 'resolved')) as open,
+             count(*) filter (where s.status in ('confirmed', 'rectifying') and i.deadline <= ${lastDay}::date) as overdue
+      from (select distinct on (e.item_id) e.item_id, e.to_status as status
+            from ledger_events e join ledger_items i on i.id = e.item_id
+            where i.kind = 'item' and i.first_detected_at < ${to} and e.at < ${to} and e.to_status is not null
+            order by e.item_id, e.at desc, e.id desc) s
+      join ledger_items i on i.id = s.item_id
+      group by i.county_code`.execute(db),
   ]);
   const out = new Map<string, Counts>();
   const of = (county: string) => {
@@ -137,7 +147,7 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
     firstDay,
     lastDay,
     accounts: "daily_accounts of the division's intakes, firstDay..lastDay",
-    items: "ledger_items of the division's counties; ledger_events for closures",
+    items: "ledger_items of the division's counties first detected in the month; ledger_events for closures and for each item's status at the month's end",
     generatedAt: now.toISOString(),
   } as const;
   const rows = [...totals].flatMap(([code, t]) => {
