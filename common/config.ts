@@ -6,6 +6,12 @@
  */
 import { z } from 'zod';
 
+/**
+ * The most MQTT connections one ingest process may have. Ingest retires, at start, the broker
+ * sessions of connection numbers from its configured count up to this (ingest/mqtt-receiver.ts).
+ */
+export const MAX_MQTT_CONNECTIONS = 64;
+
 /** A name stable across restarts of this process, so its MQTT sessions and log consumer resume. */
 function defaultIngestId(): string {
   return (process.env.HOSTNAME ?? 'ingest').replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40) || 'ingest';
@@ -61,7 +67,7 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, _ . or -')
       .default(defaultIngestId()),
-    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(2),
+    INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(0).max(MAX_MQTT_CONNECTIONS).default(2),
     INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
     INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),

@@ -4,6 +4,7 @@
  * test publishes a stream, breaks something while it flows, repairs it, and then compares what
  * InfluxDB holds with what the meters sent (one point per meter and timestamp).
  */
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import type { InfluxConfig } from '../common/config.ts';
@@ -14,7 +15,7 @@ import { fleetOf, storedReadings, type Traffic, trafficFor } from '../test/fixtu
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { countPoints, dropDatabase, startInfluxd, testInfluxConfig } from '../test/services/influxdb.ts';
 import { type IngestHandle, startIngest } from '../test/services/ingest.ts';
-import { SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
+import { INGESTER, SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import { waitFor } from '../test/services/process.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
 
@@ -34,14 +35,14 @@ afterAll(async () => {
   await Promise.all([broker.stop(), redis.stop()]);
 });
 
-async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group): Promise<IngestHandle> {
+async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}): Promise<IngestHandle> {
   const ingest = await startIngest({
     databaseUrl: testDb.url,
     redisUrl: redis.url,
     mqttUrl: broker.url,
     influx,
     id,
-    extra: { INGEST_LOG_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group },
+    extra: { INGEST_LOG_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group, ...extra },
   });
   cleanups.push(async () => {
     await ingest.process.stop('SIGKILL');
@@ -58,6 +59,18 @@ async function publishInBackground(traffic: Traffic): Promise<PublishReport> {
   } finally {
     await publisher.close();
   }
+}
+
+/** Whether the broker still holds a session for `clientId` (a probe that leaves none behind). */
+function sessionPresent(clientId: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = mqtt.connect(broker.url, { ...INGESTER, protocolVersion: 5, clientId, clean: false, reconnectPeriod: 0 });
+    probe.once('connect', (connack) => {
+      resolve(connack.sessionPresent);
+      probe.end();
+    });
+    probe.once('error', reject);
+  });
 }
 
 async function whenStored(store: InfluxStore, atLeast: number): Promise<void> {
@@ -101,6 +114,21 @@ describe('no acknowledged reading is lost', () => {
     await new Promise((r) => setTimeout(r, 2000));
     b.process.start();
     await expectAllStored(store, traffic, published);
+  });
+
+  it('when ingest comes back with fewer MQTT connections: the sessions of the others are drained, then ended', async () => {
+    const influx = testInfluxConfig();
+    const store = new InfluxStore(influx);
+    const group = `res${++run}`;
+    const before = await ingestFor(influx, group, group, { INGEST_MQTT_CONNECTIONS: '3' });
+    await before.process.stop('SIGTERM');
+    // While ingest is away the broker queues the stream in all three sessions.
+    const traffic = trafficFor(fleetOf(meters), 24, 17);
+    await publishInBackground(traffic);
+    const after = await ingestFor(influx, group, group, { INGEST_MQTT_CONNECTIONS: '1' });
+    await expectAllStored(store, traffic, Promise.resolve({ failed: 0 } as PublishReport));
+    await waitFor('both sessions retired', () => Promise.resolve(after.process.log.split('retired the MQTT session').length - 1 >= 2), 30_000);
+    for (const n of [1, 2]) expect(await sessionPresent(`ingest-${group}-${n}`)).toBe(false);
   });
 
   it('when InfluxDB is stopped for a while mid-stream', async () => {

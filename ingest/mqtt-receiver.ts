@@ -7,6 +7,7 @@
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { MAX_MQTT_CONNECTIONS } from '../common/config.ts';
 import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
 import { AckSequencer } from './ack-sequencer.ts';
 import type { LogAppender } from './log-appender.ts';
@@ -45,29 +46,105 @@ const ACK_DEFERRED = new Error('acknowledged by ingest once durable');
 const MIN_RECONNECT_MS = 200;
 const MAX_RECONNECT_MS = 2_000;
 
+/** A retiring session is ended once nothing has arrived on it for this long. */
+const RETIRE_QUIET_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export class MqttReceiver {
   private readonly o: MqttReceiverOptions;
   private readonly clients: MqttClient[] = [];
   private readonly sequencers: AckSequencer[] = [];
+  /** Clients retiring the sessions of connection numbers no longer configured. */
+  private readonly retiring: MqttClient[] = [];
+  private retirements: Promise<unknown> = Promise.resolve();
   private closed: Promise<void> | undefined;
 
   constructor(options: MqttReceiverOptions) {
     this.o = options;
   }
 
-  /** Connects every client and resolves when all are subscribed. */
+  /**
+   * Connects every client and resolves when all are subscribed; then, in the background, retires
+   * the sessions of connection numbers an earlier configuration had and this one does not.
+   */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.o.connections }, (_, n) => this.connect(n)));
+    this.retirements = Promise.all(Array.from({ length: MAX_MQTT_CONNECTIONS - this.o.connections }, (_, k) => this.retire(this.o.connections + k)));
   }
 
   private connect(n: number): Promise<void> {
+    const { o } = this;
+    const { client } = this.open(n, true);
+    this.clients.push(client);
+    this.backOffReconnects(client, n);
+    // Subscribe on every connect, not only when the broker reports no session: Mosquitto 2.0
+    // restores a persistent session after a restart without its shared subscriptions, and would
+    // then drop the stream for want of a subscriber (found by ingest.resilience.test.ts).
+    return new Promise((resolve, reject) => {
+      client.on('connect', () => {
+        client.subscribe(this.filters, { qos: 1 }, (err, granted) => {
+          const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
+          // QoS 0 would deliver without acknowledgements: nothing could be held until durable.
+          const downgraded = granted?.filter((g) => g.qos === 0).map((g) => g.topic) ?? [];
+          const failure =
+            err ??
+            (refused.length ? new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`) : undefined) ??
+            (downgraded.length ? new Error(`broker granted only QoS 0 for ${downgraded.join(', ')}; ingest needs QoS 1`) : undefined);
+          if (failure) {
+            o.logger.error({ err: failure, connection: n }, 'subscription failed');
+            reject(failure);
+          } else resolve();
+        });
+      });
+    });
+  }
+
+  /**
+   * Connection number `n` of an earlier configuration with more connections: its session may
+   * still hold a shared subscription, to which the broker goes on sending a share of the stream
+   * (docs/ingest.md, "Shared subscription"). Resumes it, unsubscribes, stores what was queued for
+   * it the usual way, and once nothing has come for RETIRE_QUIET_MS and all is acknowledged, ends
+   * the session (DISCONNECT with session expiry 0). Interrupted by close(), the session stays, to
+   * be retired at the next start. Without a session there is nothing to do.
+   */
+  private async retire(n: number): Promise<void> {
+    const { client, acks, lastMessageMs } = this.open(n, false);
+    this.retiring.push(client);
+    client.on('error', (err) => { this.o.logger.debug({ err, connection: n }, 'mqtt error while retiring a session'); });
+    try {
+      const connack = await new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
+        client.once('connect', resolve);
+        client.once('error', reject);
+        client.once('close', () => { reject(new Error('connection closed before CONNACK')); });
+      });
+      if (connack.sessionPresent) {
+        this.o.logger.info({ connection: n }, 'retiring the MQTT session of a connection no longer configured');
+        await client.unsubscribeAsync(this.filters);
+        while (!this.closed && (Date.now() - lastMessageMs() < RETIRE_QUIET_MS || acks.waiting > 0)) await sleep(100);
+        if (this.closed) return;
+      }
+      await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } });
+      if (connack.sessionPresent) this.o.logger.info({ connection: n }, 'retired the MQTT session');
+    } catch (err) {
+      if (!this.closed) this.o.logger.warn({ err, connection: n }, 'could not retire an unconfigured MQTT session; will try at the next start');
+      client.end(true);
+    }
+  }
+
+  private get filters(): string[] {
+    return [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${this.o.shareGroup}/${t}`);
+  }
+
+  /** An MQTT client for connection number `n`, its messages logged and acknowledged once durable. */
+  private open(n: number, reconnect: boolean): { client: MqttClient; acks: AckSequencer; lastMessageMs: () => number } {
     const { o } = this;
     const options: IClientOptions = {
       protocolVersion: 5,
       clientId: `${o.clientIdPrefix}-${n}`,
       clean: false,
       properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: 1000 },
-      reconnectPeriod: MIN_RECONNECT_MS,
+      reconnectPeriod: reconnect ? MIN_RECONNECT_MS : 0,
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
@@ -78,7 +155,7 @@ export class MqttReceiver {
       ...(o.password === undefined ? {} : { password: o.password }),
     };
     const client = mqtt.connect(o.url, options);
-    this.clients.push(client);
+    let lastMessageMs = Date.now();
     const acks = new AckSequencer((bytes) => {
       if (client.connected && client.stream.writable) client.stream.write(bytes);
     });
@@ -90,6 +167,7 @@ export class MqttReceiver {
     };
     client.handleMessage = (packet, done) => {
       const receivedMs = Date.now();
+      lastMessageMs = receivedMs;
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       if (packet.qos === 1 && packet.messageId !== undefined) {
@@ -110,28 +188,7 @@ export class MqttReceiver {
         if (packet.qos > 0) done();
       });
     };
-    this.backOffReconnects(client, n);
-    // Subscribe on every connect, not only when the broker reports no session: Mosquitto 2.0
-    // restores a persistent session after a restart without its shared subscriptions, and would
-    // then drop the stream for want of a subscriber (found by ingest.resilience.test.ts).
-    return new Promise((resolve, reject) => {
-      const filters = [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${o.shareGroup}/${t}`);
-      client.on('connect', () => {
-        client.subscribe(filters, { qos: 1 }, (err, granted) => {
-          const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
-          // QoS 0 would deliver without acknowledgements: nothing could be held until durable.
-          const downgraded = granted?.filter((g) => g.qos === 0).map((g) => g.topic) ?? [];
-          const failure =
-            err ??
-            (refused.length ? new Error(`broker refused subscription to ${refused.join(', ')} (check the ACL)`) : undefined) ??
-            (downgraded.length ? new Error(`broker granted only QoS 0 for ${downgraded.join(', ')}; ingest needs QoS 1`) : undefined);
-          if (failure) {
-            o.logger.error({ err: failure, connection: n }, 'subscription failed');
-            reject(failure);
-          } else resolve();
-        });
-      });
-    });
+    return { client, acks, lastMessageMs: () => lastMessageMs };
   }
 
   /** Doubles the reconnect wait after each failed attempt, back to the minimum once connected. */
@@ -168,7 +225,8 @@ export class MqttReceiver {
     this.closed ??= (async () => {
       await this.o.log.close();
       for (const acks of this.sequencers) acks.flush();
-      await Promise.all(this.clients.map((c) => c.endAsync(false)));
+      await Promise.all([...this.clients, ...this.retiring].map((c) => c.endAsync(false)));
+      await this.retirements;
       this.o.metrics.connected.set(0);
     })();
     return this.closed;
