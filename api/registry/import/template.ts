@@ -38,7 +38,8 @@ export const TEMPLATE_EXAMPLE: Readonly<Record<ColumnKey, string | number>> = {
   annualVolumeM3: 500000,
 };
 
-function csvField(value: string | number): string {
+/** A CSV field, quoted when it holds a quote, comma or line break (RFC 4180). */
+export function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

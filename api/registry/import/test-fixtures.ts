@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../common/db/database.ts';
 import { creditCodeCheckChar } from '../../../common/registry/credit-code.ts';
 import { COLUMNS, type ColumnKey } from './columns.ts';
+import { csvField, TEMPLATE_EXAMPLE } from './template.ts';
 
 export type FixtureRow = Partial<Record<ColumnKey, string | number | Date>>;
 
@@ -14,33 +15,12 @@ export function creditCode(first17: string): string {
 export const CREDIT_A = creditCode('91220102MA0Y12345');
 export const CREDIT_B = creditCode('91220103MA0Y54321');
 
-/** A valid row: an organisation's river pump station with a permit, in county 220102. */
+/**
+ * A valid row: the form's own example (an organisation's river pump station with a permit, in
+ * county 220102) under a code and names of its own.
+ */
 export function row(overrides: FixtureRow = {}): FixtureRow {
-  return {
-    code: 'QS-001',
-    name: '伊通河一号泵站',
-    countyCode: '220102',
-    unitName: '长春示例供水有限公司',
-    unitKind: '单位',
-    creditCode: CREDIT_A,
-    contactPerson: '张三',
-    contactPhone: '0431-88888888',
-    longitude: 125.3245,
-    latitude: 43.8868,
-    sourceType: '河流',
-    sourceName: '伊通河',
-    waterUse: '公共供水',
-    intakeKind: '泵站',
-    bundledSmallIrrigation: '否',
-    confidential: '否',
-    permitExempt: '否',
-    permitNumber: 'D220102S2024-0001',
-    issuingLevel: '市级',
-    validFrom: '2024-01-01',
-    validTo: '2028-12-31',
-    annualVolumeM3: 500000,
-    ...overrides,
-  };
+  return { ...TEMPLATE_EXAMPLE, code: 'QS-001', name: '伊通河一号泵站', unitName: '长春示例供水有限公司', creditCode: CREDIT_A, ...overrides };
 }
 
 /** A row without a permit: the five permit cells empty. */
@@ -52,8 +32,7 @@ const CHINESE_HEADERS = COLUMNS.map((c) => c.header);
 
 function cellText(value: string | number | Date | undefined): string {
   if (value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvField(value instanceof Date ? value.toISOString().slice(0, 10) : value);
 }
 
 /** CSV bytes with the given headers (default: the template's Chinese headers, in template order). */
