@@ -31,9 +31,9 @@ const DAILY_LIMIT_M3 = 5_000;
 
 /** A season of two months that begins two months after `day`: `day` is outside it whatever the date. */
 function seasonAwayFrom(d: string): { season_start: string; season_end: string } {
-  const monthDay = (ms: number) => localDay(ms).slice(5, 7);
+  const monthOf = (ms: number) => localDay(ms).slice(5, 7);
   const start = localDayStart(d);
-  return { season_start: `${monthDay(start + 61 * DAY_MS)}-01`, season_end: `${monthDay(start + 100 * DAY_MS)}-28` };
+  return { season_start: `${monthOf(start + 61 * DAY_MS)}-01`, season_end: `${monthOf(start + 100 * DAY_MS)}-28` };
 }
 
 interface ScenarioCase {

@@ -22,7 +22,8 @@ export type ReadingsByIntake = Map<string, Map<string, MeterReadings>>;
 const quote = (id: string) => `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
 
-function intakeCondition(intakeIds: readonly string[]): string {
+/** InfluxQL condition selecting these intakes' series (tag values quoted as InfluxQL strings). */
+export function intakeCondition(intakeIds: readonly string[]): string {
   return `(${intakeIds.map((id) => `"${TAG.intake}" = ${quote(id)}`).join(' OR ')})`;
 }
 

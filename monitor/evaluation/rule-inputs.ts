@@ -9,17 +9,17 @@ import type { InfluxStore } from '../../common/influx/influx-store.ts';
 import { intakeFromRow, meterFromRow, permitFromRow } from '../../common/registry/rows.ts';
 import { FIELD, MEASUREMENT, TAG } from '../../common/telemetry/point-layout.ts';
 import type { DailyAccount } from '../accounts/index.ts';
+import { intakeCondition } from '../accounting/readings-source.ts';
 import type { IntakeRuleInput, MeterConnection, MeterReadings, PeriodUsage } from '../rules/index.ts';
 
 const LOOKBACK = '400d';
-const quote = (id: string) => `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** meterId -> last reading time and last online/offline status. */
 async function meterContacts(
   influx: InfluxStore,
   intakeIds: readonly string[],
 ): Promise<Map<string, { lastReadingMs: number | null; connection: MeterConnection | null }>> {
-  const where = `(${intakeIds.map((id) => `"${TAG.intake}" = ${quote(id)}`).join(' OR ')}) AND time > now() - ${LOOKBACK}`;
+  const where = `${intakeCondition(intakeIds)} AND time > now() - ${LOOKBACK}`;
   const [last = [], status = []] = await influx.query(
     `SELECT last("${FIELD.totalM3}") FROM "${MEASUREMENT.readings}" WHERE ${where} GROUP BY "${TAG.meter}"; ` +
       `SELECT last("${FIELD.online}") FROM "${MEASUREMENT.meterStatus}" WHERE ${where} GROUP BY "${TAG.meter}"`,
