@@ -10,6 +10,7 @@
 import type { Db } from '../../common/db/database.ts';
 import type { InfluxStore } from '../../common/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../../common/local-time.ts';
+import { addDays } from '../rules/calendar.ts';
 import type { IntakeDay } from '../../common/queues.ts';
 import {
   type AccountingOptions,
@@ -44,7 +45,6 @@ interface IntakeSpan {
   toDay: string;
 }
 
-const addDays = (day: string, n: number) => localDay(localDayStart(day) + n * DAY_MS);
 
 export class AccountService {
   private readonly o: AccountServiceOptions;

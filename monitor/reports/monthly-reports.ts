@@ -6,8 +6,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../common/db/database.ts';
-import { DAY_MS, localDay, localDayStart } from '../../common/local-time.ts';
+import { localDayStart } from '../../common/local-time.ts';
 import type { MonthlyReportFigures } from '../../common/reports/monthly-report.ts';
+import { localDayEnd, periodBounds } from '../rules/calendar.ts';
 
 type Counts = Omit<MonthlyReportFigures, 'month' | 'divisionCode' | 'level' | 'basis'> & { expected: number; received: number };
 
@@ -40,12 +41,9 @@ function addInto(into: Counts, c: Counts): void {
 
 /** The first and last local day of a month (YYYY-MM), and the instants that bound it. */
 export function monthSpan(month: string): { firstDay: string; lastDay: string; fromMs: number; toMs: number } {
-  const firstDay = `${month}-01`;
-  const fromMs = localDayStart(firstDay);
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-  const toMs = localDayStart(next);
-  return { firstDay, lastDay: localDay(toMs - DAY_MS), fromMs, toMs };
+  const bounds = periodBounds(month);
+  if (bounds?.kind !== 'month') throw new RangeError(`not a month (YYYY-MM): ${month}`);
+  return { firstDay: bounds.firstDay, lastDay: bounds.lastDay, fromMs: localDayStart(bounds.firstDay), toMs: localDayEnd(bounds.lastDay) };
 }
 
 async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>> {
