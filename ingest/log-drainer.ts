@@ -5,6 +5,7 @@
  * until its store answers; a crash at any point replays the batch, which is harmless because
  * InfluxDB overwrites an identical point and the queue drops a job id it already has.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
@@ -124,7 +125,7 @@ export class LogDrainer {
     } catch (err) {
       if (isAborted(this.stopping.signal)) return;
       this.o.logger.error({ err }, 'drain step failed; retrying');
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 

@@ -5,6 +5,7 @@
  * the connection's AckSequencer when it is in it, so a connection has up to `receiveMaximum`
  * messages on their way to the log, not one (docs/ingest.md, "Acknowledgement").
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../common/config.ts';
@@ -48,8 +49,6 @@ const MAX_RECONNECT_MS = 2_000;
 
 /** A retiring session is ended once nothing has arrived on it for this long. */
 const RETIRE_QUIET_MS = 2_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class MqttReceiver {
   private readonly o: MqttReceiverOptions;
