@@ -13,42 +13,31 @@ import type { AccountReading, ClockDriftAnomaly, FaultFlagAnomaly } from './type
  *   clock, or of a meter that only sends batches, which staff can tell apart.
  */
 export function clockDriftAnomalies(meterId: string, dayReadings: readonly AccountReading[], o: AccountingOptions): ClockDriftAnomaly[] {
-  const timed = dayReadings.filter((r): r is AccountReading & { receivedMs: number } => r.receivedMs !== undefined);
+  const timed = dayReadings.filter((r): r is TimedReading => r.receivedMs !== undefined);
   if (timed.length === 0) return [];
   const out: ClockDriftAnomaly[] = [];
-
   const ahead = timed.filter((r) => r.ts - r.receivedMs > o.clockDriftMaxMs);
-  const worstAhead = ahead.reduce<(typeof ahead)[number] | undefined>(
-    (w, r) => (!w || r.ts - r.receivedMs > w.ts - w.receivedMs ? r : w),
-    undefined,
-  );
-  if (worstAhead) {
-    out.push({
-      kind: 'clock-drift',
-      direction: 'ahead',
-      meterId,
-      fromMs: ahead[0]?.ts ?? worstAhead.ts,
-      toMs: ahead[ahead.length - 1]?.ts ?? worstAhead.ts,
-      readings: ahead.length,
-      worstTs: worstAhead.ts,
-      worstReceivedMs: worstAhead.receivedMs,
-    });
-  }
-
+  const worstAhead = ahead.reduce<TimedReading | undefined>((w, r) => (!w || r.ts - r.receivedMs > w.ts - w.receivedMs ? r : w), undefined);
+  if (worstAhead) out.push(driftAnomaly(meterId, 'ahead', ahead, worstAhead));
   const leastLate = timed.reduce((w, r) => (r.receivedMs - r.ts < w.receivedMs - w.ts ? r : w));
-  if (leastLate.receivedMs - leastLate.ts > o.clockDriftMaxMs) {
-    out.push({
-      kind: 'clock-drift',
-      direction: 'behind',
-      meterId,
-      fromMs: timed[0]?.ts ?? leastLate.ts,
-      toMs: timed[timed.length - 1]?.ts ?? leastLate.ts,
-      readings: timed.length,
-      worstTs: leastLate.ts,
-      worstReceivedMs: leastLate.receivedMs,
-    });
-  }
+  if (leastLate.receivedMs - leastLate.ts > o.clockDriftMaxMs) out.push(driftAnomaly(meterId, 'behind', timed, leastLate));
   return out;
+}
+
+type TimedReading = AccountReading & { receivedMs: number };
+
+/** The anomaly over `readings` (in time order, not empty), evidenced by `worst`. */
+function driftAnomaly(meterId: string, direction: ClockDriftAnomaly['direction'], readings: readonly TimedReading[], worst: TimedReading): ClockDriftAnomaly {
+  return {
+    kind: 'clock-drift',
+    direction,
+    meterId,
+    fromMs: readings[0]?.ts ?? worst.ts,
+    toMs: readings[readings.length - 1]?.ts ?? worst.ts,
+    readings: readings.length,
+    worstTs: worst.ts,
+    worstReceivedMs: worst.receivedMs,
+  };
 }
 
 /** One anomaly per configured flag that any reading of the day sets. */
