@@ -10,6 +10,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../common/config.ts';
 import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
+import { UNTRACED_MQTT_CLIENT } from '../common/telemetry/mqtt-untraced.ts';
 import { AckSequencer } from './ack-sequencer.ts';
 import type { LogAppender } from './log-appender.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -147,9 +148,7 @@ export class MqttReceiver {
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
-      // mqtt.js traces every packet through `debug` unless given a logger: a measurable share of
-      // the acknowledgement loop's time at tens of thousands of messages a second.
-      log: () => undefined,
+      ...UNTRACED_MQTT_CLIENT,
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: o.password }),
     };

@@ -9,6 +9,7 @@
  */
 import type { IClientOptions } from 'mqtt';
 import { statusTopic } from '../../common/telemetry/meter-contract.ts';
+import { UNTRACED_MQTT_CLIENT } from '../../common/telemetry/mqtt-untraced.ts';
 import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { hashSeed } from '../random/prng.ts';
 import { connectClient } from './connect-client.ts';
@@ -172,6 +173,7 @@ export class MqttPublisher {
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+      ...UNTRACED_MQTT_CLIENT,
     };
   }
 
