@@ -4,13 +4,17 @@
  * with AOF, InfluxDB, PostgreSQL), ingest as a separate process:
  *   A. ceiling: N readings published as fast as possible to a plain QoS 1 subscriber that does nothing;
  *   B. throughput: the same N through ingest, from the first publish until all are in InfluxDB;
+ *      with the CPU time ingest spent per reading, by thread (main, drain, V8's helpers), which,
+ *      unlike readings/s, hardly depends on what else the machine is doing;
  *   C. latency: a sustained stream for --seconds at --rate, by default 80 % of what B measured (at
  *      a rate above what ingest sustains the backlog grows without bound and so does latency);
  *      each reading's ts is its publish time, so ingest's ingest_reading_age_seconds histogram is
  *      the publish-to-stored latency.
+ * A and B each begin with --warmup readings that are not measured, so both measure a sustained
+ * stream with the code already compiled, not a process's first seconds.
  * Ends with: bench:ingest readings_per_s=<n> ratio_to_broker=<r> p99_ms=<n> rss_mb=<n>
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import pg from 'pg';
@@ -19,6 +23,7 @@ import { migrateToLatest } from '../common/db/migrate.ts';
 import { seedDivisions } from '../common/registry/divisions-seed.ts';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import { readingsTopic } from '../common/telemetry/meter-contract.ts';
+import { UNTRACED_MQTT_CLIENT } from '../common/telemetry/mqtt-untraced.ts';
 import type { SimulatedMessage } from '../simulators/generation/simulated-message.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
@@ -33,6 +38,7 @@ const { values: args } = parseArgs({
   options: {
     meters: { type: 'string', default: '5000' },
     readings: { type: 'string', default: '300000' },
+    warmup: { type: 'string', default: '50000' },
     rate: { type: 'string', default: '0' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '4' },
@@ -42,21 +48,25 @@ const { values: args } = parseArgs({
 const opts = {
   meters: Number(args.meters),
   readings: Number(args.readings),
+  warmup: Number(args.warmup),
   rate: Number(args.rate),
   seconds: Number(args.seconds),
   connections: Number(args.connections),
   ingestConnections: Number(args['ingest-connections']),
 };
 for (const [name, value] of Object.entries(opts)) {
-  if (!Number.isInteger(value) || value < (name === 'rate' ? 0 : 1)) throw new Error(`--${name} must be a whole number >= 1, got ${String(value)}`);
+  const least = name === 'rate' || name === 'warmup' ? 0 : 1;
+  if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be a whole number >= ${least}, got ${String(value)}`);
 }
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Each meter's last ts, across calls, so that no two readings of a meter share one. */
+const lastTs = new Map<string, number>();
+
 /** Readings stamped with their publish time, round-robin over the meters; ts strictly increasing per meter. */
 function* liveReadings(meters: readonly FixtureMeter[], count: number): Generator<SimulatedMessage> {
-  const lastTs = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const meterId = meters[i % meters.length]?.meterId ?? '';
     const ts = Math.max(Date.now(), (lastTs.get(meterId) ?? 0) + 1);
@@ -66,6 +76,27 @@ function* liveReadings(meters: readonly FixtureMeter[], count: number): Generato
   }
 }
 
+/** CPU seconds a process has used so far, per thread name (MainThread, WorkerThread, V8Worker...). */
+function cpuByThread(pid: number): Map<string, number> {
+  const ticksPerS = 100; // USER_HZ on Linux
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerS);
+  }
+  return byName;
+}
+
+/** "52 µs (MainThread 15, WorkerThread 20, V8Worker 17)": CPU per reading between two samples. */
+function cpuPerReading(before: Map<string, number>, after: Map<string, number>, readings: number): string {
+  const perReading = (name: string) => (((after.get(name) ?? 0) - (before.get(name) ?? 0)) / readings) * 1e6;
+  const names = [...after.keys()].filter((n) => perReading(n) >= 0.5);
+  const total = [...after.keys()].reduce((sum, n) => sum + perReading(n), 0);
+  return `${total.toFixed(0)} µs (${names.map((n) => `${n} ${perReading(n).toFixed(0)}`).join(', ')})`;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -73,7 +104,8 @@ function peakRssMb(pid: number): number {
 }
 
 async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<number> {
-  const subscriber = await mqtt.connectAsync(url, { ...INGESTER, clientId: `bench-plain-${process.pid}`, clean: true });
+  // Untraced, as ingest's own clients are: the ceiling is the broker's, not mqtt.js's tracing.
+  const subscriber = await mqtt.connectAsync(url, { ...INGESTER, ...UNTRACED_MQTT_CLIENT, clientId: `bench-plain-${process.pid}`, clean: true });
   let received = 0;
   let first = 0;
   let last = 0;
@@ -84,9 +116,12 @@ async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<numbe
   });
   await subscriber.subscribeAsync('meters/+/readings', { qos: 1 });
   const publisher = await MqttPublisher.connect({ url, ...SIMULATOR, connections: opts.connections });
+  await publisher.publish(liveReadings(meters, opts.warmup));
+  const deadline = Date.now() + 60_000;
+  while (received < opts.warmup && Date.now() < deadline) await sleep(50);
+  received = 0;
   await publisher.publish(liveReadings(meters, opts.readings));
   await publisher.close();
-  const deadline = Date.now() + 60_000;
   while (received < opts.readings && Date.now() < deadline) await sleep(50);
   await subscriber.endAsync();
   return (received - 1) / ((last - first) / 1000);
@@ -119,7 +154,9 @@ async function main(): Promise<void> {
     mqttUrl: broker.url,
     influx,
     id: 'bench',
-    extra: { INGEST_MQTT_CONNECTIONS: String(opts.ingestConnections), INGEST_COALESCE_MS: '10000', ...(process.env.BENCH_INGEST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_INGEST_NODE_OPTIONS } : {}) },
+    extra: { INGEST_MQTT_CONNECTIONS: String(opts.ingestConnections), INGEST_COALESCE_MS: '10000' },
+    // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile ingest.
+    nodeArgs: process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   });
   try {
     await migrateToLatest(db);
@@ -133,19 +170,25 @@ async function main(): Promise<void> {
     ingest.process.start();
     await ingest.process.waitForOutput('ingest started');
     const pid = Number(/"pid":(\d+)/.exec(ingest.process.log)?.[1]);
-    const started = performance.now();
     const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: opts.connections });
+    const written = () => ingest.metric('ingest_readings_written_total');
+    await publisher.publish(liveReadings(meters, opts.warmup));
+    while ((await written()) < opts.warmup) await sleep(100);
+    const cpuAtStart = cpuByThread(pid);
+    const started = performance.now();
     const published = await publisher.publish(liveReadings(meters, opts.readings));
-    while ((await ingest.metric('ingest_readings_written_total')) < opts.readings) await sleep(100);
+    while ((await written()) < opts.warmup + opts.readings) await sleep(100);
     log(`   ${await stageReport(ingest)}`);
+    log(`   ingest CPU per reading: ${cpuPerReading(cpuAtStart, cpuByThread(pid), opts.readings)}`);
     const throughput = opts.readings / ((performance.now() - started) / 1000);
     log(`B. ingest: ${opts.readings} readings stored in ${((performance.now() - started) / 1000).toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`);
 
     const before = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
     const rate = opts.rate || Math.round(Math.min(30_000, throughput * 0.8));
     const sustained = rate * opts.seconds;
+    const expected = opts.warmup + opts.readings + sustained;
     const paced = await publisher.publish(liveReadings(meters, sustained), { clock: { mode: 'accelerated', ratePerS: rate } });
-    while ((await ingest.metric('ingest_readings_written_total')) < opts.readings + sustained) await sleep(100);
+    while ((await written()) < expected) await sleep(100);
     await publisher.close();
     const after = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
     const window = after.map((b, i) => ({ le: b.le, count: b.count - (before[i]?.count ?? 0) }));
@@ -153,16 +196,16 @@ async function main(): Promise<void> {
     log(`C. sustained ${rate}/s offered (publisher reached ${paced.ackedPerS}/s) for ${opts.seconds} s: publish-to-stored p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms`);
 
     let stored = await countPoints(store, 'readings');
-    for (let i = 0; i < 20 && stored < opts.readings + sustained; i++) {
+    for (let i = 0; i < 20 && stored < expected; i++) {
       await sleep(500);
       stored = await countPoints(store, 'readings');
     }
-    log(`ingest counted ${await ingest.metric('ingest_messages_received_total')} received, ${await ingest.metric('ingest_readings_written_total')} written`);
+    log(`ingest counted ${await ingest.metric('ingest_messages_received_total')} received, ${await written()} written`);
     const rss = peakRssMb(pid);
-    log(`InfluxDB holds ${stored} points (expected ${opts.readings + sustained}); ingest peak RSS ${rss} MB`);
+    log(`InfluxDB holds ${stored} points (expected ${expected}); ingest peak RSS ${rss} MB`);
     const warnings = ingest.process.log.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
     if (warnings.length) log(`ingest warnings:\n${warnings.slice(-5).join('\n')}`);
-    if (stored !== opts.readings + sustained) throw new Error(`stored ${stored}, expected ${opts.readings + sustained}`);
+    if (stored !== expected) throw new Error(`stored ${stored}, expected ${expected}`);
     console.log(
       `bench:ingest readings_per_s=${Math.round(throughput)} ratio_to_broker=${(throughput / ceiling).toFixed(2)} p99_ms=${Math.round(p99)} rss_mb=${rss}`,
     );

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { INGEST_NODE_ARGS } from '../services/ingest.ts';
 
 const service = z.looseObject({
   image: z.string().optional(),
@@ -49,7 +50,8 @@ describe('docker-compose.yml', () => {
   it('mounts the shipped broker config and keeps Redis on an append-only file', () => {
     expect(services.mosquitto?.volumes?.some((v) => v.startsWith('./deploy/mosquitto:'))).toBe(true);
     expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
-    expect(services.ingest?.command).toEqual(expect.arrayContaining(['--max-old-space-size=128', '--max-semi-space-size=8']));
+    // The same Node options as `npm run ingest` (heap bounds, V8's helper threads; docs/ingest.md).
+    expect(services.ingest?.command).toEqual(['node', ...INGEST_NODE_ARGS, 'ingest/main.ts']);
   });
 
   it('has a default for every variable it reads, so it needs no .env', () => {

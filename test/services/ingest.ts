@@ -1,4 +1,5 @@
 /** An ingest process (node ingest/main.ts) as a child, so tests can SIGKILL it mid-stream. */
+import { readFileSync } from 'node:fs';
 import type { InfluxConfig } from '../../common/config.ts';
 import { INGESTER } from './mosquitto.ts';
 import { freePort, ServerProcess } from './process.ts';
@@ -12,7 +13,20 @@ export interface IngestEnvironment {
   id: string;
   /** Extra variables (INGEST_*). */
   extra?: Record<string, string>;
+  /** Node options after the production ones (so they can override them), e.g. --cpu-prof. */
+  nodeArgs?: readonly string[];
 }
+
+/**
+ * Node's options for ingest as production runs it: those of `npm run ingest` (package.json), the
+ * one place they are set; docker-compose.test.ts checks that the compose file has the same.
+ */
+export const INGEST_NODE_ARGS: readonly string[] = (() => {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { ingest: string } };
+  const [node, ...args] = packageJson.scripts.ingest.split(' ');
+  if (node !== 'node' || args.at(-1) !== 'ingest/main.ts') throw new Error(`unexpected "ingest" script: ${packageJson.scripts.ingest}`);
+  return args.slice(0, -1);
+})();
 
 export interface IngestHandle {
   process: ServerProcess;
@@ -24,7 +38,7 @@ export interface IngestHandle {
 
 export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandle> {
   const metricsPort = await freePort();
-  const child = new ServerProcess(`ingest ${env.id}`, process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=8', 'ingest/main.ts'], {
+  const child = new ServerProcess(`ingest ${env.id}`, process.execPath, [...INGEST_NODE_ARGS, ...(env.nodeArgs ?? []), 'ingest/main.ts'], {
     ...process.env,
     LOG_LEVEL: 'info',
     DATABASE_URL: env.databaseUrl,
