@@ -7,6 +7,7 @@
  * Many readings of one intake-day thus cost one job per window, never one per reading.
  */
 import type { Queue } from 'bullmq';
+import { IntakeDaySet } from './intake-day-set.ts';
 
 export const ACCOUNT_QUEUE = 'intake-day-accounts';
 
@@ -40,7 +41,7 @@ export class AccountJobProducer {
   private readonly queue: Queue<AccountJobData>;
   private readonly coalesceMs: number;
   private window = -1;
-  private added = new Set<string>();
+  private added = new IntakeDaySet();
 
   constructor(queue: Queue<AccountJobData>, coalesceMs: number = DEFAULT_COALESCE_MS) {
     this.queue = queue;
@@ -48,15 +49,15 @@ export class AccountJobProducer {
   }
 
   /** Returns how many jobs were sent to Redis (those not already added in this window). */
-  async enqueue(intakeDays: Iterable<IntakeDay>, nowMs: number = Date.now()): Promise<number> {
+  async enqueue(intakeDays: IntakeDaySet, nowMs: number = Date.now()): Promise<number> {
     const windowIndex = Math.floor(nowMs / this.coalesceMs);
     if (windowIndex !== this.window) {
       this.window = windowIndex;
-      this.added = new Set();
+      this.added = new IntakeDaySet();
     }
-    const fresh = [...intakeDays].filter((d) => !this.added.has(`${d.intakeId}|${d.day}`));
+    const fresh = intakeDays.notIn(this.added);
     await enqueueIntakeDays(this.queue, fresh, nowMs, this.coalesceMs);
-    for (const d of fresh) this.added.add(`${d.intakeId}|${d.day}`);
+    for (const d of fresh) this.added.add(d.intakeId, d.day);
     return fresh.length;
   }
 }

@@ -10,7 +10,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
 import { localDay } from '../common/local-time.ts';
-import { AccountJobProducer, type AccountJobData, type IntakeDay } from '../common/queues.ts';
+import { IntakeDaySet } from '../common/intake-day-set.ts';
+import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
 import { retryUntilDone } from '../common/retry.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import type { LoggedMessage } from './log-codec.ts';
@@ -186,11 +187,15 @@ export class LogDrainer {
       metrics.storeLagSeconds.observe((storedMs - o.message.receivedMs) / 1000);
       if (o.rejection) metrics.rejected.inc({ reason: o.rejection.code });
     }
+    // Counted per batch: a labelled counter hashes its labels on every call.
+    const written = { registered: 0, unregistered: 0 };
     for (const d of decoded) {
       if (d.kind !== 'readings') continue;
-      metrics.written.inc({ registered: String(placements.get(d.meterId) !== undefined) }, d.readings.length);
+      written[placements.has(d.meterId) ? 'registered' : 'unregistered'] += d.readings.length;
       for (const r of d.readings) metrics.readingAgeSeconds.observe((storedMs - r.ts) / 1000);
     }
+    if (written.registered) metrics.written.inc({ registered: 'true' }, written.registered);
+    if (written.unregistered) metrics.written.inc({ registered: 'false' }, written.unregistered);
   }
 
   /**
@@ -262,16 +267,13 @@ function outcomeOf(
   return { message, points, rejection };
 }
 
-function touchedIntakeDays(decoded: DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): IntakeDay[] {
-  const seen = new Map<string, IntakeDay>();
+function touchedIntakeDays(decoded: DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): IntakeDaySet {
+  const touched = new IntakeDaySet();
   for (const d of decoded) {
     if (d.kind !== 'readings') continue;
     const intakeId = placements.get(d.meterId)?.intakeId;
     if (!intakeId) continue;
-    for (const r of d.readings) {
-      const day = localDay(r.ts);
-      seen.set(`${intakeId}|${day}`, { intakeId, day });
-    }
+    for (const r of d.readings) touched.add(intakeId, localDay(r.ts));
   }
-  return [...seen.values()];
+  return touched;
 }

@@ -43,7 +43,7 @@ type Issue = z.core.$ZodIssue;
 function meantBranch(union: Extract<Issue, { code: 'invalid_union' }>, atTop: boolean, json: unknown): Issue[] {
   if (atTop) {
     const meantBatch = typeof json === 'object' && json !== null && 'readings' in json;
-    return union.errors[meantBatch ? 0 : 1] ?? [];
+    return union.errors[meantBatch ? 1 : 0] ?? [];
   }
   const typeMatched = union.errors.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
   return typeMatched ?? union.errors[0] ?? [];

@@ -25,8 +25,13 @@ function isRealCalendarDate(rfc3339: string): boolean {
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-/** `ts`: RFC 3339 with an offset, or epoch milliseconds; parsed to epoch milliseconds. */
+/**
+ * `ts`: epoch milliseconds, or RFC 3339 with an offset; parsed to epoch milliseconds. Numbers come
+ * first because a union tries its branches in order and builds a failure for each one that does
+ * not match: most meters send numbers.
+ */
 export const readingTimestamp = z.union([
+  z.number().int('epoch milliseconds must be an integer').min(0).max(8_640_000_000_000),
   z
     .string()
     .regex(RFC3339, 'expected RFC 3339 with an offset, e.g. 2026-06-01T08:15:00+08:00')
@@ -38,7 +43,6 @@ export const readingTimestamp = z.union([
       }
       return ms;
     }),
-  z.number().int('epoch milliseconds must be an integer').min(0).max(8_640_000_000_000),
 ]);
 
 const finiteNonNegative = z.number().min(0).refine(Number.isFinite, 'must be finite');
@@ -63,9 +67,10 @@ export type Reading = z.infer<typeof reading>;
 /** A reading as a meter sends it. */
 export type ReadingPayload = z.input<typeof reading>;
 
+/** One reading, or a batch {"readings": [...]}; either way the readings. One reading first: it is by far the commoner. */
 export const readingsPayload = z.union([
-  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings),
   reading.transform((r) => [r]),
+  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings),
 ]);
 
 export const meterStatusPayload = z.enum(['online', 'offline']);

@@ -1,0 +1,36 @@
+/**
+ * A set of (intake, local day) pairs, held by day then intake. Adding a pair that is already there
+ * costs two map lookups and no allocation; a composite string key would be built for every
+ * reading, and ingest adds one pair per reading.
+ */
+import type { IntakeDay } from './queues.ts';
+
+export class IntakeDaySet {
+  private readonly byDay = new Map<string, Set<string>>();
+  private count = 0;
+
+  add(intakeId: string, day: string): void {
+    let intakes = this.byDay.get(day);
+    if (intakes === undefined) {
+      intakes = new Set();
+      this.byDay.set(day, intakes);
+    }
+    if (intakes.has(intakeId)) return;
+    intakes.add(intakeId);
+    this.count++;
+  }
+
+  /** The pairs of this set that `other` does not have. */
+  notIn(other: IntakeDaySet): IntakeDay[] {
+    const missing: IntakeDay[] = [];
+    for (const [day, intakes] of this.byDay) {
+      const there = other.byDay.get(day);
+      for (const intakeId of intakes) if (!there?.has(intakeId)) missing.push({ intakeId, day });
+    }
+    return missing;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+}
