@@ -6,7 +6,7 @@
  * consumer group: entries a crashed drainer had taken are claimed by another after `claimIdleMs`.
  */
 import type { Redis } from 'ioredis';
-import { decodeMessages, encodeMessages, type LoggedMessage } from './log-codec.ts';
+import { decodeMessages, type LoggedMessage } from './log-codec.ts';
 
 export interface LogEntry {
   /** Stream entry id. */
@@ -39,9 +39,9 @@ export class IngestLog {
     this.claimIdleMs = options.claimIdleMs ?? 60_000;
   }
 
-  /** Appends received messages as one entry. Resolves once Redis has accepted it. */
-  async appendMessages(messages: readonly LoggedMessage[]): Promise<void> {
-    await this.redis.xadd(this.stream, '*', 'm', encodeMessages(messages));
+  /** Appends one entry, messages encoded by `encodeMessages` (log-codec.ts). Resolves once Redis has accepted it. */
+  async appendEntry(entry: Buffer): Promise<void> {
+    await this.redis.xadd(this.stream, '*', 'm', entry);
   }
 
   /** Creates the stream and the group when missing (idempotent). */

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
 import type { IngestLog } from './ingest-log.ts';
-import type { LoggedMessage } from './log-codec.ts';
+import { encodeMessages, type LoggedMessage } from './log-codec.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 /** Beyond this many bytes a turn's messages are split over several entries. */
@@ -19,10 +19,6 @@ const MAX_ENTRY_BYTES = 1024 * 1024;
  * rather than fail it, so without a bound a shutdown during an outage would wait for Redis.
  */
 const CLOSE_WAIT_MS = 5_000;
-
-interface Pending extends LoggedMessage {
-  onDurable: () => void;
-}
 
 export interface LogAppenderOptions {
   log: IngestLog;
@@ -34,7 +30,8 @@ export class LogAppender {
   private readonly o: LogAppenderOptions;
   private readonly stopping = new AbortController();
   private readonly underWay = new Set<Promise<void>>();
-  private pending: Pending[] = [];
+  private pending: LoggedMessage[] = [];
+  private pendingCallbacks: (() => void)[] = [];
   private pendingBytes = 0;
   private scheduled = false;
   private closed: Promise<void> | undefined;
@@ -46,7 +43,8 @@ export class LogAppender {
   /** Logs the message; `onDurable` is called once it is in the durable log (never, if the appender closes first). */
   append(topic: string, payload: Buffer, receivedMs: number, onDurable: () => void): void {
     if (this.stopping.signal.aborted) return;
-    this.pending.push({ topic, payload, receivedMs, onDurable });
+    this.pending.push({ topic, payload, receivedMs });
+    this.pendingCallbacks.push(onDurable);
     this.pendingBytes += payload.length + topic.length + 14;
     if (this.pendingBytes >= MAX_ENTRY_BYTES) this.flush();
     else if (!this.scheduled) {
@@ -66,6 +64,7 @@ export class LogAppender {
     this.closed ??= (async () => {
       this.stopping.abort();
       this.pending = [];
+      this.pendingCallbacks = [];
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
       await Promise.race([Promise.allSettled([...this.underWay]), waited]);
@@ -76,12 +75,17 @@ export class LogAppender {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.pending;
-    if (batch.length === 0) return;
+    if (this.pending.length === 0) return;
+    // Encoded once, now: while the append waits for Redis (longer when the machine is busy) it
+    // holds one buffer outside the heap and the callbacks, not every message's objects, which
+    // would otherwise live long enough to be promoted to the old generation.
+    const entry = encodeMessages(this.pending);
+    const callbacks = this.pendingCallbacks;
     this.pending = [];
+    this.pendingCallbacks = [];
     this.pendingBytes = 0;
     const { metrics, logger } = this.o;
-    const appended = retryUntilDone(() => this.o.log.appendMessages(batch), {
+    const appended = retryUntilDone(() => this.o.log.appendEntry(entry), {
       signal: this.stopping.signal,
       maxDelayMs: 5_000,
       onRetry: (err, attempt) => {
@@ -90,9 +94,9 @@ export class LogAppender {
       },
     }).then(
       () => {
-        for (const m of batch) {
+        for (const onDurable of callbacks) {
           try {
-            m.onDurable();
+            onDurable();
           } catch (err) {
             logger.error({ err }, 'acknowledging a logged message failed; the broker will redeliver it');
           }
