@@ -166,7 +166,6 @@ export class LogDrainer {
   }
 
   private async storeSlice(entries: LogEntry[]): Promise<void> {
-    const { metrics } = this.o;
     const messages = entries.flatMap((e) => e.messages);
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
     const decoded = messages.map((m) => decodeMessage(m.topic, m.payload, m.receivedMs, this.o.limits));
@@ -175,27 +174,28 @@ export class LogDrainer {
       this.retryOptions('postgres'),
     );
     const outcomes = messages.map((message, i) => outcomeOf(message, decoded[i] as DecodedMessage, placements));
+    // Taken before the write, so that the decoded readings are not held while it waits (long
+    // enough, on a busy machine, for them to be promoted to the old generation).
+    const readings = summarizeReadings(decoded, placements);
     await this.writePoints(outcomes);
 
     const rejections = outcomes.flatMap((o) => (o.rejection ? [o.rejection] : []));
     await retryUntilDone(() => this.o.rejections.insert(rejections), this.retryOptions('postgres'));
-    const intakeDays = touchedIntakeDays(decoded, placements);
-    await retryUntilDone(() => this.jobs.enqueue(intakeDays), this.retryOptions('redis'));
+    await retryUntilDone(() => this.jobs.enqueue(readings.intakeDays), this.retryOptions('redis'));
+    this.countStored(outcomes, readings);
+  }
+
+  private countStored(outcomes: readonly MessageOutcome[], readings: ReadingsSummary): void {
+    const { metrics } = this.o;
     const storedMs = Date.now();
-    metrics.batchSize.observe(messages.length);
+    metrics.batchSize.observe(outcomes.length);
     for (const o of outcomes) {
       metrics.storeLagSeconds.observe((storedMs - o.message.receivedMs) / 1000);
       if (o.rejection) metrics.rejected.inc({ reason: o.rejection.code });
     }
-    // Counted per batch: a labelled counter hashes its labels on every call.
-    const written = { registered: 0, unregistered: 0 };
-    for (const d of decoded) {
-      if (d.kind !== 'readings') continue;
-      written[placements.has(d.meterId) ? 'registered' : 'unregistered'] += d.readings.length;
-      for (const r of d.readings) metrics.readingAgeSeconds.observe((storedMs - r.ts) / 1000);
-    }
-    if (written.registered) metrics.written.inc({ registered: 'true' }, written.registered);
-    if (written.unregistered) metrics.written.inc({ registered: 'false' }, written.unregistered);
+    for (const ts of readings.timestamps) metrics.readingAgeSeconds.observe((storedMs - ts) / 1000);
+    if (readings.registered) metrics.written.inc({ registered: 'true' }, readings.registered);
+    if (readings.unregistered) metrics.written.inc({ registered: 'false' }, readings.unregistered);
   }
 
   /**
@@ -267,13 +267,31 @@ function outcomeOf(
   return { message, points, rejection };
 }
 
-function touchedIntakeDays(decoded: DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): IntakeDaySet {
-  const touched = new IntakeDaySet();
+/** What a batch's readings mean for the monitor and the metrics once they are stored. */
+interface ReadingsSummary {
+  /** The (intake, local day) pairs of registered meters' readings. */
+  intakeDays: IntakeDaySet;
+  /** Every reading's ts, for the reading-age histogram. */
+  timestamps: Float64Array;
+  /** Readings of registered and of unknown meters; counted per batch, as a labelled counter hashes its labels on every call. */
+  registered: number;
+  unregistered: number;
+}
+
+function summarizeReadings(decoded: readonly DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): ReadingsSummary {
+  const intakeDays = new IntakeDaySet();
+  const count = decoded.reduce((sum, d) => sum + (d.kind === 'readings' ? d.readings.length : 0), 0);
+  const timestamps = new Float64Array(count);
+  let at = 0;
+  let registered = 0;
   for (const d of decoded) {
     if (d.kind !== 'readings') continue;
     const intakeId = placements.get(d.meterId)?.intakeId;
-    if (!intakeId) continue;
-    for (const r of d.readings) touched.add(intakeId, localDay(r.ts));
+    if (intakeId) registered += d.readings.length;
+    for (const r of d.readings) {
+      timestamps[at++] = r.ts;
+      if (intakeId) intakeDays.add(intakeId, localDay(r.ts));
+    }
   }
-  return touched;
+  return { intakeDays, timestamps, registered, unregistered: count - registered };
 }
