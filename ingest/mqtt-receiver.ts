@@ -55,8 +55,8 @@ export class MqttReceiver {
   private readonly o: MqttReceiverOptions;
   private readonly clients: MqttClient[] = [];
   private readonly sequencers: AckSequencer[] = [];
-  /** Clients retiring the sessions of connection numbers no longer configured. */
-  private readonly retiring: MqttClient[] = [];
+  /** Clients retiring the sessions of connection numbers no longer configured; `answered` once the broker said whether a session was there. */
+  private readonly retiring: { client: MqttClient; answered: boolean }[] = [];
   private retirements: Promise<unknown> = Promise.resolve();
   private closed: Promise<void> | undefined;
 
@@ -105,12 +105,15 @@ export class MqttReceiver {
    * still hold a shared subscription, to which the broker goes on sending a share of the stream
    * (docs/ingest.md, "Shared subscription"). Resumes it, unsubscribes, stores what was queued for
    * it the usual way, and once nothing has come for RETIRE_QUIET_MS and all is acknowledged, ends
-   * the session (DISCONNECT with session expiry 0). Interrupted by close(), the session stays, to
-   * be retired at the next start. Without a session there is nothing to do.
+   * the session (DISCONNECT with session expiry 0). Interrupted by close(), a session that was
+   * there stays, with what it still holds, to be retired at the next start. Without a session there
+   * is nothing to do, and the one this connection opened is ended at once, close() or not: left to
+   * close(), it would stay for 7 days (as an empty session, to be retired at the next start).
    */
   private async retire(n: number): Promise<void> {
     const { client, acks, lastMessageMs } = this.open(n, false);
-    this.retiring.push(client);
+    const retiring = { client, answered: false };
+    this.retiring.push(retiring);
     client.on('error', (err) => { this.o.logger.debug({ err, connection: n }, 'mqtt error while retiring a session'); });
     try {
       const connack = await new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
@@ -118,11 +121,15 @@ export class MqttReceiver {
         client.once('error', reject);
         client.once('close', () => { reject(new Error('connection closed before CONNACK')); });
       });
+      retiring.answered = true;
       if (connack.sessionPresent) {
         this.o.logger.info({ connection: n }, 'retiring the MQTT session of a connection no longer configured');
         await client.unsubscribeAsync(this.filters);
         while (!this.closed && (Date.now() - lastMessageMs() < RETIRE_QUIET_MS || acks.waiting > 0)) await sleep(100);
-        if (this.closed) return;
+        if (this.closed) {
+          await client.endAsync(false);
+          return;
+        }
       }
       await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } });
       if (connack.sessionPresent) this.o.logger.info({ connection: n }, 'retired the MQTT session');
@@ -223,7 +230,10 @@ export class MqttReceiver {
     this.closed ??= (async () => {
       await this.o.log.close();
       for (const acks of this.sequencers) acks.flush();
-      await Promise.all([...this.clients, ...this.retiring].map((c) => c.endAsync(false)));
+      // A retiring client the broker has answered ends itself (retire()); one still waiting for
+      // the answer is ended here, keeping whatever session it had.
+      const unanswered = this.retiring.filter((r) => !r.answered).map((r) => r.client);
+      await Promise.all([...this.clients, ...unanswered].map((c) => c.endAsync(false)));
       await this.retirements;
       this.o.metrics.connected.set(0);
     })();
