@@ -22,22 +22,6 @@ function seriesKey(measurement: string, meterId: string, placement: MeterPlaceme
   return `${measurement},${TAG.county}=${tagValue(placement.countyCode)},${TAG.intake}=${tagValue(placement.intakeId)},${meter}`;
 }
 
-/**
- * A registered meter's readings series key, built once per placement (the directory makes one per
- * meter, and new ones on a reload): escaping and joining three tags for every reading was a
- * measurable share of the drain's time and garbage. The meter id is checked, not assumed.
- */
-const readingsSeries = new WeakMap<MeterPlacement, { meterId: string; key: string }>();
-
-function readingsSeriesKey(meterId: string, placement: MeterPlacement | undefined): string {
-  if (!placement) return seriesKey(MEASUREMENT.unregisteredReadings, meterId, undefined);
-  const cached = readingsSeries.get(placement);
-  if (cached?.meterId === meterId) return cached.key;
-  const key = seriesKey(MEASUREMENT.readings, meterId, placement);
-  readingsSeries.set(placement, { meterId, key });
-  return key;
-}
-
 /** Line protocol's short booleans, as Point writes them. */
 const bool = (value: boolean) => (value ? 'T' : 'F');
 
@@ -48,18 +32,19 @@ function float(value: number): string {
 }
 
 export function readingLine(meterId: string, placement: MeterPlacement | undefined, r: Reading, receivedMs: number): string {
-  // Fields in key order, as Point writes them; each but the last followed by a comma.
-  let fields = '';
-  if (r.flowM3h !== undefined) fields += `${FIELD.flowM3h}=${float(r.flowM3h)},`;
+  // Fields in key order, as Point writes them.
+  const fields: string[] = [];
+  if (r.flowM3h !== undefined) fields.push(`${FIELD.flowM3h}=${float(r.flowM3h)}`);
   const s = r.status;
-  if (s?.lowBattery !== undefined) fields += `${FIELD.lowBattery}=${bool(s.lowBattery)},`;
-  if (s?.powerOff !== undefined) fields += `${FIELD.powerOff}=${bool(s.powerOff)},`;
-  fields += `${FIELD.receivedMs}=${Math.trunc(receivedMs)}i,`;
-  if (s?.reverseFlow !== undefined) fields += `${FIELD.reverseFlow}=${bool(s.reverseFlow)},`;
-  if (r.seq !== undefined) fields += `${FIELD.seq}=${Math.trunc(r.seq)}i,`;
-  if (s?.tamper !== undefined) fields += `${FIELD.tamper}=${bool(s.tamper)},`;
-  fields += `${FIELD.totalM3}=${float(r.totalM3)}`;
-  return `${readingsSeriesKey(meterId, placement)} ${fields} ${Math.trunc(r.ts)}`;
+  if (s?.lowBattery !== undefined) fields.push(`${FIELD.lowBattery}=${bool(s.lowBattery)}`);
+  if (s?.powerOff !== undefined) fields.push(`${FIELD.powerOff}=${bool(s.powerOff)}`);
+  fields.push(`${FIELD.receivedMs}=${Math.trunc(receivedMs)}i`);
+  if (s?.reverseFlow !== undefined) fields.push(`${FIELD.reverseFlow}=${bool(s.reverseFlow)}`);
+  if (r.seq !== undefined) fields.push(`${FIELD.seq}=${Math.trunc(r.seq)}i`);
+  if (s?.tamper !== undefined) fields.push(`${FIELD.tamper}=${bool(s.tamper)}`);
+  fields.push(`${FIELD.totalM3}=${float(r.totalM3)}`);
+  const measurement = placement ? MEASUREMENT.readings : MEASUREMENT.unregisteredReadings;
+  return `${seriesKey(measurement, meterId, placement)} ${fields.join(',')} ${Math.trunc(r.ts)}`;
 }
 
 export function statusLine(meterId: string, placement: MeterPlacement | undefined, online: boolean, receivedMs: number): string {
