@@ -12,6 +12,7 @@
  *      the publish-to-stored latency.
  * A and B each begin with --warmup readings that are not measured, so both measure a sustained
  * stream with the code already compiled, not a process's first seconds.
+ * BENCH_INGEST_NODE_ARGS adds Node options to ingest's own, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  * Ends with: bench:ingest readings_per_s=<n> ratio_to_broker=<r> p99_ms=<n> rss_mb=<n>
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -155,7 +156,6 @@ async function main(): Promise<void> {
     influx,
     id: 'bench',
     extra: { INGEST_MQTT_CONNECTIONS: String(opts.ingestConnections), INGEST_COALESCE_MS: '10000' },
-    // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile ingest.
     nodeArgs: process.env.BENCH_INGEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   });
   try {
