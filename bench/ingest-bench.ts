@@ -5,7 +5,8 @@
  *   A. ceiling: N readings published as fast as possible to a plain QoS 1 subscriber that does nothing;
  *   B. throughput: the same N through ingest, from the first publish until all are in InfluxDB;
  *      with the CPU time ingest spent per reading, by thread (main, drain, V8's helpers), which,
- *      unlike readings/s, hardly depends on what else the machine is doing;
+ *      unlike readings/s, hardly depends on what else the machine is doing, and how the machine's
+ *      CPU was shared meanwhile (ingest, broker, publisher, stores);
  *   C. latency: a sustained stream for --seconds at --rate, by default 80 % of what B measured (at
  *      a rate above what ingest sustains the backlog grows without bound and so does latency);
  *      each reading's ts is its publish time, so ingest's ingest_reading_age_seconds histogram is
@@ -77,17 +78,52 @@ function* liveReadings(meters: readonly FixtureMeter[], count: number): Generato
   }
 }
 
+/** Command name and CPU seconds (user + system) from a /proc stat file; undefined when it is gone. */
+function statCpu(path: string): { name: string; seconds: number } | undefined {
+  const ticksPerS = 100; // USER_HZ on Linux
+  let stat: string;
+  try {
+    stat = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // the process or thread ended meanwhile
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerS };
+}
+
+function addTo(totals: Map<string, number>, name: string, seconds: number): void {
+  totals.set(name, (totals.get(name) ?? 0) + seconds);
+}
+
 /** CPU seconds a process has used so far, per thread name (MainThread, WorkerThread, V8Worker...). */
 function cpuByThread(pid: number): Map<string, number> {
-  const ticksPerS = 100; // USER_HZ on Linux
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerS);
+    const cpu = statCpu(`/proc/${pid}/task/${tid}/stat`);
+    if (cpu) addTo(byName, cpu.name, cpu.seconds);
   }
   return byName;
+}
+
+/** CPU seconds every process on the machine has used so far: ingest and this one (the publisher) by role, the rest by command. */
+function cpuByProcess(ingestPid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    const cpu = statCpu(`/proc/${entry}/stat`);
+    const pid = Number(entry);
+    if (cpu) addTo(byName, pid === ingestPid ? 'ingest' : pid === process.pid ? 'publisher' : cpu.name, cpu.seconds);
+  }
+  return byName;
+}
+
+/** "ingest 80 %, mosquitto 50 %, ...": each one's share of one core between two samples, busiest first. */
+function cpuShares(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  return [...after]
+    .map(([name, s]) => ({ name, percent: ((s - (before.get(name) ?? 0)) / seconds) * 100 }))
+    .filter((p) => p.percent >= 2)
+    .sort((a, b) => b.percent - a.percent)
+    .map((p) => `${p.name} ${p.percent.toFixed(0)} %`)
+    .join(', ');
 }
 
 /** "52 µs (MainThread 15, WorkerThread 20, V8Worker 17)": CPU per reading between two samples. */
@@ -121,9 +157,13 @@ async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<numbe
   const deadline = Date.now() + 60_000;
   while (received < opts.warmup && Date.now() < deadline) await sleep(50);
   received = 0;
+  const machineAtStart = cpuByProcess(0);
+  const started = performance.now();
   await publisher.publish(liveReadings(meters, opts.readings));
-  await publisher.close();
   while (received < opts.readings && Date.now() < deadline) await sleep(50);
+  // "publisher" here is this process: the publisher and the plain subscriber.
+  log(`   CPU meanwhile, per cent of one core: ${cpuShares(machineAtStart, cpuByProcess(0), (performance.now() - started) / 1000)}`);
+  await publisher.close();
   await subscriber.endAsync();
   return (received - 1) / ((last - first) / 1000);
 }
@@ -175,13 +215,16 @@ async function main(): Promise<void> {
     await publisher.publish(liveReadings(meters, opts.warmup));
     while ((await written()) < opts.warmup) await sleep(100);
     const cpuAtStart = cpuByThread(pid);
+    const machineAtStart = cpuByProcess(pid);
     const started = performance.now();
     const published = await publisher.publish(liveReadings(meters, opts.readings));
     while ((await written()) < opts.warmup + opts.readings) await sleep(100);
     log(`   ${await stageReport(ingest)}`);
+    const elapsedS = (performance.now() - started) / 1000;
     log(`   ingest CPU per reading: ${cpuPerReading(cpuAtStart, cpuByThread(pid), opts.readings)}`);
-    const throughput = opts.readings / ((performance.now() - started) / 1000);
-    log(`B. ingest: ${opts.readings} readings stored in ${((performance.now() - started) / 1000).toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`);
+    log(`   CPU meanwhile, per cent of one core: ${cpuShares(machineAtStart, cpuByProcess(pid), elapsedS)}`);
+    const throughput = opts.readings / elapsedS;
+    log(`B. ingest: ${opts.readings} readings stored in ${elapsedS.toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`);
 
     const before = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
     const rate = opts.rate || Math.round(Math.min(30_000, throughput * 0.8));
