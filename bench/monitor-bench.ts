@@ -14,9 +14,7 @@ import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
 import { createLogger } from '../common/logger.ts';
 import { seedDivisions } from '../common/registry/divisions-seed.ts';
 import { readingLine } from '../ingest/points.ts';
-import { AccountService } from '../monitor/accounting/account-service.ts';
-import { IntakeEvaluator } from '../monitor/evaluation/intake-evaluator.ts';
-import { ScheduledWork } from '../monitor/schedules.ts';
+import { scheduledWorkOn } from '../monitor/testing/scheduled-work.ts';
 import { adminUrl, databaseUrl } from '../test/database-urls.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
@@ -85,8 +83,7 @@ async function main(): Promise<void> {
     log(`${intakes} intakes registered; ${points} points written for ${day} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const logger = createLogger('bench', 'warn');
-    const accounts = new AccountService({ db, influx });
-    const work = new ScheduledWork({ db, accounts, evaluator: new IntakeEvaluator({ db, influx, logger }), logger });
+    const work = scheduledWorkOn({ db, influx, logger });
     const started = performance.now();
     const { accountSeconds, ruleSeconds } = await work.dayClose(day, new Date());
     const seconds = (performance.now() - started) / 1000;

@@ -13,10 +13,9 @@ import { readingLine } from '../ingest/points.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { AccountService } from './accounting/account-service.ts';
-import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
 import { RuleConfig } from './evaluation/rule-config.ts';
-import { ScheduledWork } from './schedules.ts';
+import type { ScheduledWork } from './schedules.ts';
+import { scheduledWorkOn } from './testing/scheduled-work.ts';
 
 const testDb = useTestDatabase();
 const influxConfig = testInfluxConfig();
@@ -26,9 +25,7 @@ const now = new Date();
 const yesterday = localDay(now.getTime() - DAY_MS);
 
 function monitor(rules?: RuleConfig): ScheduledWork {
-  const accounts = new AccountService({ db: testDb.db, influx });
-  const evaluator = new IntakeEvaluator({ db: testDb.db, influx, logger, ...(rules ? { rules } : {}) });
-  return new ScheduledWork({ db: testDb.db, accounts, evaluator, logger });
+  return scheduledWorkOn({ db: testDb.db, influx, logger, ...(rules ? { rules } : {}) });
 }
 
 /** A day of 15-minute readings advancing `perStep` m3 (with flow to match). */

@@ -15,9 +15,7 @@ import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { AccountService } from './accounting/account-service.ts';
-import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
-import { ScheduledWork } from './schedules.ts';
+import { scheduledWorkOn } from './testing/scheduled-work.ts';
 
 const testDb = useTestDatabase();
 const influxConfig = testInfluxConfig();
@@ -115,8 +113,7 @@ beforeAll(async () => {
     const points = messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs)));
     await influx.writeLines(points);
   }
-  const accounts = new AccountService({ db: testDb.db, influx });
-  await new ScheduledWork({ db: testDb.db, accounts, evaluator: new IntakeEvaluator({ db: testDb.db, influx, logger }), logger }).dayClose(day, now);
+  await scheduledWorkOn({ db: testDb.db, influx, logger }).dayClose(day, now);
 });
 afterAll(() => dropDatabase(influxConfig));
 

@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { registerMeters } from '../../test/fixtures/registry.ts';
 import { applyEvaluation } from './apply-evaluation.ts';
 import { transitionItem } from './lifecycle.ts';
 import { getItemWithEvents } from './queries.ts';
-import { day, eventsOf, finding, HOUR_MS, raise, ZERO_COUNTS } from './testing/fixtures.ts';
+import { day, eventsOf, finding, HOUR_MS, openEntriesOf, raise, registeredIntake, ZERO_COUNTS } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 
-async function intake(prefix: string): Promise<string> {
-  const [m] = await registerMeters(testDb.db, { count: 1, prefix });
-  if (!m) throw new Error('no intake registered');
-  return m.intakeId;
-}
-
-async function openEntries(intakeId: string) {
-  return testDb.db
-    .selectFrom('ledger_items')
-    .selectAll()
-    .where('intake_id', '=', intakeId)
-    .where('status', 'not in', ['dismissed', 'closed', 'resolved'])
-    .execute();
-}
+const intake = (prefix: string) => registeredIntake(testDb.db, prefix);
+const openEntries = (intakeId: string) => openEntriesOf(testDb.db, intakeId);
 
 describe('applyEvaluation: one open entry per problem', () => {
   it('raises, updates with new evidence, ignores the same data, marks cleared, then records the recurrence', async () => {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { useTestDatabase } from '../../test/database.ts';
 import { registerMeters } from '../../test/fixtures/registry.ts';
 import { applyEvaluation } from './apply-evaluation.ts';
+import { TERMINAL_STATUSES } from './schemas.ts';
 import type { EvaluationCounts, Finding } from './finding.ts';
 import { day, eventsOf, finding, ZERO_COUNTS } from './testing/fixtures.ts';
 
@@ -20,7 +21,7 @@ async function openCount(intakeIds: string[]): Promise<Map<string, number>> {
     .select(['intake_id', 'rule', 'subject'])
     .select((eb) => eb.fn.countAll<string>().as('open'))
     .where('intake_id', 'in', intakeIds)
-    .where('status', 'not in', ['dismissed', 'closed', 'resolved'])
+    .where('status', 'not in', TERMINAL_STATUSES)
     .groupBy(['intake_id', 'rule', 'subject'])
     .execute();
   return new Map(rows.map((r) => [`${r.intake_id ?? ''}/${r.rule}/${r.subject}`, Number(r.open)]));

@@ -6,25 +6,22 @@ import { intake as ruleIntake, meter as ruleMeter, permit as rulePermit } from '
 import { applyEvaluation } from './apply-evaluation.ts';
 import { transitionItem } from './lifecycle.ts';
 import type { Finding } from './finding.ts';
-import { day, eventsOf, finding, HOUR_MS, raise, ZERO_COUNTS } from './testing/fixtures.ts';
+import { day, eventsOf, finding, HOUR_MS, openEntriesOf, raise, registeredIntake, ZERO_COUNTS } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 const MINUTE_MS = 60_000;
 
-async function intake(prefix: string): Promise<string> {
-  const [m] = await registerMeters(testDb.db, { count: 1, prefix });
-  if (!m) throw new Error('no intake registered');
-  return m.intakeId;
+const intake = (prefix: string) => registeredIntake(testDb.db, prefix);
+
+/** An entry of `intakeId` not yet ended. */
+async function openItem(intakeId: string) {
+  const [item] = await openEntriesOf(testDb.db, intakeId);
+  if (!item) throw new Error(`no open entry on intake ${intakeId}`);
+  return item;
 }
 
-async function openItem(intakeId: string) {
-  return testDb.db
-    .selectFrom('ledger_items')
-    .selectAll()
-    .where('intake_id', '=', intakeId)
-    .where('status', 'not in', ['dismissed', 'closed', 'resolved'])
-    .executeTakeFirstOrThrow();
-}
+/** The `n`th 15-minute sweep, three days into a silence that began at `since`. */
+const sweepAfter = (since: number, n: number) => since + 3 * 24 * HOUR_MS + n * 15 * MINUTE_MS;
 
 /** meter-silent's finding for a meter silent since `sinceMs`, evaluated at `nowMs`: figures move with now, the fingerprint does not. */
 function silence(intakeId: string, sinceMs: number, nowMs: number): Finding {
@@ -40,7 +37,7 @@ function silence(intakeId: string, sinceMs: number, nowMs: number): Finding {
 
 describe('applyEvaluation: a fingerprinted condition found again', () => {
   const since = day('2026-06-01');
-  const sweep = (n: number) => since + 3 * 24 * HOUR_MS + n * 15 * MINUTE_MS;
+  const sweep = (n: number) => sweepAfter(since, n);
 
   it('refreshes the open item quietly while the silence continues: one raised event, the row follows the latest evaluation', async () => {
     const db = testDb.db;
@@ -158,7 +155,7 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
 
 describe('applyEvaluation: a dismissed continuing condition', () => {
   const since = day('2026-07-01');
-  const sweep = (n: number) => since + 3 * 24 * HOUR_MS + n * 15 * MINUTE_MS;
+  const sweep = (n: number) => sweepAfter(since, n);
 
   it('stays dismissed while the same episode goes on, and a new episode raises anew', async () => {
     const db = testDb.db;

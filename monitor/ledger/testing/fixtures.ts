@@ -1,8 +1,10 @@
 /** Findings and entries for the ledger's tests. */
 import type { Db } from '../../../common/db/database.ts';
 import { localDayStart } from '../../../common/local-time.ts';
+import { registerMeters } from '../../../test/fixtures/registry.ts';
 import { applyEvaluation } from '../apply-evaluation.ts';
 import type { Finding } from '../finding.ts';
+import { TERMINAL_STATUSES } from '../schemas.ts';
 
 /** Local midnight (Asia/Shanghai) of `day`, in ms. */
 export const day = (d: string): number => localDayStart(d);
@@ -33,9 +35,21 @@ export async function raise(db: Db, f: Finding, now = new Date(f.windowEndMs)): 
     .where('rule', '=', f.rule)
     .where('subject', '=', f.subject)
     .where('intake_id', f.intakeId === null ? 'is' : '=', f.intakeId)
-    .where('status', 'not in', ['dismissed', 'closed', 'resolved'])
+    .where('status', 'not in', TERMINAL_STATUSES)
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** The intake of one newly registered meter, its ids starting with `prefix`. */
+export async function registeredIntake(db: Db, prefix: string): Promise<string> {
+  const [m] = await registerMeters(db, { count: 1, prefix });
+  if (!m) throw new Error('no intake registered');
+  return m.intakeId;
+}
+
+/** The entries of `intakeId` not yet ended (dismissed, closed, resolved). */
+export function openEntriesOf(db: Db, intakeId: string) {
+  return db.selectFrom('ledger_items').selectAll().where('intake_id', '=', intakeId).where('status', 'not in', TERMINAL_STATUSES).execute();
 }
 
 export async function eventsOf(db: Db, itemId: string): Promise<{ action: string; from_status: string | null; to_status: string | null; actor: string; note: string | null; data: unknown }[]> {
