@@ -1,6 +1,6 @@
 /**
  * Publishing against real brokers: the shared development Mosquitto on 127.0.0.1:1883 (anonymous)
- * and, for failure cases, a broker of the test's own.
+ * and, for failure cases and the full-fleet delivery, a broker of the test's own.
  */
 import { connectAsync, type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
@@ -24,8 +24,8 @@ interface Received {
   retain: boolean;
 }
 
-async function subscriber(filter: string): Promise<{ client: MqttClient; received: Received[] }> {
-  const client = await connectAsync(BROKER, { protocolVersion: 5, clean: true });
+async function subscriber(filter: string, url = BROKER): Promise<{ client: MqttClient; received: Received[] }> {
+  const client = await connectAsync(url, { protocolVersion: 5, clean: true });
   const received: Received[] = [];
   client.on('message', (topic, payload, packet) => {
     if (topic.startsWith(`meters/${PREFIX}`)) received.push({ topic, payload: payload.toString('utf8'), retain: packet.retain });
@@ -54,8 +54,12 @@ describe('MqttPublisher on the development broker', () => {
     expect(messages.some((m) => m.kind === 'backlog')).toBe(true);
     expect(messages.some((m) => m.defect === 'oversize' || m.kind === 'malformed')).toBe(true);
 
-    const { client, received } = await subscriber('meters/+/readings');
-    const publisher = await MqttPublisher.connect({ url: BROKER, connections: 3, maxInFlightPerConnection: 50 });
+    // A broker of its own with the shipped config's queue (deploy/mosquitto/mosquitto.conf): the
+    // development broker keeps Mosquitto's default of 1000 queued messages per client, and drops
+    // what a subscriber slowed by a busy machine has not taken beyond that.
+    const broker = await startMosquitto({ lines: ['max_inflight_messages 1000', 'max_queued_messages 1000000'] });
+    const { client, received } = await subscriber('meters/+/readings', broker.url);
+    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 3, maxInFlightPerConnection: 50 });
     try {
       const progress: number[] = [];
       const report = await publisher.publish(messages, {
@@ -76,6 +80,7 @@ describe('MqttPublisher on the development broker', () => {
     } finally {
       await publisher.close();
       await client.endAsync();
+      await broker.stop();
     }
   });
 
