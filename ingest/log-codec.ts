@@ -1,7 +1,7 @@
 /**
- * The durable log's entry format. One stream entry holds every message received in one turn of
- * the event loop (across all MQTT connections), so Redis sees one XADD per turn rather than one per
- * message. Binary, length-prefixed, so raw payloads (even invalid UTF-8) round-trip unchanged:
+ * The durable log's entry format. One stream entry holds the messages of one append (across all
+ * MQTT connections; see log-appender.ts), so Redis sees one XADD for many messages. Binary,
+ * length-prefixed, so raw payloads (even invalid UTF-8) round-trip unchanged:
  *   repeated { u16 topic length | topic bytes | u32 payload length | payload | f64 received ms }
  */
 
