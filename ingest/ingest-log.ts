@@ -6,13 +6,12 @@
  * consumer group: entries a crashed drainer had taken are claimed by another after `claimIdleMs`.
  */
 import type { Redis } from 'ioredis';
-import { decodeMessages, type LoggedMessage } from './log-codec.ts';
 
 export interface LogEntry {
   /** Stream entry id. */
   id: string;
-  /** The messages appended together (log-codec.ts). */
-  messages: LoggedMessage[];
+  /** The messages appended together, encoded (log-codec.ts); the drainer decodes them as it stores them. */
+  body: Buffer;
 }
 
 export interface IngestLogOptions {
@@ -123,5 +122,5 @@ function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
 
 function toEntry([id, fields]: RawStreamEntry): LogEntry {
   const body = fields[0]?.toString() === 'm' ? fields[1] : undefined;
-  return { id: id.toString(), messages: body ? decodeMessages(body) : [] };
+  return { id: id.toString(), body: body ?? Buffer.alloc(0) };
 }

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
+import { type Reading, readingsTopic } from '../common/telemetry/meter-contract.ts';
+import { FIELD, MEASUREMENT, TAG } from '../common/telemetry/point-layout.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import type { SimulatedMessage } from '../simulators/generation/simulated-message.ts';
 import { useTestDatabase } from '../test/database.ts';
@@ -117,6 +119,29 @@ describe('ingest', () => {
     expect(rejections.length).toBeGreaterThanOrEqual(malformed.length + handmade.length);
     expect(rejections.every((r) => r.reason.length > 0 && r.payload.length === Math.min(r.payload_bytes, 65_536))).toBe(true);
     expect(await storedReadings(store)).toEqual(good.expected);
+  });
+
+  it('keeps as store_refused a message whose points InfluxDB refuses, and stores the rest of its batch', async () => {
+    const meters = await registerMeters(testDb.db, { count: 10, prefix: 'REFUSED' });
+    const { store, start } = deployment();
+    const ts = Date.now() - 60_000;
+    // flow_m3h once written as a string: InfluxDB then refuses a float flow_m3h in that shard (a field type conflict).
+    await store.ensureDatabase();
+    await store.writeLines([`${MEASUREMENT.readings},${TAG.meter}=SEED ${FIELD.flowM3h}="n/a" ${ts - 1000}`]);
+    await start();
+    const message = (meterId: string, reading: Reading): SimulatedMessage =>
+      ({ meterId, topic: readingsTopic(meterId), payload: JSON.stringify(reading), sentAtMs: 0, kind: 'live', readings: [reading] });
+    const [refused, ...others] = meters.map((m) => m.meterId);
+    await publish([message(refused ?? '', { ts, totalM3: 5, flowM3h: 2 }), ...others.map((id) => message(id, { ts, totalM3: 7 }))]);
+
+    let rows: { meter_id: string | null; reason: string }[] = [];
+    await waitFor('the refused message kept', async () => {
+      rows = await testDb.db.selectFrom('ingest_rejections').select(['meter_id', 'reason']).where('reason_code', '=', 'store_refused').execute();
+      return rows.length > 0;
+    }, 20_000);
+    expect(rows).toEqual([{ meter_id: refused, reason: expect.stringContaining('field type conflict') as string }]);
+    await waitForPoints(store, others.length);
+    expect(await storedReadings(store)).toEqual(new Map(others.map((id) => [`${id}|${ts}`, 7])));
   });
 
   it('stores a burst of full store-and-forward batches (1000 readings a message) without exhausting its heap', async () => {

@@ -34,6 +34,7 @@ export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
   return out;
 }
 
+/** The messages of an entry; their payloads are views into `entry`, not copies. */
 export function decodeMessages(entry: Buffer): LoggedMessage[] {
   const messages: LoggedMessage[] = [];
   let at = 0;
@@ -50,7 +51,7 @@ export function decodeMessages(entry: Buffer): LoggedMessage[] {
     const payloadLength = entry.readUInt32BE(at);
     at += 4;
     need(payloadLength + 8);
-    const payload = Buffer.from(entry.subarray(at, at + payloadLength));
+    const payload = entry.subarray(at, at + payloadLength);
     at += payloadLength;
     const receivedMs = entry.readDoubleBE(at);
     at += 8;

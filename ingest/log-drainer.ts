@@ -14,8 +14,9 @@ import { IntakeDaySet } from '../common/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
 import { retryUntilDone } from '../common/retry.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
-import type { LoggedMessage } from './log-codec.ts';
+import { decodeMessages, type LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
+import { parseMeterTopic } from '../common/telemetry/meter-contract.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { readingLine, statusLine } from './points.ts';
@@ -41,17 +42,27 @@ export interface LogDrainerOptions {
   claimEveryMs?: number;
 }
 
-/** One message's contribution to a batch. */
-interface MessageOutcome {
-  message: LoggedMessage;
-  /** Line protocol, one line per point. */
-  points: string[];
-  rejection: Rejection | undefined;
+/**
+ * A slice of the log made ready to store: all that crosses the waits on the stores. Per-message
+ * objects held across an InfluxDB write on a busy machine lived long enough to be promoted to the
+ * old generation, and its collection was then the drain thread's largest cost; so the points are
+ * one string and the per-message figures typed arrays.
+ */
+interface PreparedSlice {
+  /** Line protocol of every point, one line each, separated by "\n". */
+  body: string;
+  /** Per message: the number of lines in body up to the end of its own (its lines follow the previous message's). */
+  lineEnds: Uint32Array;
+  /** Per message: when ingest received it. */
+  receivedMs: Float64Array;
+  /** Rejections, by message index. */
+  rejections: Map<number, Rejection>;
+  readings: ReadingsSummary;
 }
 
 /** Largest number of entries asked for in one read. */
 const MAX_ENTRIES_PER_READ = 1000;
-/** Payload bytes decoded and written at once: about 10,000 readings, well inside the thread's heap. */
+/** Log bytes decoded and written at once: about 10,000 readings, well inside the thread's heap. */
 const MAX_SLICE_BYTES = 2 * 1024 * 1024;
 
 function slicesByBytes(entries: readonly LogEntry[]): LogEntry[][] {
@@ -59,7 +70,7 @@ function slicesByBytes(entries: readonly LogEntry[]): LogEntry[][] {
   let current: LogEntry[] = [];
   let bytes = 0;
   for (const entry of entries) {
-    const size = entry.messages.reduce((sum, m) => sum + m.payload.length, 0);
+    const size = entry.body.length;
     if (current.length > 0 && bytes + size > MAX_SLICE_BYTES) {
       slices.push(current);
       current = [];
@@ -165,65 +176,67 @@ export class LogDrainer {
     await retryUntilDone(() => log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
   }
 
-  private async storeSlice(entries: LogEntry[]): Promise<void> {
-    const messages = entries.flatMap((e) => e.messages);
-    this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
-    const decoded = messages.map((m) => decodeMessage(m.topic, m.payload, m.receivedMs, this.o.limits));
-    const placements = await retryUntilDone(
-      () => this.o.directory.resolve(decoded.flatMap((d) => (d.kind === 'rejected' ? [] : [d.meterId]))),
-      this.retryOptions('postgres'),
-    );
-    const outcomes = messages.map((message, i) => outcomeOf(message, decoded[i] as DecodedMessage, placements));
-    // Taken before the write, so that the decoded readings are not held while it waits (long
-    // enough, on a busy machine, for them to be promoted to the old generation).
-    const readings = summarizeReadings(decoded, placements);
-    await this.writePoints(outcomes);
-
-    const rejections = outcomes.flatMap((o) => (o.rejection ? [o.rejection] : []));
-    await retryUntilDone(() => this.o.rejections.insert(rejections), this.retryOptions('postgres'));
-    await retryUntilDone(() => this.jobs.enqueue(readings.intakeDays), this.retryOptions('redis'));
-    this.countStored(outcomes, readings);
+  private async storeSlice(entries: readonly LogEntry[]): Promise<void> {
+    const slice = await this.prepare(entries);
+    await this.writePoints(slice, entries);
+    await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
+    await retryUntilDone(() => this.jobs.enqueue(slice.readings.intakeDays), this.retryOptions('redis'));
+    this.countStored(slice);
   }
 
-  private countStored(outcomes: readonly MessageOutcome[], readings: ReadingsSummary): void {
+  /** Decodes and validates the messages, resolves their meters, and builds the points. */
+  private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
+    const messages = entries.flatMap((e) => decodeMessages(e.body));
+    this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
+    const decoded = messages.map((m) => decodeMessage(m.topic, m.payload, m.receivedMs, this.o.limits));
+    const meterIds = decoded.flatMap((d) => (d.kind === 'rejected' ? [] : [d.meterId]));
+    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
+    return prepareSlice(messages, decoded, placements);
+  }
+
+  private countStored(slice: PreparedSlice): void {
     const { metrics } = this.o;
+    const { receivedMs, readings } = slice;
     const storedMs = Date.now();
-    metrics.batchSize.observe(outcomes.length);
-    for (const o of outcomes) {
-      metrics.storeLagSeconds.observe((storedMs - o.message.receivedMs) / 1000);
-      if (o.rejection) metrics.rejected.inc({ reason: o.rejection.code });
-    }
+    metrics.batchSize.observe(receivedMs.length);
+    for (const ms of receivedMs) metrics.storeLagSeconds.observe((storedMs - ms) / 1000);
+    for (const r of slice.rejections.values()) metrics.rejected.inc({ reason: r.code });
     for (const ts of readings.timestamps) metrics.readingAgeSeconds.observe((storedMs - ts) / 1000);
     if (readings.registered) metrics.written.inc({ registered: 'true' }, readings.registered);
     if (readings.unregistered) metrics.written.inc({ registered: 'false' }, readings.unregistered);
   }
 
   /**
-   * Writes every point of the batch. Should InfluxDB refuse the batch outright (a 4xx: retrying the
-   * same data cannot succeed), each message is written alone so that only the messages it refuses
-   * become rejections ("store_refused") and the rest are stored.
+   * Writes every point of the slice. Should InfluxDB refuse it outright (a 4xx: retrying the same
+   * data cannot succeed), each message's points are written alone so that only the messages it
+   * refuses become rejections ("store_refused") and the rest are stored.
    */
-  private async writePoints(outcomes: MessageOutcome[]): Promise<void> {
-    const write = (points: string[]) => {
+  private async writePoints(slice: PreparedSlice, entries: readonly LogEntry[]): Promise<void> {
+    const write = (body: string) => {
       const end = this.o.metrics.writeSeconds.startTimer();
-      return retryUntilDone(() => this.o.influx.writeLines(points), {
+      return retryUntilDone(() => this.o.influx.writeLineProtocol(body), {
         ...this.retryOptions('influxdb'),
         shouldRetry: (err) => !(err instanceof InfluxWriteError) || err.retriable,
       }).finally(end);
     };
     try {
-      await write(outcomes.flatMap((o) => o.points));
+      await write(slice.body);
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.retriable) throw err;
       this.o.logger.warn({ err }, 'InfluxDB refused a batch; writing its messages one by one');
-      for (const o of outcomes) {
-        if (o.points.length === 0) continue;
+      // The messages themselves are needed again only here, for the rejections: decoded anew.
+      const messages = entries.flatMap((e) => decodeMessages(e.body));
+      const lineStarts = lineStartsOf(slice.body);
+      for (const [i, message] of messages.entries()) {
+        const firstLine = i === 0 ? 0 : (slice.lineEnds[i - 1] ?? 0);
+        const endLine = slice.lineEnds[i] ?? firstLine;
+        if (endLine === firstLine) continue;
         try {
-          await write(o.points);
+          await write(slice.body.slice(lineStarts[firstLine], (lineStarts[endLine] ?? 0) - 1));
         } catch (single) {
           if (!(single instanceof InfluxWriteError) || single.retriable) throw single;
-          o.points = [];
-          o.rejection = { ...rejectionBase(o.message), code: 'store_refused', reason: single.message, meterId: undefined };
+          const meterId = parseMeterTopic(message.topic)?.meterId;
+          slice.rejections.set(i, { ...rejectionBase(message), code: 'store_refused', reason: single.message, meterId });
         }
       }
     }
@@ -249,22 +262,46 @@ function rejectionBase(message: LoggedMessage) {
   return { receivedMs: message.receivedMs, topic: message.topic, payload: message.payload };
 }
 
-function outcomeOf(
-  message: LoggedMessage,
-  d: DecodedMessage,
+/** The slice's points and rejections, and the summary of its readings, from its decoded messages. */
+function prepareSlice(
+  messages: readonly LoggedMessage[],
+  decoded: readonly DecodedMessage[],
   placements: ReadonlyMap<string, MeterPlacement>,
-): MessageOutcome {
-  if (d.kind === 'rejected') {
-    return { message, points: [], rejection: { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason } };
-  }
-  const placement = placements.get(d.meterId);
-  if (d.kind === 'status') return { message, points: [statusLine(d.meterId, placement, d.online, message.receivedMs)], rejection: undefined };
-  const points = d.readings.map((r) => readingLine(d.meterId, placement, r, message.receivedMs));
+): PreparedSlice {
+  const lines: string[] = [];
+  const lineEnds = new Uint32Array(messages.length);
+  const receivedMs = new Float64Array(messages.length);
+  const rejections = new Map<number, Rejection>();
+  messages.forEach((message, i) => {
+    const d = decoded[i] as DecodedMessage;
+    receivedMs[i] = message.receivedMs;
+    const rejection = rejectionOf(message, d, placements);
+    if (rejection) rejections.set(i, rejection);
+    if (d.kind === 'status') lines.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
+    else if (d.kind === 'readings') {
+      const placement = placements.get(d.meterId);
+      for (const r of d.readings) lines.push(readingLine(d.meterId, placement, r, message.receivedMs));
+    }
+    lineEnds[i] = lines.length;
+  });
+  return { body: lines.join('\n'), lineEnds, receivedMs, rejections, readings: summarizeReadings(decoded, placements) };
+}
+
+function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
+  if (d.kind === 'rejected') return { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason };
   // Readings of an unknown meter are stored (as evidence) and also listed for staff as a rejection.
-  const rejection: Rejection | undefined = placement
-    ? undefined
-    : { ...rejectionBase(message), meterId: d.meterId, code: 'unknown_meter', reason: `meter ${d.meterId} is not in the registry` };
-  return { message, points, rejection };
+  if (d.kind === 'readings' && !placements.has(d.meterId)) {
+    return { ...rejectionBase(message), meterId: d.meterId, code: 'unknown_meter', reason: `meter ${d.meterId} is not in the registry` };
+  }
+  return undefined;
+}
+
+/** Where each line of a line-protocol body starts, and one past the end (where a next line would start). */
+function lineStartsOf(body: string): number[] {
+  const starts = [0];
+  for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) starts.push(at + 1);
+  starts.push(body.length + 1);
+  return starts;
 }
 
 /** What a batch's readings mean for the monitor and the metrics once they are stored. */

@@ -83,9 +83,14 @@ export class InfluxStore {
 
   /** Writes line-protocol lines (timestamps in ms). Resolves once the server has accepted them. */
   async writeLines(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
+    await this.writeLineProtocol(lines.join('\n'));
+  }
+
+  /** Writes a line-protocol body: lines separated by "\n", timestamps in ms. Resolves once the server has accepted them. */
+  async writeLineProtocol(body: string): Promise<void> {
+    if (body.length === 0) return;
     try {
-      await this.client.transport.request(this.writePath(), lines.join('\n'), {
+      await this.client.transport.request(this.writePath(), body, {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8', ...this.authHeaders },
         // Compression costs CPU on both sides; worth it only over a slow link (INFLUX_GZIP_MIN_BYTES).
