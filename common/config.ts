@@ -72,6 +72,7 @@ export const envSchema = z
     INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_DRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    INGEST_DRAIN_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(100),
     INGEST_MAX_FUTURE_S: z.coerce.number().int().min(0).default(86_400),
     INGEST_MAX_PAST_DAYS: z.coerce.number().int().min(1).default(400),
     INGEST_REJECTION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
@@ -142,6 +143,7 @@ export interface IngestConfig {
   logStream: string;
   batchMax: number;
   drainConcurrency: number;
+  drainLingerMs: number;
   maxFutureMs: number;
   maxPastMs: number;
   rejectionRetentionDays: number;
@@ -194,6 +196,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       logStream: e.INGEST_LOG_STREAM,
       batchMax: e.INGEST_BATCH_MAX,
       drainConcurrency: e.INGEST_DRAIN_CONCURRENCY,
+      drainLingerMs: e.INGEST_DRAIN_LINGER_MS,
       maxFutureMs: e.INGEST_MAX_FUTURE_S * 1000,
       maxPastMs: e.INGEST_MAX_PAST_DAYS * 86_400_000,
       rejectionRetentionDays: e.INGEST_REJECTION_RETENTION_DAYS,

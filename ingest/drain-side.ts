@@ -59,6 +59,7 @@ export class DrainSide {
       consumer: ingest.id,
       batchMax: ingest.batchMax,
       concurrency: ingest.drainConcurrency,
+      lingerMs: ingest.drainLingerMs,
       limits: { maxFutureMs: ingest.maxFutureMs, maxPastMs: ingest.maxPastMs },
       coalesceMs: ingest.coalesceMs,
     });

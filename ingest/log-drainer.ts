@@ -13,10 +13,10 @@ import { localDay } from '../common/local-time.ts';
 import { IntakeDaySet } from '../common/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
 import { retryUntilDone } from '../common/retry.ts';
+import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import { decodeMessages, type LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
-import { parseMeterTopic } from '../common/telemetry/meter-contract.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { readingLine, statusLine } from './points.ts';
@@ -36,6 +36,12 @@ export interface LogDrainerOptions {
   batchMax: number;
   /** Batches in progress at once, each with its own Redis connection. Default 2. */
   concurrency?: number;
+  /**
+   * After a batch smaller than a full read (the log is not backed up), a loop waits until this long
+   * after that batch's read before it reads again, so that InfluxDB gets fewer, larger writes.
+   * Default 0.
+   */
+  lingerMs?: number;
   limits: DecodeLimits;
   coalesceMs: number;
   /** How often to take over entries abandoned by a crashed ingest process. Default 30000. */
@@ -57,7 +63,7 @@ interface PreparedSlice {
   receivedMs: Float64Array;
   /** Rejections, by message index. */
   rejections: Map<number, Rejection>;
-  readings: ReadingsSummary;
+  readings: ReadingsTally;
 }
 
 /** Largest number of entries asked for in one read. */
@@ -127,7 +133,16 @@ export class LogDrainer {
 
   private async loop(log: IngestLog): Promise<void> {
     const { signal } = this.stopping;
-    while (!signal.aborted) await this.guarded(() => this.drainOnce(log, 500));
+    const lingerMs = this.o.lingerMs ?? 0;
+    while (!signal.aborted) {
+      const readMs = Date.now();
+      const count = this.readCount();
+      let entries = 0;
+      await this.guarded(async () => (entries = await this.drainOnce(log, 500)));
+      // The log is not backed up: let the next batch gather for the rest of lingerMs.
+      const wait = readMs + lingerMs - Date.now();
+      if (entries > 0 && entries < count && wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
   }
 
   /** Runs a step; on failure logs it and pauses, unless shutting down. */
@@ -184,14 +199,13 @@ export class LogDrainer {
     this.countStored(slice);
   }
 
-  /** Decodes and validates the messages, resolves their meters, and builds the points. */
+  /** Resolves the messages' meters, then decodes and validates the messages one by one into points. */
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
     const messages = entries.flatMap((e) => decodeMessages(e.body));
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
-    const decoded = messages.map((m) => decodeMessage(m.topic, m.payload, m.receivedMs, this.o.limits));
-    const meterIds = decoded.flatMap((d) => (d.kind === 'rejected' ? [] : [d.meterId]));
+    const meterIds = messages.flatMap((m) => parseMeterTopic(m.topic)?.meterId ?? []);
     const placements = await retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
-    return prepareSlice(messages, decoded, placements);
+    return prepareSlice(messages, placements, this.o.limits);
   }
 
   private countStored(slice: PreparedSlice): void {
@@ -262,18 +276,19 @@ function rejectionBase(message: LoggedMessage) {
   return { receivedMs: message.receivedMs, topic: message.topic, payload: message.payload };
 }
 
-/** The slice's points and rejections, and the summary of its readings, from its decoded messages. */
-function prepareSlice(
-  messages: readonly LoggedMessage[],
-  decoded: readonly DecodedMessage[],
-  placements: ReadonlyMap<string, MeterPlacement>,
-): PreparedSlice {
+/**
+ * The slice's points, rejections and readings summary. Each message is decoded and turned into its
+ * points before the next is decoded: in a batch of thousands, all decoded at once, they outlived
+ * several young-generation collections and were promoted.
+ */
+function prepareSlice(messages: readonly LoggedMessage[], placements: ReadonlyMap<string, MeterPlacement>, limits: DecodeLimits): PreparedSlice {
   const lines: string[] = [];
   const lineEnds = new Uint32Array(messages.length);
   const receivedMs = new Float64Array(messages.length);
   const rejections = new Map<number, Rejection>();
+  const readings = new ReadingsTally();
   messages.forEach((message, i) => {
-    const d = decoded[i] as DecodedMessage;
+    const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
     receivedMs[i] = message.receivedMs;
     const rejection = rejectionOf(message, d, placements);
     if (rejection) rejections.set(i, rejection);
@@ -281,10 +296,11 @@ function prepareSlice(
     else if (d.kind === 'readings') {
       const placement = placements.get(d.meterId);
       for (const r of d.readings) lines.push(readingLine(d.meterId, placement, r, message.receivedMs));
+      readings.add(d.readings, placement);
     }
     lineEnds[i] = lines.length;
   });
-  return { body: lines.join('\n'), lineEnds, receivedMs, rejections, readings: summarizeReadings(decoded, placements) };
+  return { body: lines.join('\n'), lineEnds, receivedMs, rejections, readings };
 }
 
 function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
@@ -305,30 +321,22 @@ function lineStartsOf(body: string): number[] {
 }
 
 /** What a batch's readings mean for the monitor and the metrics once they are stored. */
-interface ReadingsSummary {
+class ReadingsTally {
   /** The (intake, local day) pairs of registered meters' readings. */
-  intakeDays: IntakeDaySet;
+  readonly intakeDays = new IntakeDaySet();
   /** Every reading's ts, for the reading-age histogram. */
-  timestamps: Float64Array;
+  readonly timestamps: number[] = [];
   /** Readings of registered and of unknown meters; counted per batch, as a labelled counter hashes its labels on every call. */
-  registered: number;
-  unregistered: number;
-}
+  registered = 0;
+  unregistered = 0;
 
-function summarizeReadings(decoded: readonly DecodedMessage[], placements: ReadonlyMap<string, MeterPlacement>): ReadingsSummary {
-  const intakeDays = new IntakeDaySet();
-  const count = decoded.reduce((sum, d) => sum + (d.kind === 'readings' ? d.readings.length : 0), 0);
-  const timestamps = new Float64Array(count);
-  let at = 0;
-  let registered = 0;
-  for (const d of decoded) {
-    if (d.kind !== 'readings') continue;
-    const intakeId = placements.get(d.meterId)?.intakeId;
-    if (intakeId) registered += d.readings.length;
-    for (const r of d.readings) {
-      timestamps[at++] = r.ts;
-      if (intakeId) intakeDays.add(intakeId, localDay(r.ts));
+  add(readings: readonly Reading[], placement: MeterPlacement | undefined): void {
+    const intakeId = placement?.intakeId;
+    if (intakeId) this.registered += readings.length;
+    else this.unregistered += readings.length;
+    for (const r of readings) {
+      this.timestamps.push(r.ts);
+      if (intakeId) this.intakeDays.add(intakeId, localDay(r.ts));
     }
   }
-  return { intakeDays, timestamps, registered, unregistered: count - registered };
 }
