@@ -52,7 +52,7 @@ export interface LogDrainerOptions {
  * A slice of the log made ready to store: all that crosses the waits on the stores. Per-message
  * objects held across an InfluxDB write on a busy machine lived long enough to be promoted to the
  * old generation, and its collection was then the drain thread's largest cost; so the points are
- * one string and the per-message figures typed arrays.
+ * one string, and the per-message and per-reading figures arrays of numbers.
  */
 interface PreparedSlice {
   /** Line protocol of every point, one line each, separated by "\n". */
