@@ -1,7 +1,7 @@
 /** Reading the ledger: filtered pages of entries, and one entry with its whole history. */
 import { sql } from 'kysely';
 import type { Db } from '../../common/db/database.ts';
-import { localToday, OVERDUE_STATUSES } from './overdue.ts';
+import { localToday, OVERDUE_LIST } from './overdue.ts';
 import { eventFromRow, itemFromRow } from './records.ts';
 import { type LedgerItem, type LedgerItemWithEvents, ledgerId, type LedgerListFilter, ledgerListFilter } from './schemas.ts';
 
@@ -20,7 +20,7 @@ export interface LedgerPage {
 export async function listItems(db: Db, filter: LedgerListFilter, now: Date = new Date()): Promise<LedgerPage> {
   const f = ledgerListFilter.parse(filter);
   const today = localToday(now);
-  const overdue = sql<boolean>`(deadline < ${today}::date and status in (${sql.join(OVERDUE_STATUSES.map((s) => sql.lit(s)))}))`;
+  const overdue = sql<boolean>`(deadline < ${today}::date and status in (${OVERDUE_LIST}))`;
   let matching = db.selectFrom('ledger_items');
   if (f.countyPrefix !== undefined) matching = matching.where('county_code', 'like', `${f.countyPrefix}%`);
   if (f.status !== undefined) matching = matching.where('status', '=', f.status);

@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../common/db/database.ts';
 import { localDayStart } from '../../common/local-time.ts';
 import type { MonthlyReportFigures } from '../../common/reports/monthly-report.ts';
+import { TERMINAL_LIST } from '../ledger/item-key.ts';
+import { OVERDUE_LIST } from '../ledger/overdue.ts';
 import { localDayEnd, periodBounds } from '../rules/calendar.ts';
 
 type Counts = Omit<MonthlyReportFigures, 'month' | 'divisionCode' | 'level' | 'basis'> & { expected: number; received: number };
@@ -84,8 +86,8 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
     // confirmed or rectifying past the deadline.
     sql<{ county_code: string; open: string; overdue: string }>`
       select i.county_code,
-             count(*) filter (where s.status not in ('dismissed', 'closed', 'resolved')) as open,
-             count(*) filter (where s.status in ('confirmed', 'rectifying') and i.deadline <= ${lastDay}::date) as overdue
+             count(*) filter (where s.status not in (${TERMINAL_LIST})) as open,
+             count(*) filter (where s.status in (${OVERDUE_LIST}) and i.deadline <= ${lastDay}::date) as overdue
       from (select distinct on (e.item_id) e.item_id, e.to_status as status
             from ledger_events e join ledger_items i on i.id = e.item_id
             where i.kind = 'item' and i.first_detected_at < ${to} and e.at < ${to} and e.to_status is not null
