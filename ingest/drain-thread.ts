@@ -20,7 +20,7 @@ export class DrainThread {
   constructor(config: Config, onFailure: (err: Error) => void) {
     this.worker = new Worker(new URL('./drain-worker.ts', import.meta.url), {
       workerData: { config },
-      // Bounded like the main thread's heap (docs/ingest.md, "Memory"): two batches in hand at most.
+      // Bounded like the main thread's heap (docs/ingest.md, "Memory and CPU"): two batches in hand at most.
       resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on('message', (reply: Reply) => {

@@ -267,9 +267,10 @@ if ((migrate_status != 0)); then
 fi
 
 # --- 4. processes -------------------------------------------------------------------------------
-# Ingest caps its heap: V8 otherwise lets garbage grow to hundreds of MB under a sustained stream
-# before collecting it (docs/ingest.md, "Memory").
-declare -A node_flags=([ingest]="--max-old-space-size=128 --max-semi-space-size=8")
+# Ingest runs with the Node options of `npm run ingest` (package.json, where they are set once):
+# capped heaps and one GC helper thread (docs/ingest.md, "Memory and CPU").
+ingest_flags=$(node -e 'const s = require("./package.json").scripts.ingest.split(" "); console.log(s.slice(1, -1).join(" "))')
+declare -A node_flags=([ingest]="$ingest_flags")
 for name in api ingest monitor; do
   if [[ -f $name/main.ts ]]; then
     # shellcheck disable=SC2086 # the flags are words
