@@ -11,15 +11,12 @@ export interface RedisConnectionOptions {
    * need: a Redis restart delays them, it does not drop them). Default null.
    */
   maxRetriesPerRequest?: number | null;
-  /** Batch commands issued in the same tick into one round trip. Default false. */
-  autoPipelining?: boolean;
 }
 
 export function createRedis(o: RedisConnectionOptions): Redis {
   const options: RedisOptions = {
     connectionName: o.connectionName,
     maxRetriesPerRequest: o.maxRetriesPerRequest ?? null,
-    enableAutoPipelining: o.autoPipelining ?? false,
     // Back off up to 2 s between reconnect attempts, forever.
     retryStrategy: (attempt) => Math.min(50 * attempt, 2000),
   };

@@ -32,8 +32,8 @@ export class IngestService {
     this.config = config;
     this.logger = logger;
     const { ingest } = config;
-    // Appends from every MQTT connection share one auto-pipelined connection.
-    this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, autoPipelining: true });
+    // Appends from every MQTT connection share one connection, one XADD at a time (log-appender.ts).
+    this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append` });
     const appender = new LogAppender({ log: new IngestLog(this.appendRedis, { stream: ingest.logStream }), metrics: this.metrics, logger });
     this.receiver = new MqttReceiver({
       url: config.mqtt.url,

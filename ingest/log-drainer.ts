@@ -57,8 +57,8 @@ export interface LogDrainerOptions {
 interface PreparedSlice {
   /** Line protocol of every point, one line each, separated by "\n". */
   body: string;
-  /** Per message: the number of lines in body up to the end of its own (its lines follow the previous message's). */
-  lineEnds: Uint32Array;
+  /** Per message: where its lines end in body, plus one for the "\n" after them (they begin where the previous message's end). */
+  bodyEnds: Uint32Array;
   /** Per message: when ingest received it. */
   receivedMs: Float64Array;
   /** Rejections, by message index. */
@@ -182,7 +182,7 @@ export class LogDrainer {
   }
 
   /**
-   * Stores entries in slices of at most MAX_SLICE_BYTES of payload, so that a burst of
+   * Stores entries in slices of at most MAX_SLICE_BYTES of log, so that a burst of
    * store-and-forward batches (up to 1000 readings a message) never builds one huge write; the
    * entries leave the log only when every slice is stored.
    */
@@ -203,8 +203,7 @@ export class LogDrainer {
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
     const messages = entries.flatMap((e) => decodeMessages(e.body));
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
-    const meterIds = messages.flatMap((m) => parseMeterTopic(m.topic)?.meterId ?? []);
-    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
+    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsOf(messages)), this.retryOptions('postgres'));
     return prepareSlice(messages, placements, this.o.limits);
   }
 
@@ -240,13 +239,12 @@ export class LogDrainer {
       this.o.logger.warn({ err }, 'InfluxDB refused a batch; writing its messages one by one');
       // The messages themselves are needed again only here, for the rejections: decoded anew.
       const messages = entries.flatMap((e) => decodeMessages(e.body));
-      const lineStarts = lineStartsOf(slice.body);
       for (const [i, message] of messages.entries()) {
-        const firstLine = i === 0 ? 0 : (slice.lineEnds[i - 1] ?? 0);
-        const endLine = slice.lineEnds[i] ?? firstLine;
-        if (endLine === firstLine) continue;
+        const from = i === 0 ? 0 : (slice.bodyEnds[i - 1] ?? 0);
+        const to = slice.bodyEnds[i] ?? from;
+        if (to === from) continue;
         try {
-          await write(slice.body.slice(lineStarts[firstLine], (lineStarts[endLine] ?? 0) - 1));
+          await write(slice.body.slice(from, to - 1));
         } catch (single) {
           if (!(single instanceof InfluxWriteError) || single.retriable) throw single;
           const meterId = parseMeterTopic(message.topic)?.meterId;
@@ -283,7 +281,12 @@ function rejectionBase(message: LoggedMessage) {
  */
 function prepareSlice(messages: readonly LoggedMessage[], placements: ReadonlyMap<string, MeterPlacement>, limits: DecodeLimits): PreparedSlice {
   const lines: string[] = [];
-  const lineEnds = new Uint32Array(messages.length);
+  let bodyLength = 0;
+  const push = (line: string) => {
+    lines.push(line);
+    bodyLength += line.length + 1;
+  };
+  const bodyEnds = new Uint32Array(messages.length);
   const receivedMs = new Float64Array(messages.length);
   const rejections = new Map<number, Rejection>();
   const readings = new ReadingsTally();
@@ -292,15 +295,15 @@ function prepareSlice(messages: readonly LoggedMessage[], placements: ReadonlyMa
     receivedMs[i] = message.receivedMs;
     const rejection = rejectionOf(message, d, placements);
     if (rejection) rejections.set(i, rejection);
-    if (d.kind === 'status') lines.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
+    if (d.kind === 'status') push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
     else if (d.kind === 'readings') {
       const placement = placements.get(d.meterId);
-      for (const r of d.readings) lines.push(readingLine(d.meterId, placement, r, message.receivedMs));
+      for (const r of d.readings) push(readingLine(d.meterId, placement, r, message.receivedMs));
       readings.add(d.readings, placement);
     }
-    lineEnds[i] = lines.length;
+    bodyEnds[i] = bodyLength;
   });
-  return { body: lines.join('\n'), lineEnds, receivedMs, rejections, readings };
+  return { body: lines.join('\n'), bodyEnds, receivedMs, rejections, readings };
 }
 
 function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
@@ -312,12 +315,12 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
   return undefined;
 }
 
-/** Where each line of a line-protocol body starts, and one past the end (where a next line would start). */
-function lineStartsOf(body: string): number[] {
-  const starts = [0];
-  for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) starts.push(at + 1);
-  starts.push(body.length + 1);
-  return starts;
+/** The meter ids of the messages' topics, parsed only if the directory looks at them (to notice unknown meters). */
+function* meterIdsOf(messages: readonly LoggedMessage[]): Generator<string> {
+  for (const m of messages) {
+    const meterId = parseMeterTopic(m.topic)?.meterId;
+    if (meterId !== undefined) yield meterId;
+  }
 }
 
 /** What a batch's readings mean for the monitor and the metrics once they are stored. */

@@ -42,7 +42,7 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
   }
 }
 
-describe('MqttPublisher on the development broker', () => {
+describe('MqttPublisher', () => {
   it('publishes a fleet at QoS 1 over several connections; a subscriber receives every message, in order per meter', async () => {
     const fleet = assignScenarios(
       generateFleet({ count: 20, seed: 5, meterIdPrefix: PREFIX }),
