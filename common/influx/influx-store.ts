@@ -94,7 +94,8 @@ export class InfluxStore {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8', ...this.authHeaders },
         // Compression costs CPU on both sides; worth it only over a slow link (INFLUX_GZIP_MIN_BYTES).
-        gzipThreshold: this.options.gzipMinBytes ? this.options.gzipMinBytes : Number.MAX_SAFE_INTEGER,
+        // The client compresses bodies longer than the threshold.
+        gzipThreshold: this.options.gzipMinBytes ? this.options.gzipMinBytes - 1 : Number.MAX_SAFE_INTEGER,
       });
     } catch (err) {
       throw toWriteError(err);
