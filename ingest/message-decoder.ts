@@ -7,6 +7,7 @@ import {
   MAX_PAYLOAD_BYTES,
   meterStatusPayload,
   parseMeterTopic,
+  READINGS_PAYLOAD_BRANCH,
   type Reading,
   readingsPayload,
 } from '../common/telemetry/meter-contract.ts';
@@ -43,7 +44,7 @@ type Issue = z.core.$ZodIssue;
 function meantBranch(union: Extract<Issue, { code: 'invalid_union' }>, atTop: boolean, json: unknown): Issue[] {
   if (atTop) {
     const meantBatch = typeof json === 'object' && json !== null && 'readings' in json;
-    return union.errors[meantBatch ? 1 : 0] ?? [];
+    return union.errors[meantBatch ? READINGS_PAYLOAD_BRANCH.batch : READINGS_PAYLOAD_BRANCH.single] ?? [];
   }
   const typeMatched = union.errors.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
   return typeMatched ?? union.errors[0] ?? [];

@@ -67,10 +67,13 @@ export type Reading = z.infer<typeof reading>;
 /** A reading as a meter sends it. */
 export type ReadingPayload = z.input<typeof reading>;
 
+/** Where each form of readingsPayload sits in its union: zod reports a failed union's errors by branch. */
+export const READINGS_PAYLOAD_BRANCH = { single: 0, batch: 1 } as const;
+
 /** One reading, or a batch {"readings": [...]}; either way the readings. One reading first: it is by far the commoner. */
 export const readingsPayload = z.union([
-  reading.transform((r) => [r]),
-  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings),
+  reading.transform((r) => [r]), // READINGS_PAYLOAD_BRANCH.single
+  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings), // .batch
 ]);
 
 export const meterStatusPayload = z.enum(['online', 'offline']);
