@@ -7,7 +7,6 @@ import type { IntakeDay } from './queues.ts';
 
 export class IntakeDaySet {
   private readonly byDay = new Map<string, Set<string>>();
-  private count = 0;
 
   add(intakeId: string, day: string): void {
     let intakes = this.byDay.get(day);
@@ -15,9 +14,7 @@ export class IntakeDaySet {
       intakes = new Set();
       this.byDay.set(day, intakes);
     }
-    if (intakes.has(intakeId)) return;
     intakes.add(intakeId);
-    this.count++;
   }
 
   /** The pairs of this set that `other` does not have. */
@@ -31,6 +28,8 @@ export class IntakeDaySet {
   }
 
   get size(): number {
-    return this.count;
+    let size = 0;
+    for (const intakes of this.byDay.values()) size += intakes.size;
+    return size;
   }
 }
