@@ -6,6 +6,8 @@
 export const LOCAL_TIME_ZONE = 'Asia/Shanghai';
 export const LOCAL_OFFSET_MS = 8 * 3600 * 1000;
 export const DAY_MS = 86_400_000;
+/** A calendar month, YYYY-MM. */
+export const MONTH_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
 /** Day names by day number, for localDay: accounting asks for the same few days millions of times. */
 const dayNames = new Map<number, string>();

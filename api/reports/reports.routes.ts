@@ -10,7 +10,8 @@ import type { Db } from '../../common/db/database.ts';
 import type { MonthlyReportsTable } from '../../common/db/schema.ts';
 import { divisionCode } from '../../common/registry/schemas.ts';
 import { divisionLevel } from '../../common/registry/vocabulary.ts';
-import { MONTH_PATTERN, type MonthlyReportFigures, monthlyReportFigures } from '../../common/reports/monthly-report.ts';
+import { MONTH_PATTERN } from '../../common/local-time.ts';
+import { type MonthlyReportFigures, monthlyReportFigures } from '../../common/reports/monthly-report.ts';
 import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
 

@@ -7,13 +7,13 @@
  * Every figure is a sum over rows a person can list: `basis` names the days and the tables.
  */
 import { z } from 'zod';
-
-export const MONTH_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+import { MONTH_PATTERN } from '../local-time.ts';
+import { divisionLevel } from '../registry/vocabulary.ts';
 
 export const monthlyReportFigures = z.object({
   month: z.string().regex(MONTH_PATTERN),
   divisionCode: z.string(),
-  level: z.enum(['province', 'city', 'county']),
+  level: divisionLevel.schema,
   basis: z.object({
     firstDay: z.iso.date(),
     lastDay: z.iso.date(),

@@ -1,5 +1,5 @@
 /** Local (Asia/Shanghai) calendar arithmetic on YYYY-MM-DD strings, for permits, periods and windows. */
-import { DAY_MS, localDay, localDayStart } from '../../common/local-time.ts';
+import { DAY_MS, localDay, localDayStart, MONTH_PATTERN } from '../../common/local-time.ts';
 
 export { DAY_MS, localDay, localDayStart };
 
@@ -36,7 +36,7 @@ export interface PeriodBounds {
 /** '2026' or '2026-06'; null for anything else. */
 export function periodBounds(period: string): PeriodBounds | null {
   if (/^\d{4}$/.test(period)) return { kind: 'year', firstDay: `${period}-01-01`, lastDay: `${period}-12-31` };
-  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+  if (MONTH_PATTERN.test(period)) {
     const firstDay = `${period}-01`;
     return { kind: 'month', firstDay, lastDay: addDays(addMonths(firstDay, 1), -1) };
   }
