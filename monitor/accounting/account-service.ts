@@ -10,8 +10,8 @@
 import type { Db } from '../../common/db/database.ts';
 import type { InfluxStore } from '../../common/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../../common/local-time.ts';
-import { addDays } from '../rules/calendar.ts';
 import type { IntakeDay } from '../../common/queues.ts';
+import { addDays } from '../rules/calendar.ts';
 import {
   type AccountingOptions,
   computeDailyAccounts,
@@ -44,7 +44,6 @@ interface IntakeSpan {
   fromDay: string;
   toDay: string;
 }
-
 
 export class AccountService {
   private readonly o: AccountServiceOptions;
