@@ -14,12 +14,6 @@ import { localDayEnd, periodBounds } from '../rules/calendar.ts';
 
 type Counts = Omit<MonthlyReportFigures, 'month' | 'divisionCode' | 'level' | 'basis'> & { expected: number; received: number };
 
-interface Division {
-  code: string;
-  level: 'province' | 'city' | 'county';
-  parent_code: string | null;
-}
-
 const num = (v: string | number | null | undefined) => Number(v ?? 0);
 
 function emptyCounts(): Counts {
@@ -129,20 +123,19 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
 export async function generateMonthlyReports(db: Db, month: string, now: Date = new Date()): Promise<number> {
   const { firstDay, lastDay } = monthSpan(month);
   const [divisions, byCounty] = await Promise.all([
-    db.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute() as Promise<Division[]>,
+    db.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute(),
     countyCounts(db, month),
   ]);
-  const parentOf = new Map(divisions.map((d) => [d.code, d.parent_code]));
+  const divisionOf = new Map(divisions.map((d) => [d.code, d]));
   const totals = new Map<string, Counts>();
   for (const [county, counts] of byCounty) {
     // The county, its city, the province: each gets the county's figures added.
-    for (let code: string | null | undefined = county; code; code = parentOf.get(code)) {
+    for (let code: string | null | undefined = county; code; code = divisionOf.get(code)?.parent_code) {
       let t = totals.get(code);
       if (!t) totals.set(code, (t = emptyCounts()));
       addInto(t, counts);
     }
   }
-  const levelOf = new Map(divisions.map((d) => [d.code, d.level]));
   const basis = {
     firstDay,
     lastDay,
@@ -151,7 +144,7 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
     generatedAt: now.toISOString(),
   } as const;
   const rows = [...totals].flatMap(([code, t]) => {
-    const level = levelOf.get(code);
+    const level = divisionOf.get(code)?.level;
     if (!level) return [];
     const { expected, received, ...figures } = t;
     const report: MonthlyReportFigures = {
