@@ -19,7 +19,7 @@ import { decodeMessages, type LoggedMessage } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { readingLine, statusLine } from './points.ts';
+import { readingLineIn, readingSeries, statusLine } from './points.ts';
 import type { Rejection, RejectionStore } from './rejection-store.ts';
 
 export interface LogDrainerOptions {
@@ -298,7 +298,8 @@ function prepareSlice(messages: readonly LoggedMessage[], placements: ReadonlyMa
     if (d.kind === 'status') push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
     else if (d.kind === 'readings') {
       const placement = placements.get(d.meterId);
-      for (const r of d.readings) push(readingLine(d.meterId, placement, r, message.receivedMs));
+      const series = readingSeries(d.meterId, placement);
+      for (const r of d.readings) push(readingLineIn(series, r, message.receivedMs));
       readings.add(d.readings, placement);
     }
     bodyEnds[i] = bodyLength;

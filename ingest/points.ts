@@ -31,7 +31,13 @@ function float(value: number): string {
   return String(value);
 }
 
-export function readingLine(meterId: string, placement: MeterPlacement | undefined, r: Reading, receivedMs: number): string {
+/** The series of a meter's readings: measurement and tags, the same for every reading of one message. */
+export function readingSeries(meterId: string, placement: MeterPlacement | undefined): string {
+  return seriesKey(placement ? MEASUREMENT.readings : MEASUREMENT.unregisteredReadings, meterId, placement);
+}
+
+/** A reading's line in `series` (readingSeries). */
+export function readingLineIn(series: string, r: Reading, receivedMs: number): string {
   // Fields in key order, as Point writes them.
   const fields: string[] = [];
   if (r.flowM3h !== undefined) fields.push(`${FIELD.flowM3h}=${float(r.flowM3h)}`);
@@ -43,8 +49,11 @@ export function readingLine(meterId: string, placement: MeterPlacement | undefin
   if (r.seq !== undefined) fields.push(`${FIELD.seq}=${Math.trunc(r.seq)}i`);
   if (s?.tamper !== undefined) fields.push(`${FIELD.tamper}=${bool(s.tamper)}`);
   fields.push(`${FIELD.totalM3}=${float(r.totalM3)}`);
-  const measurement = placement ? MEASUREMENT.readings : MEASUREMENT.unregisteredReadings;
-  return `${seriesKey(measurement, meterId, placement)} ${fields.join(',')} ${Math.trunc(r.ts)}`;
+  return `${series} ${fields.join(',')} ${Math.trunc(r.ts)}`;
+}
+
+export function readingLine(meterId: string, placement: MeterPlacement | undefined, r: Reading, receivedMs: number): string {
+  return readingLineIn(readingSeries(meterId, placement), r, receivedMs);
 }
 
 export function statusLine(meterId: string, placement: MeterPlacement | undefined, online: boolean, receivedMs: number): string {
