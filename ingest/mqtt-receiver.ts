@@ -166,31 +166,23 @@ export class MqttReceiver {
     });
     this.sequencers.push(acks);
     client.on('close', () => { acks.reset(); });
-    const countDurable = (receivedMs: number) => {
-      o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
-      o.metrics.acked.inc();
-    };
     client.handleMessage = (packet, done) => {
       const receivedMs = Date.now();
       lastMessageMs = receivedMs;
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      if (packet.qos === 1 && packet.messageId !== undefined) {
-        const durable = acks.expect(packet.messageId);
-        done(ACK_DEFERRED);
-        o.log.append(packet.topic, payload, receivedMs, () => {
-          countDurable(receivedMs);
-          durable();
-        });
-        return;
-      }
-      // QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge; QoS 2
-      // (not subscribed for, so only from a broker that ignores the granted QoS) is completed by
-      // mqtt.js, once the message is durable.
-      if (packet.qos === 0) done();
+      // QoS 1: mqtt.js goes on at once, and the AckSequencer acknowledges once the message is
+      // durable. QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge;
+      // QoS 2 (not subscribed for, so only from a broker that ignores the granted QoS) is completed
+      // by mqtt.js, once the message is durable.
+      const durable = packet.qos === 1 && packet.messageId !== undefined ? acks.expect(packet.messageId) : undefined;
+      if (durable) done(ACK_DEFERRED);
+      else if (packet.qos === 0) done();
       o.log.append(packet.topic, payload, receivedMs, () => {
-        countDurable(receivedMs);
-        if (packet.qos > 0) done();
+        o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
+        o.metrics.acked.inc();
+        if (durable) durable();
+        else if (packet.qos > 0) done();
       });
     };
     return { client, acks, lastMessageMs: () => lastMessageMs };
