@@ -73,6 +73,7 @@ export const envSchema = z
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_DRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     INGEST_DRAIN_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(100),
+    INGEST_APPEND_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(5),
     INGEST_MAX_FUTURE_S: z.coerce.number().int().min(0).default(86_400),
     INGEST_MAX_PAST_DAYS: z.coerce.number().int().min(1).default(400),
     INGEST_REJECTION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
@@ -144,6 +145,7 @@ export interface IngestConfig {
   batchMax: number;
   drainConcurrency: number;
   drainLingerMs: number;
+  appendIntervalMs: number;
   maxFutureMs: number;
   maxPastMs: number;
   rejectionRetentionDays: number;
@@ -197,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       batchMax: e.INGEST_BATCH_MAX,
       drainConcurrency: e.INGEST_DRAIN_CONCURRENCY,
       drainLingerMs: e.INGEST_DRAIN_LINGER_MS,
+      appendIntervalMs: e.INGEST_APPEND_INTERVAL_MS,
       maxFutureMs: e.INGEST_MAX_FUTURE_S * 1000,
       maxPastMs: e.INGEST_MAX_PAST_DAYS * 86_400_000,
       rejectionRetentionDays: e.INGEST_REJECTION_RETENTION_DAYS,

@@ -34,7 +34,12 @@ export class IngestService {
     const { ingest } = config;
     // Appends from every MQTT connection share one connection, one XADD at a time (log-appender.ts).
     this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append` });
-    const appender = new LogAppender({ log: new IngestLog(this.appendRedis, { stream: ingest.logStream }), metrics: this.metrics, logger });
+    const appender = new LogAppender({
+      log: new IngestLog(this.appendRedis, { stream: ingest.logStream }),
+      metrics: this.metrics,
+      logger,
+      minIntervalMs: ingest.appendIntervalMs,
+    });
     this.receiver = new MqttReceiver({
       url: config.mqtt.url,
       username: config.mqtt.username,

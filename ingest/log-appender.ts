@@ -2,9 +2,10 @@
  * Appends the messages of every MQTT connection to the durable log, many to a log entry (one
  * XADD), and calls each message's `onDurable` once its entry is in Redis: that is when its MQTT
  * acknowledgement may go out. A group commit: while an append is under way, the messages that
- * arrive wait and go out together in the next one as soon as it returns, so the busier the process,
- * the more messages an append carries (hundreds under load), while a lone message goes out in the
- * same turn of the event loop. Should Redis be unavailable the append is retried (100 ms doubling
+ * arrive wait and go out together in the next one as soon as it returns (and `minIntervalMs` has
+ * passed since it began), so the busier the process, the more messages an append carries (hundreds
+ * under load), while a lone message after a quiet spell goes out in the turn of the event loop it
+ * arrived in. Should Redis be unavailable the append is retried (100 ms doubling
  * to 5 s) until it succeeds or the appender closes; the messages meanwhile stay unacknowledged
  * with the broker. Callbacks rather than a promise per message: at tens of thousands of messages a
  * second, per-message promises were a large share of the collector's work.
@@ -27,6 +28,13 @@ export interface LogAppenderOptions {
   log: IngestLog;
   metrics: IngestMetrics;
   logger: Logger;
+  /**
+   * An append starts at least this long after the one before it started, so that under load each
+   * carries more messages: every append costs a write to Redis and a PUBACK write per MQTT
+   * connection, system calls whose cost hardly depends on how many messages they carry. It adds at
+   * most this long to a message's wait for its acknowledgement. Default 0.
+   */
+  minIntervalMs?: number;
 }
 
 export class LogAppender {
@@ -37,6 +45,7 @@ export class LogAppender {
   private pendingCallbacks: (() => void)[] = [];
   private pendingBytes = 0;
   private scheduled = false;
+  private lastStartMs = 0;
   private closed: Promise<void> | undefined;
 
   constructor(options: LogAppenderOptions) {
@@ -50,12 +59,22 @@ export class LogAppender {
     this.pendingCallbacks.push(onDurable);
     this.pendingBytes += payload.length + topic.length + 14;
     if (this.pendingBytes >= MAX_ENTRY_BYTES) this.flush();
-    else if (!this.scheduled && this.underWay.size === 0) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.flush();
-      });
+    else if (!this.scheduled && this.underWay.size === 0) this.schedule(false);
+  }
+
+  /**
+   * Starts the next append once minIntervalMs has passed since the last one began: if it has,
+   * `now` or (to take in the rest of this turn's messages) at the end of this turn of the event loop.
+   */
+  private schedule(now: boolean): void {
+    const wait = (this.o.minIntervalMs ?? 0) - (Date.now() - this.lastStartMs);
+    if (wait <= 0 && now) {
+      this.flush();
+      return;
     }
+    this.scheduled = true;
+    if (wait > 0) setTimeout(() => { this.flush(); }, wait);
+    else setImmediate(() => { this.flush(); });
   }
 
   /**
@@ -79,6 +98,7 @@ export class LogAppender {
   private flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
+    this.lastStartMs = Date.now();
     // Encoded once, now: while the append waits for Redis (longer when the machine is busy) it
     // holds one buffer outside the heap and the callbacks, not every message's objects, which
     // would otherwise live long enough to be promoted to the old generation.
@@ -112,8 +132,8 @@ export class LogAppender {
     this.underWay.add(appended);
     void appended.finally(() => {
       this.underWay.delete(appended);
-      // What arrived meanwhile goes out now, together.
-      if (this.underWay.size === 0 && !this.scheduled) this.flush();
+      // What arrived meanwhile goes out together, now or once minIntervalMs has passed.
+      if (this.underWay.size === 0 && !this.scheduled && this.pending.length > 0) this.schedule(true);
     });
   }
 }
