@@ -268,7 +268,7 @@ fi
 
 # --- 4. processes -------------------------------------------------------------------------------
 # Ingest runs with the Node options of `npm run ingest` (package.json, where they are set once):
-# capped heaps and one GC helper thread (docs/ingest.md, "Memory and CPU").
+# capped heaps, one GC helper thread, no pretenuring (docs/ingest.md, "Memory and CPU").
 ingest_flags=$(node -e 'const s = require("./package.json").scripts.ingest.split(" "); console.log(s.slice(1, -1).join(" "))')
 declare -A node_flags=([ingest]="$ingest_flags")
 for name in api ingest monitor; do
