@@ -39,6 +39,7 @@ describe('decodeMessage', () => {
     ['{"ts":"2026-02-30T08:15:00+08:00","totalM3":1}', 'schema_violation', /not a real date/],
     ['{"readings":[{"ts":0,"totalM3":1},{"ts":1,"totalM3":"x"}]}', 'schema_violation', /readings\.1\.totalM3/],
     ['{"readings":[]}', 'schema_violation', /readings/],
+    ['{"ts":0,"totalM3":1,"readings":[{"ts":1,"totalM3":2}]}', 'schema_violation', /not both/],
     ['{"ts":"2036-06-01T08:15:00+08:00","totalM3":1}', 'timestamp_out_of_range', /ahead of its arrival/],
     ['{"ts":"2020-06-01T08:15:00+08:00","totalM3":1}', 'timestamp_out_of_range', /behind its arrival/],
   ])('rejects %s as %s, saying why', (payload, code, reason) => {

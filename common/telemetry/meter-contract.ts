@@ -70,10 +70,18 @@ export type ReadingPayload = z.input<typeof reading>;
 /** Where each form of readingsPayload sits in its union: zod reports a failed union's errors by branch. */
 export const READINGS_PAYLOAD_BRANCH = { single: 0, batch: 1 } as const;
 
+/**
+ * Marks the keys of the other form: a payload with a top-level reading and a "readings" batch is
+ * refused, not read as either (each form ignores unknown keys, so one would drop the other's readings).
+ */
+const ofTheOtherForm = z.never({ error: 'a payload is one reading or a batch {"readings": [...]}, not both' }).optional();
+
 /** One reading, or a batch {"readings": [...]}; either way the readings. One reading first: it is by far the commoner. */
 export const readingsPayload = z.union([
-  reading.transform((r) => [r]), // READINGS_PAYLOAD_BRANCH.single
-  z.object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE) }).transform((b) => b.readings), // .batch
+  reading.extend({ readings: ofTheOtherForm }).transform((r) => [r]), // READINGS_PAYLOAD_BRANCH.single
+  z
+    .object({ readings: z.array(reading).min(1).max(MAX_READINGS_PER_MESSAGE), ts: ofTheOtherForm, totalM3: ofTheOtherForm })
+    .transform((b) => b.readings), // .batch
 ]);
 
 export const meterStatusPayload = z.enum(['online', 'offline']);
