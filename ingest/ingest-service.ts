@@ -32,7 +32,7 @@ export class IngestService {
     this.config = config;
     this.logger = logger;
     const { ingest } = config;
-    // Appends from every MQTT connection share one connection, one XADD at a time (log-appender.ts).
+    // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (log-appender.ts).
     this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append` });
     const appender = new LogAppender({
       log: new IngestLog(this.appendRedis, { stream: ingest.logStream }),

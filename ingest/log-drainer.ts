@@ -1,6 +1,6 @@
 /**
- * Drains the durable log into the stores, a batch at a time: decode and validate every message,
- * resolve meters, write the readings to InfluxDB, keep rejections in PostgreSQL, enqueue the
+ * Drains the durable log into the stores, a batch at a time: resolve the messages' meters, decode
+ * and validate every message, write the readings to InfluxDB, keep rejections in PostgreSQL, enqueue the
  * intake-days the batch touched, and only then remove the batch from the log. Each step retries
  * until its store answers; a crash at any point replays the batch, which is harmless because
  * InfluxDB overwrites an identical point and the queue drops a job id it already has.
@@ -316,7 +316,10 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
   return undefined;
 }
 
-/** The meter ids of the messages' topics, parsed only if the directory looks at them (to notice unknown meters). */
+/**
+ * The meter ids of the messages' topics, parsed only when the directory looks at them: when it
+ * checks for unknown meters (most batches), each topic is parsed here and again by the decoder.
+ */
 function* meterIdsOf(messages: readonly LoggedMessage[]): Generator<string> {
   for (const m of messages) {
     const meterId = parseMeterTopic(m.topic)?.meterId;

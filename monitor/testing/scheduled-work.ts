@@ -4,6 +4,7 @@ import { IntakeEvaluator, type IntakeEvaluatorOptions } from '../evaluation/inta
 import { ScheduledWork } from '../schedules.ts';
 
 export function scheduledWorkOn(stores: IntakeEvaluatorOptions): ScheduledWork {
-  const { db, influx, logger } = stores;
-  return new ScheduledWork({ db, accounts: new AccountService({ db, influx }), evaluator: new IntakeEvaluator(stores), logger });
+  const { db, influx, logger, rules } = stores;
+  const accounts = new AccountService({ db, influx, ...(rules ? { accounting: rules.accounting } : {}) });
+  return new ScheduledWork({ db, accounts, evaluator: new IntakeEvaluator(stores), logger });
 }

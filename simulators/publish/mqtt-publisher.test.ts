@@ -2,7 +2,7 @@
  * Publishing against real brokers: the shared development Mosquitto on 127.0.0.1:1883 (anonymous)
  * and, for failure cases and the full-fleet delivery, a broker of the test's own.
  */
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { statusTopic } from '../../common/telemetry/meter-contract.ts';
 import { assignScenarios } from '../fleet/assign-scenarios.ts';
@@ -12,6 +12,7 @@ import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { parseScenarioSpecs } from '../scenarios/scenario-spec.ts';
 import { startMosquitto } from '../testing/mosquitto-process.ts';
 import { JUNE_WEEK } from '../testing/test-meter.ts';
+import { INGESTER, SIMULATOR, startBroker } from '../../test/services/mosquitto.ts';
 import { MqttPublisher } from './mqtt-publisher.ts';
 
 const BROKER = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
@@ -24,8 +25,8 @@ interface Received {
   retain: boolean;
 }
 
-async function subscriber(filter: string, url = BROKER): Promise<{ client: MqttClient; received: Received[] }> {
-  const client = await connectAsync(url, { protocolVersion: 5, clean: true });
+async function subscriber(filter: string, url = BROKER, login: IClientOptions = {}): Promise<{ client: MqttClient; received: Received[] }> {
+  const client = await connectAsync(url, { protocolVersion: 5, clean: true, ...login });
   const received: Received[] = [];
   client.on('message', (topic, payload, packet) => {
     if (topic.startsWith(`meters/${PREFIX}`)) received.push({ topic, payload: payload.toString('utf8'), retain: packet.retain });
@@ -54,12 +55,12 @@ describe('MqttPublisher', () => {
     expect(messages.some((m) => m.kind === 'backlog')).toBe(true);
     expect(messages.some((m) => m.defect === 'oversize' || m.kind === 'malformed')).toBe(true);
 
-    // A broker of its own with the shipped config's queue (deploy/mosquitto/mosquitto.conf): the
-    // development broker keeps Mosquitto's default of 1000 queued messages per client, and drops
-    // what a subscriber slowed by a busy machine has not taken beyond that.
-    const broker = await startMosquitto({ lines: ['max_inflight_messages 1000', 'max_queued_messages 1000000'] });
-    const { client, received } = await subscriber('meters/+/readings', broker.url);
-    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 3, maxInFlightPerConnection: 50 });
+    // A broker of its own from the shipped config (deploy/mosquitto/mosquitto.conf), for its queue:
+    // the development broker keeps Mosquitto's default of 1000 queued messages per client, and
+    // drops what a subscriber slowed by a busy machine has not taken beyond that.
+    const broker = await startBroker();
+    const { client, received } = await subscriber('meters/+/readings', broker.url, INGESTER);
+    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 3, maxInFlightPerConnection: 50 });
     try {
       const progress: number[] = [];
       const report = await publisher.publish(messages, {
