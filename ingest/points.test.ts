@@ -46,6 +46,13 @@ describe('line protocol of readings', () => {
     );
   });
 
+  it('keys each meter by its own id even when two meters are handed one placement object', () => {
+    const shared = { intakeId: '7', countyCode: '220102' };
+    expect(readingLine('M-1', shared, { ts: 1, totalM3: 1 }, 2)).toMatch(/^readings,county=220102,intake=7,meter=M-1 /);
+    expect(readingLine('M-2', shared, { ts: 1, totalM3: 1 }, 2)).toMatch(/^readings,county=220102,intake=7,meter=M-2 /);
+    expect(readingLine('M-1', shared, { ts: 1, totalM3: 1 }, 2)).toMatch(/^readings,county=220102,intake=7,meter=M-1 /);
+  });
+
   it('refuses a non-finite number rather than write a line InfluxDB would refuse', () => {
     expect(() => readingLine('M-1', placement, { ts: 1, totalM3: Number.NaN }, 2)).toThrow(/invalid float/);
   });
