@@ -17,14 +17,9 @@ export class IntakeDaySet {
     intakes.add(intakeId);
   }
 
-  /** The pairs of this set that `other` does not have. */
-  notIn(other: IntakeDaySet): IntakeDay[] {
-    const missing: IntakeDay[] = [];
-    for (const [day, intakes] of this.byDay) {
-      const there = other.byDay.get(day);
-      for (const intakeId of intakes) if (!there?.has(intakeId)) missing.push({ intakeId, day });
-    }
-    return missing;
+  /** The pairs, day by day. */
+  *[Symbol.iterator](): Generator<IntakeDay> {
+    for (const [day, intakes] of this.byDay) for (const intakeId of intakes) yield { intakeId, day };
   }
 
   get size(): number {
