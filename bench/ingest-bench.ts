@@ -13,6 +13,8 @@
  *      the publish-to-stored latency.
  * A and B each begin with --warmup readings that are not measured, so both measure a sustained
  * stream with the code already compiled, not a process's first seconds.
+ * --timeline prints a line every 250 ms of C: readings stored a second, that interval's p50/p99,
+ * InfluxDB writes, and how the CPU was shared; for finding where a latency tail comes from.
  * BENCH_INGEST_NODE_ARGS adds Node options to ingest's own, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  * Ends with: bench:ingest readings_per_s=<n> ratio_to_broker=<r> p99_ms=<n> rss_mb=<n>
  */
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '4' },
     'ingest-connections': { type: 'string', default: '2' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const opts = {
@@ -91,35 +94,45 @@ function statCpu(path: string): { name: string; seconds: number } | undefined {
   return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerS };
 }
 
-function addTo(totals: Map<string, number>, name: string, seconds: number): void {
-  totals.set(name, (totals.get(name) ?? 0) + seconds);
-}
+/** CPU seconds used so far, by process or thread id, with its current name. */
+type CpuSample = Map<number, { name: string; seconds: number }>;
 
-/** CPU seconds a process has used so far, per thread name (MainThread, WorkerThread, V8Worker...). */
-function cpuByThread(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
+/** Every thread of a process (MainThread, WorkerThread, V8Worker...). */
+function cpuByThread(pid: number): CpuSample {
+  const sample: CpuSample = new Map();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const cpu = statCpu(`/proc/${pid}/task/${tid}/stat`);
-    if (cpu) addTo(byName, cpu.name, cpu.seconds);
+    if (cpu) sample.set(Number(tid), cpu);
   }
-  return byName;
+  return sample;
 }
 
-/** CPU seconds every process on the machine has used so far: ingest and this one (the publisher) by role, the rest by command. */
-function cpuByProcess(ingestPid: number): Map<string, number> {
-  const byName = new Map<string, number>();
+/** Every process on the machine: ingest and this one (the publisher) by role, the rest by command. */
+function cpuByProcess(ingestPid: number): CpuSample {
+  const sample: CpuSample = new Map();
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    const cpu = statCpu(`/proc/${entry}/stat`);
     const pid = Number(entry);
-    if (cpu) addTo(byName, pid === ingestPid ? 'ingest' : pid === process.pid ? 'publisher' : cpu.name, cpu.seconds);
+    const cpu = statCpu(`/proc/${entry}/stat`);
+    if (cpu) sample.set(pid, { name: pid === ingestPid ? 'ingest' : pid === process.pid ? 'publisher' : cpu.name, seconds: cpu.seconds });
   }
-  return byName;
+  return sample;
+}
+
+/**
+ * CPU seconds used between two samples, by name. Each id counts its own difference: kernel workers
+ * rename themselves with their task, and compared by name, one would count its whole life as used
+ * between the samples. An id that began meanwhile counts from zero.
+ */
+function usedBetween(before: CpuSample, after: CpuSample): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const [id, { name, seconds }] of after) used.set(name, (used.get(name) ?? 0) + seconds - (before.get(id)?.seconds ?? 0));
+  return used;
 }
 
 /** "ingest 80 %, mosquitto 50 %, ...": each one's share of one core between two samples, busiest first. */
-function cpuShares(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
-  return [...after]
-    .map(([name, s]) => ({ name, percent: ((s - (before.get(name) ?? 0)) / seconds) * 100 }))
+function cpuShares(before: CpuSample, after: CpuSample, seconds: number): string {
+  return [...usedBetween(before, after)]
+    .map(([name, s]) => ({ name, percent: (s / seconds) * 100 }))
     .filter((p) => p.percent >= 2)
     .sort((a, b) => b.percent - a.percent)
     .map((p) => `${p.name} ${p.percent.toFixed(0)} %`)
@@ -127,11 +140,11 @@ function cpuShares(before: Map<string, number>, after: Map<string, number>, seco
 }
 
 /** "52 µs (MainThread 15, WorkerThread 20, V8Worker 17)": CPU per reading between two samples. */
-function cpuPerReading(before: Map<string, number>, after: Map<string, number>, readings: number): string {
-  const perReading = (name: string) => (((after.get(name) ?? 0) - (before.get(name) ?? 0)) / readings) * 1e6;
-  const names = [...after.keys()].filter((n) => perReading(n) >= 0.5);
-  const total = [...after.keys()].reduce((sum, n) => sum + perReading(n), 0);
-  return `${total.toFixed(0)} µs (${names.map((n) => `${n} ${perReading(n).toFixed(0)}`).join(', ')})`;
+function cpuPerReading(before: CpuSample, after: CpuSample, readings: number): string {
+  const perReading = [...usedBetween(before, after)].map(([name, s]) => ({ name, us: (s / readings) * 1e6 }));
+  const total = perReading.reduce((sum, t) => sum + t.us, 0);
+  const shown = perReading.filter((t) => t.us >= 0.5);
+  return `${total.toFixed(0)} µs (${shown.map((t) => `${t.name} ${t.us.toFixed(0)}`).join(', ')})`;
 }
 
 function peakRssMb(pid: number): number {
@@ -168,16 +181,70 @@ async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<numbe
   return (received - 1) / ((last - first) / 1000);
 }
 
+/** A series' value in Prometheus text, e.g. `ingest_batch_size_count` or `ingest_readings_written_total{registered="true"}`. */
+function metricValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return Number(line?.slice(series.length + 1) ?? Number.NaN);
+}
+
 /** Where ingest spends its time: averages from its histograms, for reading a slow run. */
 async function stageReport(ingest: { metricsText(): Promise<string> }): Promise<string> {
   const text = await ingest.metricsText();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const value = (name: string) => metricValue(text, name);
   const mean = (name: string) => value(`${name}_sum`) / value(`${name}_count`);
   return [
     `batches ${value('ingest_batch_size_count')} of ${mean('ingest_batch_size').toFixed(0)} messages`,
     `influx write ${(mean('ingest_influx_write_seconds') * 1000).toFixed(1)} ms/batch`,
     `ack lag ${(mean('ingest_ack_lag_seconds') * 1000).toFixed(2)} ms/message`,
   ].join(', ');
+}
+
+interface TimelineSample {
+  atMs: number;
+  metrics: string;
+  threads: CpuSample;
+  processes: CpuSample;
+}
+
+/** --timeline: samples ingest's metrics and the machine's CPU every 250 ms until the returned stop() is called. */
+function startTimeline(ingest: { metricsText(): Promise<string> }, pid: number): () => Promise<void> {
+  const sample = async (): Promise<TimelineSample> => ({
+    atMs: performance.now(),
+    metrics: await ingest.metricsText(),
+    threads: cpuByThread(pid),
+    processes: cpuByProcess(pid),
+  });
+  const stopping = new AbortController();
+  const startMs = performance.now();
+  const sampling = (async () => {
+    let before = await sample();
+    while (!stopping.signal.aborted) {
+      await sleep(250);
+      const after = await sample();
+      log(`   ${timelineLine(before, after, startMs)}`);
+      before = after;
+    }
+  })();
+  return async () => {
+    stopping.abort();
+    await sampling;
+  };
+}
+
+function timelineLine(before: TimelineSample, after: TimelineSample, startMs: number): string {
+  const seconds = (after.atMs - before.atMs) / 1000;
+  const delta = (series: string) => metricValue(after.metrics, series) - metricValue(before.metrics, series);
+  const ages = parseHistogram(before.metrics, 'ingest_reading_age_seconds');
+  const window = parseHistogram(after.metrics, 'ingest_reading_age_seconds').map((b, i) => ({ le: b.le, count: b.count - (ages[i]?.count ?? 0) }));
+  const writes = delta('ingest_influx_write_seconds_count');
+  const writeMs = writes ? (delta('ingest_influx_write_seconds_sum') / writes) * 1000 : 0;
+  return [
+    `+${((after.atMs - startMs) / 1000).toFixed(2)} s: stored ${Math.round(delta('ingest_readings_written_total{registered="true"}') / seconds)}/s`,
+    `p50 ${Math.round(quantile(window, 0.5) * 1000)} ms, p99 ${Math.round(quantile(window, 0.99) * 1000)} ms`,
+    `${writes} writes of ${writeMs.toFixed(0)} ms`,
+    `ingest threads: ${cpuShares(before.threads, after.threads, seconds)}`,
+    `machine: ${cpuShares(before.processes, after.processes, seconds)}`,
+  ].join('; ');
 }
 
 async function main(): Promise<void> {
@@ -230,7 +297,9 @@ async function main(): Promise<void> {
     const rate = opts.rate || Math.round(Math.min(30_000, throughput * 0.8));
     const sustained = rate * opts.seconds;
     const expected = opts.warmup + opts.readings + sustained;
+    const stopTimeline = args.timeline ? startTimeline(ingest, pid) : undefined;
     const paced = await publisher.publish(liveReadings(meters, sustained), { clock: { mode: 'accelerated', ratePerS: rate } });
+    await stopTimeline?.();
     while ((await written()) < expected) await sleep(100);
     await publisher.close();
     const after = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
