@@ -50,4 +50,27 @@ describe('AckSequencer', () => {
     expect(writes).toEqual([[3]]);
     expect(sequencer.waiting).toBe(1);
   });
+
+  it('keeps the order across more messages in line than its initial room, and round its ring', async () => {
+    const { writes, sequencer } = recorder();
+    // 3000 in line at once (more than a broker with receiveMaximum 1000 would send), made durable last to first.
+    const ids = Array.from({ length: 3000 }, (_, i) => (i * 7) % 65536);
+    const settle = ids.map((id) => sequencer.expect(id));
+    for (const durable of settle.slice(1).reverse()) durable();
+    await nextTurn();
+    expect(writes).toEqual([]);
+    settle[0]?.();
+    await nextTurn();
+    expect(writes.flat()).toEqual(ids);
+    // Then many rounds of its ring, a few at a time; a second call of a settled message changes nothing.
+    writes.length = 0;
+    for (let round = 0; round < 500; round++) {
+      const batch = [1, 2, 3, 4, 5, 6, 7].map((k) => sequencer.expect(round * 7 + k));
+      for (const durable of batch) durable();
+      await nextTurn();
+      settle[0]?.();
+    }
+    expect(writes.flat()).toEqual(Array.from({ length: 3500 }, (_, i) => i + 1));
+    expect(sequencer.waiting).toBe(0);
+  });
 });

@@ -12,29 +12,21 @@
  * still waiting is forgotten (`reset`), and the broker redelivers it on the next connection.
  */
 
-/** MQTT PUBACK with reason code 0 and no properties: the 4-byte form of MQTT 5.0 §3.4.2.1 (and 3.1.1). */
-const PUBACK_BYTES = 4;
-
-function encodePubacks(messageIds: readonly number[]): Buffer {
-  const out = Buffer.allocUnsafe(messageIds.length * PUBACK_BYTES);
-  messageIds.forEach((id, i) => {
-    const at = i * PUBACK_BYTES;
-    out[at] = 0x40; // packet type 4 (PUBACK), flags 0
-    out[at + 1] = 2; // remaining length: the packet identifier only
-    out.writeUInt16BE(id, at + 2);
-  });
-  return out;
-}
-
-interface Slot {
-  messageId: number;
-  durable: boolean;
-}
+/** Room for this many messages in line at first; grows (doubling) should a broker send more than `receiveMaximum`. */
+const INITIAL_CAPACITY = 1024;
 
 export class AckSequencer {
   private readonly write: (packet: Buffer) => void;
-  private slots: Slot[] = [];
+  /**
+   * The line, as a ring of typed arrays rather than an object per message: under load a message
+   * waits long enough for its acknowledgement that per-message objects were promoted to the old
+   * generation. Message number `n` (counted from the first) is at `n % capacity`.
+   */
+  private messageIds = new Uint16Array(INITIAL_CAPACITY);
+  private durable = new Uint8Array(INITIAL_CAPACITY);
+  /** The number of the first message still in line, and of the next to come. */
   private head = 0;
+  private next = 0;
   private generation = 0;
   private scheduled = false;
 
@@ -45,12 +37,14 @@ export class AckSequencer {
 
   /** Takes the next place in line for `messageId`; call the returned function once the message is durable. */
   expect(messageId: number): () => void {
-    const slot: Slot = { messageId, durable: false };
+    if (this.next - this.head === this.messageIds.length) this.grow();
+    const n = this.next++;
+    this.messageIds[n % this.messageIds.length] = messageId;
+    this.durable[n % this.durable.length] = 0;
     const generation = this.generation;
-    this.slots.push(slot);
     return () => {
-      if (generation !== this.generation) return;
-      slot.durable = true;
+      if (generation !== this.generation || n < this.head) return;
+      this.durable[n % this.durable.length] = 1;
       this.schedule();
     };
   }
@@ -58,28 +52,42 @@ export class AckSequencer {
   /** The connection dropped: nothing still waiting will be acknowledged on it. */
   reset(): void {
     this.generation++;
-    this.slots = [];
-    this.head = 0;
+    this.head = this.next;
   }
 
   /** Messages received and not yet acknowledged. */
   get waiting(): number {
-    return this.slots.length - this.head;
+    return this.next - this.head;
   }
 
   /** Sends now what is due (also used at shutdown, before the connection is closed). */
   flush(): void {
     this.scheduled = false;
-    const due: number[] = [];
-    while (this.head < this.slots.length && this.slots[this.head]?.durable) {
-      due.push((this.slots[this.head] as Slot).messageId);
-      this.head++;
+    const capacity = this.messageIds.length;
+    let due = 0;
+    while (this.head + due < this.next && this.durable[(this.head + due) % capacity] === 1) due++;
+    if (due === 0) return;
+    // MQTT PUBACK with reason code 0 and no properties: the 4-byte form of MQTT 5.0 §3.4.2.1 (and 3.1.1).
+    const out = Buffer.allocUnsafe(due * 4);
+    for (let i = 0; i < due; i++) {
+      out[i * 4] = 0x40; // packet type 4 (PUBACK), flags 0
+      out[i * 4 + 1] = 2; // remaining length: the packet identifier only
+      out.writeUInt16BE(this.messageIds[(this.head + i) % capacity] ?? 0, i * 4 + 2);
     }
-    if (this.head > 1024 && this.head * 2 > this.slots.length) {
-      this.slots = this.slots.slice(this.head);
-      this.head = 0;
+    this.head += due;
+    this.write(out);
+  }
+
+  private grow(): void {
+    const capacity = this.messageIds.length * 2;
+    const messageIds = new Uint16Array(capacity);
+    const durable = new Uint8Array(capacity);
+    for (let n = this.head; n < this.next; n++) {
+      messageIds[n % capacity] = this.messageIds[n % this.messageIds.length] ?? 0;
+      durable[n % capacity] = this.durable[n % this.durable.length] ?? 0;
     }
-    if (due.length > 0) this.write(encodePubacks(due));
+    this.messageIds = messageIds;
+    this.durable = durable;
   }
 
   private schedule(): void {

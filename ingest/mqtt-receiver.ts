@@ -6,7 +6,7 @@
  * messages on their way to the log, not one (docs/ingest.md, "Acknowledgement").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../common/config.ts';
 import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
@@ -171,19 +171,7 @@ export class MqttReceiver {
       lastMessageMs = receivedMs;
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      // QoS 1: mqtt.js goes on at once, and the AckSequencer acknowledges once the message is
-      // durable. QoS 0 (a meter's status as last will may be sent so) has nothing to acknowledge;
-      // QoS 2 (not subscribed for, so only from a broker that ignores the granted QoS) is completed
-      // by mqtt.js, once the message is durable.
-      const durable = packet.qos === 1 && packet.messageId !== undefined ? acks.expect(packet.messageId) : undefined;
-      if (durable) done(ACK_DEFERRED);
-      else if (packet.qos === 0) done();
-      o.log.append(packet.topic, payload, receivedMs, () => {
-        o.metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
-        o.metrics.acked.inc();
-        if (durable) durable();
-        else if (packet.qos > 0) done();
-      });
+      o.log.append(packet.topic, payload, receivedMs, onceDurable(o.metrics, receivedMs, settlementOf(packet, done, acks)));
     };
     return { client, acks, lastMessageMs: () => lastMessageMs };
   }
@@ -231,4 +219,48 @@ export class MqttReceiver {
     })();
     return this.closed;
   }
+}
+
+/*
+ * The log's callback for a message is held until its append returns, under load long enough to
+ * outlive young-generation collections. It is made by these functions rather than inline, so that
+ * it holds only what it uses: a closure keeps everything its enclosing function's closures share,
+ * and inline it kept the MQTT packet and mqtt.js's own callbacks, which were then promoted to the
+ * old generation with it.
+ */
+
+/**
+ * Arranges what settles a message with the broker once it is durable. QoS 1: mqtt.js goes on at
+ * once, and the AckSequencer acknowledges in arrival order. QoS 0 (a meter's status as last will
+ * may be sent so) has nothing to acknowledge. QoS 2 (not subscribed for, so only from a broker that
+ * ignores the granted QoS) is completed by mqtt.js, once the message is durable.
+ */
+function settlementOf(packet: IPublishPacket, done: (err?: Error) => void, acks: AckSequencer): () => void {
+  if (packet.qos === 1 && packet.messageId !== undefined) {
+    const durable = acks.expect(packet.messageId);
+    done(ACK_DEFERRED);
+    return durable;
+  }
+  if (packet.qos === 0) {
+    done();
+    return NOTHING_TO_SETTLE;
+  }
+  return completion(done);
+}
+
+const NOTHING_TO_SETTLE = () => undefined;
+
+function completion(done: (err?: Error) => void): () => void {
+  return () => {
+    done();
+  };
+}
+
+/** The log's callback: counts the acknowledgement and its lag, then settles the message. */
+function onceDurable(metrics: IngestMetrics, receivedMs: number, settle: () => void): () => void {
+  return () => {
+    metrics.ackLagSeconds.observe((Date.now() - receivedMs) / 1000);
+    metrics.acked.inc();
+    settle();
+  };
 }
