@@ -34,9 +34,11 @@ export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
   return out;
 }
 
-/** The messages of an entry; their payloads are views into `entry`, not copies. */
-export function decodeMessages(entry: Buffer): LoggedMessage[] {
-  const messages: LoggedMessage[] = [];
+/**
+ * The messages of an entry, one at a time: a caller that handles each in turn holds one, not the
+ * entry's thousands. Payloads are views into `entry`, not copies.
+ */
+export function* messagesOf(entry: Buffer): Generator<LoggedMessage> {
   let at = 0;
   const need = (n: number) => {
     if (at + n > entry.length) throw new LogCodecError(`log entry truncated at byte ${at} of ${entry.length}`);
@@ -55,7 +57,11 @@ export function decodeMessages(entry: Buffer): LoggedMessage[] {
     at += payloadLength;
     const receivedMs = entry.readDoubleBE(at);
     at += 8;
-    messages.push({ topic, payload, receivedMs });
+    yield { topic, payload, receivedMs };
   }
-  return messages;
+}
+
+/** The messages of an entry, all at once; their payloads are views into `entry`, not copies. */
+export function decodeMessages(entry: Buffer): LoggedMessage[] {
+  return [...messagesOf(entry)];
 }

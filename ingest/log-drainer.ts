@@ -15,7 +15,8 @@ import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
 import { retryUntilDone } from '../common/retry.ts';
 import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
-import { decodeMessages, type LoggedMessage } from './log-codec.ts';
+import { LineProtocolBody } from './line-protocol-body.ts';
+import { decodeMessages, type LoggedMessage, messagesOf } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -58,9 +59,9 @@ interface PreparedSlice {
   /** Line protocol of every point, one line each, separated by "\n". */
   body: string;
   /** Per message: where its lines end in body, plus one for the "\n" after them (they begin where the previous message's end). */
-  bodyEnds: Uint32Array;
+  bodyEnds: number[];
   /** Per message: when ingest received it. */
-  receivedMs: Float64Array;
+  receivedMs: number[];
   /** Rejections, by message index. */
   rejections: Map<number, Rejection>;
   readings: ReadingsTally;
@@ -97,6 +98,8 @@ export class LogDrainer {
   private readonly jobs: AccountJobProducer;
   /** Running mean of messages per entry, to turn batchMax (messages) into a read count (entries). */
   private messagesPerEntry = 1;
+  /** Shared by the drain loops: a slice is prepared in one synchronous step, so one at a time. */
+  private readonly body = new LineProtocolBody();
 
   constructor(options: LogDrainerOptions) {
     this.o = options;
@@ -201,10 +204,10 @@ export class LogDrainer {
 
   /** Resolves the messages' meters, then decodes and validates the messages one by one into points. */
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
-    const messages = entries.flatMap((e) => decodeMessages(e.body));
-    this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (messages.length / entries.length);
-    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsOf(messages)), this.retryOptions('postgres'));
-    return prepareSlice(messages, placements, this.o.limits);
+    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), this.retryOptions('postgres'));
+    const slice = prepareSlice(entries, placements, this.o.limits, this.body);
+    this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (slice.receivedMs.length / entries.length);
+    return slice;
   }
 
   private countStored(slice: PreparedSlice): void {
@@ -275,36 +278,34 @@ function rejectionBase(message: LoggedMessage) {
 }
 
 /**
- * The slice's points, rejections and readings summary. Each message is decoded and turned into its
- * points before the next is decoded: in a batch of thousands, all decoded at once, they outlived
- * several young-generation collections and were promoted.
+ * The slice's points, rejections and readings summary. Each message is decoded from its entry and
+ * turned into its points before the next is decoded: in a batch of thousands, all decoded at once,
+ * they outlived several young-generation collections and were promoted. Synchronous, so `body`
+ * serves one slice at a time.
  */
-function prepareSlice(messages: readonly LoggedMessage[], placements: ReadonlyMap<string, MeterPlacement>, limits: DecodeLimits): PreparedSlice {
-  const lines: string[] = [];
-  let bodyLength = 0;
-  const push = (line: string) => {
-    lines.push(line);
-    bodyLength += line.length + 1;
-  };
-  const bodyEnds = new Uint32Array(messages.length);
-  const receivedMs = new Float64Array(messages.length);
+function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<string, MeterPlacement>, limits: DecodeLimits, body: LineProtocolBody): PreparedSlice {
+  body.clear();
+  const bodyEnds: number[] = [];
+  const receivedMs: number[] = [];
   const rejections = new Map<number, Rejection>();
   const readings = new ReadingsTally();
-  messages.forEach((message, i) => {
-    const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
-    receivedMs[i] = message.receivedMs;
-    const rejection = rejectionOf(message, d, placements);
-    if (rejection) rejections.set(i, rejection);
-    if (d.kind === 'status') push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
-    else if (d.kind === 'readings') {
-      const placement = placements.get(d.meterId);
-      const series = readingSeries(d.meterId, placement);
-      for (const r of d.readings) push(readingLineIn(series, r, message.receivedMs));
-      readings.add(d.readings, placement);
+  for (const entry of entries) {
+    for (const message of messagesOf(entry.body)) {
+      const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+      const rejection = rejectionOf(message, d, placements);
+      if (rejection) rejections.set(receivedMs.length, rejection);
+      if (d.kind === 'status') body.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
+      else if (d.kind === 'readings') {
+        const placement = placements.get(d.meterId);
+        const series = readingSeries(d.meterId, placement);
+        for (const r of d.readings) body.push(readingLineIn(series, r, message.receivedMs));
+        readings.add(d.readings, placement);
+      }
+      receivedMs.push(message.receivedMs);
+      bodyEnds.push(body.length);
     }
-    bodyEnds[i] = bodyLength;
-  });
-  return { body: lines.join('\n'), bodyEnds, receivedMs, rejections, readings };
+  }
+  return { body: body.take(), bodyEnds, receivedMs, rejections, readings };
 }
 
 function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
@@ -317,13 +318,15 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
 }
 
 /**
- * The meter ids of the messages' topics, parsed only when the directory looks at them: when it
- * checks for unknown meters (most batches), each topic is parsed here and again by the decoder.
+ * The meter ids of the entries' messages, decoded only when the directory looks at them: when it
+ * checks for unknown meters (most batches), each message is decoded here and again for its points.
  */
-function* meterIdsOf(messages: readonly LoggedMessage[]): Generator<string> {
-  for (const m of messages) {
-    const meterId = parseMeterTopic(m.topic)?.meterId;
-    if (meterId !== undefined) yield meterId;
+function* meterIdsIn(entries: readonly LogEntry[]): Generator<string> {
+  for (const entry of entries) {
+    for (const m of messagesOf(entry.body)) {
+      const meterId = parseMeterTopic(m.topic)?.meterId;
+      if (meterId !== undefined) yield meterId;
+    }
   }
 }
 
