@@ -16,7 +16,7 @@ import { retryUntilDone } from '../common/retry.ts';
 import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
-import { decodeMessages, type LoggedMessage, messagesOf } from './log-codec.ts';
+import { decodeMessages, LogCodecError, type LoggedMessage, messagesOf } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -204,7 +204,11 @@ export class LogDrainer {
 
   /** Resolves the messages' meters, then decodes and validates the messages one by one into points. */
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
-    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), this.retryOptions('postgres'));
+    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), {
+      ...this.retryOptions('postgres'),
+      // A malformed entry (read lazily, by meterIdsIn) is no outage: retrying cannot help.
+      shouldRetry: (err) => !(err instanceof LogCodecError),
+    });
     const slice = prepareSlice(entries, placements, this.o.limits, this.body);
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (slice.receivedMs.length / entries.length);
     return slice;
