@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
-import { ACCOUNT_QUEUE, AccountJobProducer, type AccountJobData, accountJobId, coalescingWindow, windowPhaseMs } from './queues.ts';
+import { ACCOUNT_QUEUE, AccountJobProducer, type AccountJobData, accountJobId, windowClosesAtMs, windowPhaseMs } from './queues.ts';
 import { createRedis } from './redis.ts';
 
 const COALESCE_MS = 10_000;
+const SLACK_MS = 1_000;
 let redis: TestRedis;
 let queue: Queue<AccountJobData>;
 
@@ -18,16 +19,17 @@ afterAll(async () => {
 });
 
 const delayedIds = async () => (await queue.getDelayed()).map((j) => j.id).sort();
+const closesAt = (intakeId: string, nowMs: number) => windowClosesAtMs(intakeId, nowMs, COALESCE_MS);
 
 describe('coalescing windows', () => {
   it('place every moment in exactly one window of the intake, closing within a window length', () => {
     for (const intakeId of ['1', '2', '731', '99999']) {
       for (const nowMs of [0, 1, 9_999, 10_000, 1_764_000_123_456]) {
-        const w = coalescingWindow(intakeId, nowMs, COALESCE_MS);
-        expect(w.closesAtMs).toBeGreaterThan(nowMs);
-        expect(w.closesAtMs - nowMs).toBeLessThanOrEqual(COALESCE_MS);
-        expect(coalescingWindow(intakeId, w.closesAtMs - 1, COALESCE_MS).index).toBe(w.index);
-        expect(coalescingWindow(intakeId, w.closesAtMs, COALESCE_MS).index).toBe(w.index + 1);
+        const end = closesAt(intakeId, nowMs);
+        expect(end).toBeGreaterThan(nowMs);
+        expect(end - nowMs).toBeLessThanOrEqual(COALESCE_MS);
+        expect(closesAt(intakeId, end - 1)).toBe(end);
+        expect(closesAt(intakeId, end)).toBe(end + COALESCE_MS);
       }
     }
   });
@@ -45,21 +47,21 @@ describe('coalescing windows', () => {
 });
 
 describe('AccountJobProducer', () => {
-  it('adds one job per intake-day and window, delayed until the window has closed, and none for later batches of that window', async () => {
+  it('adds one job per intake-day and window, due when its window has closed, and none for later batches of that window', async () => {
     await queue.obliterate({ force: true });
     const producer = new AccountJobProducer(queue, COALESCE_MS);
     const now = Date.now();
-    const pairs = [{ intakeId: '11', day: '2026-06-01' }, { intakeId: '12', day: '2026-06-01' }, { intakeId: '11', day: '2026-05-31' }];
-    expect(await producer.enqueue(pairs, now)).toBe(3);
-    const windows = pairs.map((p) => coalescingWindow(p.intakeId, now, COALESCE_MS));
-    expect(await delayedIds()).toEqual(pairs.map((p, i) => accountJobId(p.intakeId, p.day, windows[i]?.index ?? -1)).sort());
-    for (const job of await queue.getDelayed()) {
-      const window = coalescingWindow(job.data.intakeId, now, COALESCE_MS);
-      expect(job.opts.delay).toBe(window.closesAtMs - now + 1_000);
-    }
+    const pairs = ['11', '12', '13', '14', '15'].map((intakeId) => ({ intakeId, day: '2026-06-01' }));
+    pairs.push({ intakeId: '11', day: '2026-05-31' });
+    expect(await producer.enqueue(pairs, now)).toBe(6);
+    expect(await delayedIds()).toEqual(pairs.map((p) => accountJobId(p.intakeId, p.day, closesAt(p.intakeId, now))).sort());
+    const dueInMs = new Map((await queue.getDelayed()).map((job) => [job.data.intakeId, (job.opts.delay ?? 0) - SLACK_MS]));
+    for (const [intakeId, dueMs] of dueInMs) expect(now + dueMs).toBe(closesAt(intakeId, now));
+    // Staggered: the intakes' jobs fall due at different moments, not at one shared boundary.
+    expect(new Set(dueInMs.values()).size).toBe(5);
     // Later batches of the same windows cost Redis nothing.
-    expect(await producer.enqueue(pairs, now + 1)).toBe(0);
-    expect(await producer.enqueue(pairs.slice(0, 1), (windows[0]?.closesAtMs ?? 0) - 1)).toBe(0);
+    const lastMomentOfAll = Math.min(...pairs.map((p) => closesAt(p.intakeId, now))) - 1;
+    expect(await producer.enqueue(pairs, lastMomentOfAll)).toBe(0);
   });
 
   it("adds an intake-day's next job once its window has closed", async () => {
@@ -67,10 +69,10 @@ describe('AccountJobProducer', () => {
     const producer = new AccountJobProducer(queue, COALESCE_MS);
     const pair = { intakeId: '21', day: '2026-06-01' };
     const now = Date.now();
-    const first = coalescingWindow(pair.intakeId, now, COALESCE_MS);
+    const first = closesAt(pair.intakeId, now);
     await producer.enqueue([pair], now);
-    expect(await producer.enqueue([pair], first.closesAtMs)).toBe(1);
-    expect(await delayedIds()).toEqual([accountJobId('21', '2026-06-01', first.index), accountJobId('21', '2026-06-01', first.index + 1)].sort());
+    expect(await producer.enqueue([pair], first)).toBe(1);
+    expect(await delayedIds()).toEqual([accountJobId('21', '2026-06-01', first), accountJobId('21', '2026-06-01', first + COALESCE_MS)].sort());
   });
 
   it('leaves one job when two ingest processes add the same intake-day in the same window', async () => {
@@ -78,7 +80,7 @@ describe('AccountJobProducer', () => {
     const now = Date.now();
     const pair = { intakeId: '31', day: '2026-06-01' };
     await new AccountJobProducer(queue, COALESCE_MS).enqueue([pair], now);
-    await new AccountJobProducer(queue, COALESCE_MS).enqueue([pair], now + 5);
-    expect(await delayedIds()).toEqual([accountJobId('31', '2026-06-01', coalescingWindow('31', now, COALESCE_MS).index)]);
+    await new AccountJobProducer(queue, COALESCE_MS).enqueue([pair], closesAt('31', now) - 1);
+    expect(await delayedIds()).toEqual([accountJobId('31', '2026-06-01', closesAt('31', now))]);
   });
 });

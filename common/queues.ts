@@ -6,11 +6,10 @@
  * before job N runs, and a reading written later falls into window N+1 and gets a job of its own.
  * Many readings of one intake-day thus cost one job per window, never one per reading.
  *
- * Each intake's windows begin at a point of the cycle of its own (`windowPhaseMs`). With one
- * boundary shared by all, every intake's first reading after it would add a job at the same moment:
- * with 5,000 intakes reporting, thousands of adds at once, which held ingest's drain up for most of
- * a second every window and lifted the 99th percentile of publish-to-stored latency from about
- * 0.2 s to 0.7–1.3 s (docs/ingest.md, "Jobs for the monitor"); and the monitor got them all at once.
+ * Each intake's windows begin at a point of the cycle of its own (`windowPhaseMs`): with one
+ * boundary shared by all, every intake's first batch after it needed a new job at the same moment,
+ * which held ingest's drain up and sent the monitor all its jobs at once (docs/ingest.md, "Jobs for
+ * the monitor").
  */
 import type { Queue } from 'bullmq';
 
@@ -32,9 +31,15 @@ export const DEFAULT_COALESCE_MS = 10_000;
 /** Slack after a window closes, for clock differences between ingest processes. */
 const WINDOW_SLACK_MS = 1_000;
 
-export function accountJobId(intakeId: string, day: string, windowIndex: number): string {
+/**
+ * The job of an intake-day for the window closing at `windowClosesAtMs`. Named by the closing time
+ * rather than by a window count: ids of the same form counted unstaggered windows, and an ingest
+ * process still running that code during a rolling upgrade could otherwise name a job that has
+ * already run, which BullMQ keeps (removeOnComplete) and so would ignore the add.
+ */
+export function accountJobId(intakeId: string, day: string, windowClosesAtMs: number): string {
   // BullMQ refuses ':' in custom ids.
-  return `account_${intakeId}_${day}_${windowIndex}`;
+  return `account_${intakeId}_${day}_${windowClosesAtMs}`;
 }
 
 /** Where in the cycle of `coalesceMs` an intake's windows begin: a hash (FNV-1a) of its id, the same in every process. */
@@ -44,18 +49,13 @@ export function windowPhaseMs(intakeId: string, coalesceMs: number): number {
   return (hash >>> 0) % coalesceMs;
 }
 
-export interface CoalescingWindow {
-  /** Counts the intake's windows since the epoch; part of the job id. */
-  index: number;
-  /** When the window closes: readings written from then on need the next window's job. */
-  closesAtMs: number;
-}
-
-/** The intake's window that `nowMs` falls in. */
-export function coalescingWindow(intakeId: string, nowMs: number, coalesceMs: number): CoalescingWindow {
+/**
+ * When the intake's window that `nowMs` falls in closes: readings written from then on need the
+ * next window's job. The windows are [k·coalesceMs − phase, (k+1)·coalesceMs − phase).
+ */
+export function windowClosesAtMs(intakeId: string, nowMs: number, coalesceMs: number): number {
   const phase = windowPhaseMs(intakeId, coalesceMs);
-  const index = Math.floor((nowMs + phase) / coalesceMs);
-  return { index, closesAtMs: (index + 1) * coalesceMs - phase };
+  return (Math.floor((nowMs + phase) / coalesceMs) + 1) * coalesceMs - phase;
 }
 
 /**
@@ -78,14 +78,14 @@ export class AccountJobProducer {
   /** Returns how many jobs were sent to Redis (those not already added for the current window). */
   async enqueue(intakeDays: Iterable<IntakeDay>, nowMs: number = Date.now()): Promise<number> {
     this.prune(nowMs);
-    const fresh: { intakeDay: IntakeDay; window: CoalescingWindow }[] = [];
+    const fresh: { intakeDay: IntakeDay; closesAtMs: number }[] = [];
     for (const intakeDay of intakeDays) {
       if (nowMs < (this.coveredUntil.get(intakeDay.day)?.get(intakeDay.intakeId) ?? 0)) continue;
-      fresh.push({ intakeDay, window: coalescingWindow(intakeDay.intakeId, nowMs, this.coalesceMs) });
+      fresh.push({ intakeDay, closesAtMs: windowClosesAtMs(intakeDay.intakeId, nowMs, this.coalesceMs) });
     }
     if (fresh.length === 0) return 0;
-    await this.queue.addBulk(fresh.map(({ intakeDay, window }) => accountJob(intakeDay, window, nowMs)));
-    for (const { intakeDay, window } of fresh) this.cover(intakeDay, window.closesAtMs);
+    await this.queue.addBulk(fresh.map(({ intakeDay, closesAtMs }) => accountJob(intakeDay, closesAtMs, nowMs)));
+    for (const { intakeDay, closesAtMs } of fresh) this.cover(intakeDay, closesAtMs);
     return fresh.length;
   }
 
@@ -98,7 +98,7 @@ export class AccountJobProducer {
     intakes.set(intakeId, untilMs);
   }
 
-  /** Forgets windows that have closed, once a window's length: what it holds stays bounded by the intake-days of one window. */
+  /** Forgets windows that have closed, once a window's length: it holds at most the intake-days of about two windows. */
   private prune(nowMs: number): void {
     if (nowMs - this.lastPruneMs < this.coalesceMs) return;
     this.lastPruneMs = nowMs;
@@ -110,13 +110,13 @@ export class AccountJobProducer {
 }
 
 /** The job of an intake-day for its window: delayed until the window has closed (and the slack has passed). */
-function accountJob({ intakeId, day }: IntakeDay, window: CoalescingWindow, nowMs: number) {
+function accountJob({ intakeId, day }: IntakeDay, windowClosesAtMs: number, nowMs: number) {
   return {
     name: 'account',
     data: { intakeId, day },
     opts: {
-      jobId: accountJobId(intakeId, day, window.index),
-      delay: window.closesAtMs - nowMs + WINDOW_SLACK_MS,
+      jobId: accountJobId(intakeId, day, windowClosesAtMs),
+      delay: windowClosesAtMs - nowMs + WINDOW_SLACK_MS,
       attempts: 10,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { age: 24 * 3600, count: 100_000 },

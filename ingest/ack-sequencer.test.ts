@@ -62,15 +62,40 @@ describe('AckSequencer', () => {
     settle[0]?.();
     await nextTurn();
     expect(writes.flat()).toEqual(ids);
-    // Then many rounds of its ring, a few at a time; a second call of a settled message changes nothing.
+    // Then many rounds of its ring, a few at a time.
     writes.length = 0;
     for (let round = 0; round < 500; round++) {
       const batch = [1, 2, 3, 4, 5, 6, 7].map((k) => sequencer.expect(round * 7 + k));
       for (const durable of batch) durable();
       await nextTurn();
-      settle[0]?.();
     }
     expect(writes.flat()).toEqual(Array.from({ length: 3500 }, (_, i) => i + 1));
     expect(sequencer.waiting).toBe(0);
+  });
+
+  it('grows while its ring has gone round, keeping the order', () => {
+    const { writes, sequencer } = recorder();
+    for (let i = 0; i < 1000; i++) sequencer.expect(i)();
+    sequencer.flush();
+    writes.length = 0;
+    // 1100 in line from place 1000 on: past the ring's end (1024) before it grows.
+    const settle = Array.from({ length: 1100 }, (_, i) => sequencer.expect(10_000 + i));
+    for (const durable of settle) durable();
+    sequencer.flush();
+    expect(writes.flat()).toEqual(Array.from({ length: 1100 }, (_, i) => 10_000 + i));
+  });
+
+  it('ignores a late second call for an acknowledged message whose place in the ring is taken again', () => {
+    const { writes, sequencer } = recorder();
+    const first = sequencer.expect(1);
+    first();
+    sequencer.flush();
+    // The next 1024 fill the ring; the last of them takes the first one's place, and is not durable.
+    const settle = Array.from({ length: 1024 }, (_, i) => sequencer.expect(2 + i));
+    for (const durable of settle.slice(0, -1)) durable();
+    first();
+    sequencer.flush();
+    expect(writes.flat()).toEqual(Array.from({ length: 1024 }, (_, i) => 1 + i));
+    expect(sequencer.waiting).toBe(1);
   });
 });

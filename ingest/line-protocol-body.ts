@@ -2,7 +2,8 @@
  * A write's line-protocol body, built line by line in one buffer that is reused from write to
  * write, and handed over as one string. Kept in an array until joined, the lines of a slice of
  * thousands of readings outlived the young-generation collections that their own making set off,
- * and were promoted to the old generation together with the pieces they were made of.
+ * and were promoted to the old generation together with the pieces they were made of. The buffer
+ * keeps the largest size it grew to: a few MB, as a drain slice holds at most 2 MB of log.
  */
 
 /** UTF-8 takes at most 3 bytes for one UTF-16 code unit. */

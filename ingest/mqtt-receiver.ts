@@ -245,16 +245,11 @@ function settlementOf(packet: IPublishPacket, done: (err?: Error) => void, acks:
     done();
     return NOTHING_TO_SETTLE;
   }
-  return completion(done);
+  return done;
 }
 
+/** QoS 0: delivered at most once, so there is no acknowledgement to send. */
 const NOTHING_TO_SETTLE = () => undefined;
-
-function completion(done: (err?: Error) => void): () => void {
-  return () => {
-    done();
-  };
-}
 
 /** The log's callback: counts the acknowledgement and its lag, then settles the message. */
 function onceDurable(metrics: IngestMetrics, receivedMs: number, settle: () => void): () => void {

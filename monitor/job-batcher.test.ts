@@ -22,7 +22,7 @@ describe('JobBatcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
-  it('fails each job of a failed batch, so that BullMQ retries them, and keeps going', async () => {
+  it('fails each job of a failed batch (the worker then retries them with back-off) and goes on with the next', async () => {
     let calls = 0;
     const batcher = new JobBatcher<string>({
       maxItems: 2,

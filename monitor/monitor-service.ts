@@ -44,8 +44,7 @@ export class MonitorService {
 
     const batcher = new JobBatcher<AccountJobData>({
       // Ingest staggers the coalescing windows by intake (common/queues.ts), so jobs arrive as an
-      // even stream (about 500 a second for 5,000 intakes at the default 10 s window), not in
-      // bursts: a batch waits up to 1 s to gather hundreds of them for one query.
+      // even stream rather than in bursts: a batch waits up to 1 s to gather hundreds for one query.
       maxWaitMs: 1_000,
       run: async (jobs) => {
         const written = await this.accounts.recompute(jobs);
@@ -54,8 +53,9 @@ export class MonitorService {
     });
     this.accountWorker = new Worker<AccountJobData>(ACCOUNT_QUEUE, (job) => batcher.add(job.data), {
       connection: connection('accounts'),
-      // Many jobs in hand at once is what lets the batcher fill a batch.
-      concurrency: 500,
+      // Many jobs in hand at once is what lets the batcher fill a batch: two batches' worth, so
+      // that the next one gathers while one runs.
+      concurrency: 1_000,
       autorun: false,
     });
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
