@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
+import { createRedis } from '../common/redis.ts';
 import { type Reading, readingsTopic } from '../common/telemetry/meter-contract.ts';
 import { FIELD, MEASUREMENT, TAG } from '../common/telemetry/point-layout.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
@@ -15,6 +16,7 @@ import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/in
 import { startIngest } from '../test/services/ingest.ts';
 import { SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import type { IngestHandle } from '../test/services/ingest.ts';
+import { encodeMessages } from './log-codec.ts';
 import { waitFor } from '../test/services/process.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
 
@@ -119,6 +121,39 @@ describe('ingest', () => {
     expect(rejections.length).toBeGreaterThanOrEqual(malformed.length + handmade.length);
     expect(rejections.every((r) => r.reason.length > 0 && r.payload.length === Math.min(r.payload_bytes, 65_536))).toBe(true);
     expect(await storedReadings(store)).toEqual(good.expected);
+  });
+
+  it('stores what can be read of a corrupt log entry, keeps the rest as corrupt_log_entry, and the entries read with it are stored too', async () => {
+    const meters = await registerMeters(testDb.db, { count: 3, prefix: 'CORRUPT' });
+    const { store, start, env } = deployment();
+    await start();
+    const ts = Date.now() - 60_000;
+    const logged = (meterId: string, totalM3: number) => ({
+      topic: readingsTopic(meterId),
+      payload: Buffer.from(JSON.stringify({ ts, totalM3 })),
+      receivedMs: Date.now(),
+    });
+    const [a, b, c] = meters.map((m) => m.meterId) as [string, string, string];
+    // Only a bug or a damaged Redis could write such an entry: a whole message, then one cut short.
+    const whole = encodeMessages([logged(a, 1)]);
+    const cut = encodeMessages([logged(b, 2)]);
+    const corrupt = Buffer.concat([whole, cut.subarray(0, cut.length - 5)]);
+    const log = createRedis({ url: redis.url, connectionName: 'corrupt-entry-test' });
+    try {
+      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', corrupt);
+      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', encodeMessages([logged(c, 3)]));
+      await waitForPoints(store, 2, 20_000);
+      expect(await storedReadings(store)).toEqual(new Map([[`${a}|${ts}`, 1], [`${c}|${ts}`, 3]]));
+      let rows: { reason: string; payload: Buffer }[] = [];
+      await waitFor('the unreadable rest kept', async () => {
+        rows = await testDb.db.selectFrom('ingest_rejections').select(['reason', 'payload']).where('reason_code', '=', 'corrupt_log_entry').execute();
+        return rows.length > 0;
+      }, 10_000);
+      expect(rows).toEqual([{ reason: expect.stringMatching(/^log entry \d+-\d+: log entry truncated at byte \d+ of \d+$/) as string, payload: cut.subarray(0, cut.length - 5) }]);
+      await waitFor('the corrupt entry gone from the log', async () => (await log.xlen(env.extra.INGEST_LOG_STREAM)) === 0, 10_000);
+    } finally {
+      log.disconnect();
+    }
   });
 
   it('keeps as store_refused a message whose points InfluxDB refuses, and stores the rest of its batch', async () => {

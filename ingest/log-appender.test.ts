@@ -7,7 +7,7 @@ import { startRedis, type TestRedis } from '../test/services/redis.ts';
 import { waitFor } from '../test/services/process.ts';
 import { IngestLog } from './ingest-log.ts';
 import { LogAppender } from './log-appender.ts';
-import { decodeMessages } from './log-codec.ts';
+import { messagesOf } from './log-codec.ts';
 import { IngestMetrics } from './metrics.ts';
 
 describe('LogAppender', () => {
@@ -46,7 +46,7 @@ describe('LogAppender', () => {
   /** The messages (by number) of each entry of the stream, in order. */
   async function entriesOf(stream: string): Promise<number[][]> {
     const entries = await redis.xrangeBuffer(stream, '-', '+');
-    return entries.map(([, fields]) => decodeMessages(fields[1] as Buffer).map((m) => m.receivedMs));
+    return entries.map(([, fields]) => [...messagesOf(fields[1] as Buffer)].map((m) => m.receivedMs));
   }
 
   it('sends a lone message at once, and all that arrives while that append is under way together in the next', async () => {

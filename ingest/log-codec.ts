@@ -12,9 +12,13 @@ export interface LoggedMessage {
 }
 
 export class LogCodecError extends Error {
-  constructor(message: string) {
+  /** Where in the entry it stops being readable: the messages before are whole. */
+  readonly at: number;
+
+  constructor(message: string, at: number) {
     super(message);
     this.name = 'LogCodecError';
+    this.at = at;
   }
 }
 
@@ -40,10 +44,13 @@ export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
  */
 export function* messagesOf(entry: Buffer): Generator<LoggedMessage> {
   let at = 0;
+  /** Where the message being read begins. */
+  let start = 0;
   const need = (n: number) => {
-    if (at + n > entry.length) throw new LogCodecError(`log entry truncated at byte ${at} of ${entry.length}`);
+    if (at + n > entry.length) throw new LogCodecError(`log entry truncated at byte ${at} of ${entry.length}`, start);
   };
   while (at < entry.length) {
+    start = at;
     need(2);
     const topicLength = entry.readUInt16BE(at);
     at += 2;
@@ -59,9 +66,4 @@ export function* messagesOf(entry: Buffer): Generator<LoggedMessage> {
     at += 8;
     yield { topic, payload, receivedMs };
   }
-}
-
-/** The messages of an entry, all at once; their payloads are views into `entry`, not copies. */
-export function decodeMessages(entry: Buffer): LoggedMessage[] {
-  return [...messagesOf(entry)];
 }

@@ -16,7 +16,7 @@ import { retryUntilDone } from '../common/retry.ts';
 import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
-import { decodeMessages, LogCodecError, type LoggedMessage, messagesOf } from './log-codec.ts';
+import { LogCodecError, type LoggedMessage, messagesOf } from './log-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -204,11 +204,7 @@ export class LogDrainer {
 
   /** Resolves the messages' meters, then decodes and validates the messages one by one into points. */
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
-    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), {
-      ...this.retryOptions('postgres'),
-      // A malformed entry (read lazily, by meterIdsIn) is no outage: retrying cannot help.
-      shouldRetry: (err) => !(err instanceof LogCodecError),
-    });
+    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), this.retryOptions('postgres'));
     const slice = prepareSlice(entries, placements, this.o.limits, this.body);
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (slice.receivedMs.length / entries.length);
     return slice;
@@ -245,11 +241,11 @@ export class LogDrainer {
       if (!(err instanceof InfluxWriteError) || err.retriable) throw err;
       this.o.logger.warn({ err }, 'InfluxDB refused a batch; writing its messages one by one');
       // The messages themselves are needed again only here, for the rejections: decoded anew.
-      const messages = entries.flatMap((e) => decodeMessages(e.body));
+      const messages = [...sliceMessages(entries)];
       for (const [i, message] of messages.entries()) {
         const from = i === 0 ? 0 : (slice.bodyEnds[i - 1] ?? 0);
         const to = slice.bodyEnds[i] ?? from;
-        if (to === from) continue;
+        if (to === from || 'unreadable' in message) continue;
         try {
           await write(slice.body.slice(from, to - 1));
         } catch (single) {
@@ -293,21 +289,26 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   const receivedMs: number[] = [];
   const rejections = new Map<number, Rejection>();
   const readings = new ReadingsTally();
-  for (const entry of entries) {
-    for (const message of messagesOf(entry.body)) {
-      const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
-      const rejection = rejectionOf(message, d, placements);
-      if (rejection) rejections.set(receivedMs.length, rejection);
-      if (d.kind === 'status') body.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
-      else if (d.kind === 'readings') {
-        const placement = placements.get(d.meterId);
-        const series = readingSeries(d.meterId, placement);
-        for (const r of d.readings) body.push(readingLineIn(series, r, message.receivedMs));
-        readings.add(d.readings, placement);
-      }
-      receivedMs.push(message.receivedMs);
+  for (const message of sliceMessages(entries)) {
+    if ('unreadable' in message) {
+      const foundMs = Date.now();
+      rejections.set(receivedMs.length, { receivedMs: foundMs, topic: '', payload: message.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: message.unreadable });
+      receivedMs.push(foundMs);
       bodyEnds.push(body.length);
+      continue;
     }
+    const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+    const rejection = rejectionOf(message, d, placements);
+    if (rejection) rejections.set(receivedMs.length, rejection);
+    if (d.kind === 'status') body.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
+    else if (d.kind === 'readings') {
+      const placement = placements.get(d.meterId);
+      const series = readingSeries(d.meterId, placement);
+      for (const r of d.readings) body.push(readingLineIn(series, r, message.receivedMs));
+      readings.add(d.readings, placement);
+    }
+    receivedMs.push(message.receivedMs);
+    bodyEnds.push(body.length);
   }
   return { body: body.take(), bodyEnds, receivedMs, rejections, readings };
 }
@@ -326,10 +327,32 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
  * checks for unknown meters (most batches), each message is decoded here and again for its points.
  */
 function* meterIdsIn(entries: readonly LogEntry[]): Generator<string> {
+  for (const m of sliceMessages(entries)) {
+    const meterId = 'unreadable' in m ? undefined : parseMeterTopic(m.topic)?.meterId;
+    if (meterId !== undefined) yield meterId;
+  }
+}
+
+/** What could not be read of a corrupt log entry: from the message where it breaks off to its end. */
+interface UnreadableRest {
+  /** Why, naming the entry. */
+  unreadable: string;
+  bytes: Buffer;
+}
+
+/**
+ * The messages of a slice's entries in log order. A corrupt entry (only a bug or a damaged Redis
+ * could write one) gives the messages before the damage and then its unreadable rest, which
+ * becomes a rejection (corrupt_log_entry): failing the whole slice instead would have held up the
+ * entries read with it for ever, readings already acknowledged to the meters among them.
+ */
+function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | UnreadableRest> {
   for (const entry of entries) {
-    for (const m of messagesOf(entry.body)) {
-      const meterId = parseMeterTopic(m.topic)?.meterId;
-      if (meterId !== undefined) yield meterId;
+    try {
+      yield* messagesOf(entry.body);
+    } catch (err) {
+      if (!(err instanceof LogCodecError)) throw err;
+      yield { unreadable: `log entry ${entry.id}: ${err.message}`, bytes: entry.body.subarray(err.at) };
     }
   }
 }

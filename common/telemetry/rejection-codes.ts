@@ -8,5 +8,6 @@ export const REJECTION_CODES = [
   'timestamp_out_of_range',
   'unknown_meter',
   'store_refused',
+  'corrupt_log_entry',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
