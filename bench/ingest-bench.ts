@@ -33,7 +33,7 @@ import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { adminUrl, databaseUrl } from '../test/database-urls.ts';
 import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { ingestProcess } from '../test/services/ingest.ts';
+import { ingestProcess, metricSum } from '../test/services/ingest.ts';
 import { INGESTER, SIMULATOR, startBroker } from '../test/services/mosquitto.ts';
 import { startRedis } from '../test/services/redis.ts';
 import { parseHistogram, quantile } from './histogram.ts';
@@ -181,16 +181,10 @@ async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<numbe
   return (received - 1) / ((last - first) / 1000);
 }
 
-/** A series' value in Prometheus text, e.g. `ingest_batch_size_count` or `ingest_readings_written_total{registered="true"}`. */
-function metricValue(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return Number(line?.slice(series.length + 1) ?? Number.NaN);
-}
-
 /** Where ingest spends its time: averages from its histograms, for reading a slow run. */
 async function stageReport(ingest: { metricsText(): Promise<string> }): Promise<string> {
   const text = await ingest.metricsText();
-  const value = (name: string) => metricValue(text, name);
+  const value = (name: string) => metricSum(text, name);
   const mean = (name: string) => value(`${name}_sum`) / value(`${name}_count`);
   return [
     `batches ${value('ingest_batch_size_count')} of ${mean('ingest_batch_size').toFixed(0)} messages`,
@@ -233,13 +227,13 @@ function startTimeline(ingest: { metricsText(): Promise<string> }, pid: number):
 
 function timelineLine(before: TimelineSample, after: TimelineSample, startMs: number): string {
   const seconds = (after.atMs - before.atMs) / 1000;
-  const delta = (series: string) => metricValue(after.metrics, series) - metricValue(before.metrics, series);
+  const delta = (name: string) => metricSum(after.metrics, name) - metricSum(before.metrics, name);
   const ages = parseHistogram(before.metrics, 'ingest_reading_age_seconds');
   const window = parseHistogram(after.metrics, 'ingest_reading_age_seconds').map((b, i) => ({ le: b.le, count: b.count - (ages[i]?.count ?? 0) }));
   const writes = delta('ingest_influx_write_seconds_count');
   const writeMs = writes ? (delta('ingest_influx_write_seconds_sum') / writes) * 1000 : 0;
   return [
-    `+${((after.atMs - startMs) / 1000).toFixed(2)} s: stored ${Math.round(delta('ingest_readings_written_total{registered="true"}') / seconds)}/s`,
+    `+${((after.atMs - startMs) / 1000).toFixed(2)} s: stored ${Math.round(delta('ingest_readings_written_total') / seconds)}/s`,
     `p50 ${Math.round(quantile(window, 0.5) * 1000)} ms, p99 ${Math.round(quantile(window, 0.99) * 1000)} ms`,
     `${writes} writes of ${writeMs.toFixed(0)} ms`,
     `ingest threads: ${cpuShares(before.threads, after.threads, seconds)}`,

@@ -59,11 +59,15 @@ export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandl
     process: child,
     metricsText,
     async metric(name) {
-      const text = await metricsText();
-      const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-      return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : Number.NaN;
+      return metricSum(await metricsText(), name);
     },
   };
+}
+
+/** A metric's value in Prometheus text, summed over its label sets; NaN when it has none. */
+export function metricSum(text: string, name: string): number {
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : Number.NaN;
 }
 
 /** Starts it and waits until it has subscribed. */
