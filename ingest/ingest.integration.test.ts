@@ -126,7 +126,6 @@ describe('ingest', () => {
   it('stores what can be read of a corrupt log entry, keeps the rest as corrupt_log_entry, and the entries read with it are stored too', async () => {
     const meters = await registerMeters(testDb.db, { count: 3, prefix: 'CORRUPT' });
     const { store, start, env } = deployment();
-    await start();
     const ts = Date.now() - 60_000;
     const logged = (meterId: string, totalM3: number) => ({
       topic: readingsTopic(meterId),
@@ -140,16 +139,29 @@ describe('ingest', () => {
     const corrupt = Buffer.concat([whole, cut.subarray(0, cut.length - 5)]);
     const log = createRedis({ url: redis.url, connectionName: 'corrupt-entry-test' });
     try {
+      // Both in the log before ingest starts, so that its first read takes them together.
       await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', corrupt);
       await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', encodeMessages([logged(c, 3)]));
+      await start();
       await waitForPoints(store, 2, 20_000);
       expect(await storedReadings(store)).toEqual(new Map([[`${a}|${ts}`, 1], [`${c}|${ts}`, 3]]));
-      let rows: { reason: string; payload: Buffer }[] = [];
+      let rows: { reason: string; payload: Buffer; topic: string; meter_id: string | null }[] = [];
       await waitFor('the unreadable rest kept', async () => {
-        rows = await testDb.db.selectFrom('ingest_rejections').select(['reason', 'payload']).where('reason_code', '=', 'corrupt_log_entry').execute();
+        rows = await testDb.db
+          .selectFrom('ingest_rejections')
+          .select(['reason', 'payload', 'topic', 'meter_id'])
+          .where('reason_code', '=', 'corrupt_log_entry')
+          .execute();
         return rows.length > 0;
       }, 10_000);
-      expect(rows).toEqual([{ reason: expect.stringMatching(/^log entry \d+-\d+: log entry truncated at byte \d+ of \d+$/) as string, payload: cut.subarray(0, cut.length - 5) }]);
+      expect(rows).toEqual([
+        {
+          reason: expect.stringMatching(/^log entry truncated at byte \d+ of \d+ \(stream entry \d+-\d+\)$/) as string,
+          payload: cut.subarray(0, cut.length - 5),
+          topic: '',
+          meter_id: null,
+        },
+      ]);
       await waitFor('the corrupt entry gone from the log', async () => (await log.xlen(env.extra.INGEST_LOG_STREAM)) === 0, 10_000);
     } finally {
       log.disconnect();

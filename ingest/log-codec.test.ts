@@ -28,4 +28,12 @@ describe('log entry codec', () => {
     // The unreadable rest is exactly the last message's bytes.
     expect((error as LogCodecError).at).toBe(encodeMessages(messages.slice(0, 2)).length);
   });
+
+  it('stops at an impossible receipt time, where damaged lengths that still fit would read on into made-up messages', () => {
+    const entry = encodeMessages(messages);
+    const damaged = Buffer.from(entry);
+    const secondEnds = encodeMessages(messages.slice(0, 2)).length;
+    damaged.writeDoubleBE(Number.NaN, secondEnds - 8);
+    expect(() => [...messagesOf(damaged)]).toThrow(/no valid receipt time/);
+  });
 });

@@ -11,6 +11,9 @@ export interface LoggedMessage {
   receivedMs: number;
 }
 
+/** The largest time a JavaScript Date holds (ECMAScript's time range). */
+const MAX_DATE_MS = 8.64e15;
+
 export class LogCodecError extends Error {
   /** Where in the entry it stops being readable: the messages before are whole. */
   readonly at: number;
@@ -63,6 +66,9 @@ export function* messagesOf(entry: Buffer): Generator<LoggedMessage> {
     const payload = entry.subarray(at, at + payloadLength);
     at += payloadLength;
     const receivedMs = entry.readDoubleBE(at);
+    // Out of step with the real boundaries, damaged lengths that still fit would read on into
+    // made-up messages; an impossible time (not a JavaScript Date) is where that shows.
+    if (!(Math.abs(receivedMs) <= MAX_DATE_MS)) throw new LogCodecError(`log entry has no valid receipt time at byte ${at}`, start);
     at += 8;
     yield { topic, payload, receivedMs };
   }

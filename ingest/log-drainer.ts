@@ -196,6 +196,9 @@ export class LogDrainer {
 
   private async storeSlice(entries: readonly LogEntry[]): Promise<void> {
     const slice = await this.prepare(entries);
+    for (const r of slice.rejections.values()) {
+      if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable log entry could not be read to its end; its rest is kept as a rejection');
+    }
     await this.writePoints(slice, entries);
     await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
     await retryUntilDone(() => this.jobs.enqueue(slice.readings.intakeDays), this.retryOptions('redis'));
@@ -291,9 +294,8 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   const readings = new ReadingsTally();
   for (const message of sliceMessages(entries)) {
     if ('unreadable' in message) {
-      const foundMs = Date.now();
-      rejections.set(receivedMs.length, { receivedMs: foundMs, topic: '', payload: message.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: message.unreadable });
-      receivedMs.push(foundMs);
+      rejections.set(receivedMs.length, { receivedMs: message.appendedMs, topic: '', payload: message.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: message.unreadable });
+      receivedMs.push(message.appendedMs);
       bodyEnds.push(body.length);
       continue;
     }
@@ -338,6 +340,8 @@ interface UnreadableRest {
   /** Why, naming the entry. */
   unreadable: string;
   bytes: Buffer;
+  /** When the entry was appended: the time in its stream id. */
+  appendedMs: number;
 }
 
 /**
@@ -352,7 +356,7 @@ function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage |
       yield* messagesOf(entry.body);
     } catch (err) {
       if (!(err instanceof LogCodecError)) throw err;
-      yield { unreadable: `log entry ${entry.id}: ${err.message}`, bytes: entry.body.subarray(err.at) };
+      yield { unreadable: `${err.message} (stream entry ${entry.id})`, bytes: entry.body.subarray(err.at), appendedMs: Number.parseInt(entry.id, 10) };
     }
   }
 }
