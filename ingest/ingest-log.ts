@@ -12,6 +12,11 @@ export interface LogEntry {
   id: string;
   /** The messages appended together, encoded (log-codec.ts); the drainer decodes them as it stores them. */
   body: Buffer;
+  /**
+   * Set when the entry is not of this log's form (one field "m"), e.g. written by something else
+   * sharing the stream's name: what is wrong with it. `body` then holds its field values.
+   */
+  foreign?: string;
 }
 
 export interface IngestLogOptions {
@@ -121,6 +126,12 @@ function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
 }
 
 function toEntry([id, fields]: RawStreamEntry): LogEntry {
-  const body = fields[0]?.toString() === 'm' ? fields[1] : undefined;
-  return { id: id.toString(), body: body ?? Buffer.alloc(0) };
+  const [name, body] = fields;
+  if (fields.length === 2 && name?.toString() === 'm' && body) return { id: id.toString(), body };
+  const names = fields.filter((_, i) => i % 2 === 0).map(String);
+  return {
+    id: id.toString(),
+    body: Buffer.concat(fields.filter((_, i) => i % 2 === 1)),
+    foreign: `stream entry has the fields (${names.join(', ')}) instead of the one field "m" this log writes`,
+  };
 }

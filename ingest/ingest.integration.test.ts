@@ -123,7 +123,7 @@ describe('ingest', () => {
     expect(await storedReadings(store)).toEqual(good.expected);
   });
 
-  it('stores what can be read of a corrupt log entry, keeps the rest as corrupt_log_entry, and the entries read with it are stored too', async () => {
+  it('stores what can be read of a corrupt or foreign log entry, keeps the rest as corrupt_log_entry, and stores the entries read with it', async () => {
     const meters = await registerMeters(testDb.db, { count: 3, prefix: 'CORRUPT' });
     const { store, start, env } = deployment();
     const ts = Date.now() - 60_000;
@@ -142,6 +142,8 @@ describe('ingest', () => {
       // Both in the log before ingest starts, so that its first read takes them together.
       await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', corrupt);
       await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', encodeMessages([logged(c, 3)]));
+      // And one not of the log's form at all, as something else sharing the stream's name might write.
+      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'note', 'not a reading');
       await start();
       await waitForPoints(store, 2, 20_000);
       expect(await storedReadings(store)).toEqual(new Map([[`${a}|${ts}`, 1], [`${c}|${ts}`, 3]]));
@@ -152,9 +154,15 @@ describe('ingest', () => {
           .select(['reason', 'payload', 'topic', 'meter_id'])
           .where('reason_code', '=', 'corrupt_log_entry')
           .execute();
-        return rows.length > 0;
+        return rows.length >= 2;
       }, 10_000);
-      expect(rows).toEqual([
+      expect(rows.sort((x, y) => x.payload.length - y.payload.length)).toEqual([
+        {
+          reason: expect.stringMatching(/^stream entry has the fields \(note\) instead of the one field "m" this log writes \(stream entry \d+-\d+\)$/) as string,
+          payload: Buffer.from('not a reading'),
+          topic: '',
+          meter_id: null,
+        },
         {
           reason: expect.stringMatching(/^log entry truncated at byte \d+ of \d+ \(stream entry \d+-\d+\)$/) as string,
           payload: cut.subarray(0, cut.length - 5),

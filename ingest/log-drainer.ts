@@ -348,10 +348,15 @@ interface UnreadableRest {
  * The messages of a slice's entries in log order. A corrupt entry (only a bug or a damaged Redis
  * could write one) gives the messages before the damage and then its unreadable rest, which
  * becomes a rejection (corrupt_log_entry): failing the whole slice instead would have held up the
- * entries read with it for ever, readings already acknowledged to the meters among them.
+ * entries read with it for ever, readings already acknowledged to the meters among them. An entry
+ * not of the log's form at all is all unreadable rest.
  */
 function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | UnreadableRest> {
   for (const entry of entries) {
+    if (entry.foreign !== undefined) {
+      yield { unreadable: `${entry.foreign} (stream entry ${entry.id})`, bytes: entry.body, appendedMs: Number.parseInt(entry.id, 10) };
+      continue;
+    }
     try {
       yield* messagesOf(entry.body);
     } catch (err) {
