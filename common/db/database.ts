@@ -3,7 +3,7 @@
  * against the schema without an ORM's runtime model, ships a migrator, and stays plain SQL where
  * SQL is clearer (see README, "Why Kysely").
  */
-import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, type Transaction, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -39,4 +39,12 @@ export async function withActor<T>(db: Db, actor: string, work: (trx: DbTransact
     await sql`select set_config('app.actor', ${actor}, true)`.execute(trx);
     return work(trx);
   });
+}
+
+/**
+ * Values as a list of SQL literals, for `x [not] in (...)` in raw SQL where constants are needed
+ * (a partial index is inferred only from constants) or the list is fixed in code.
+ */
+export function sqlLiterals(values: readonly string[]): RawBuilder<unknown> {
+  return sql.join(values.map((v) => sql.lit(v)));
 }

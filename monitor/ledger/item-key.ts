@@ -4,6 +4,7 @@
  * (which also lets PostgreSQL use that index).
  */
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import { sqlLiterals } from '../../common/db/database.ts';
 import type { Database } from '../../common/db/schema.ts';
 import { TERMINAL_STATUSES } from './schemas.ts';
 
@@ -29,7 +30,7 @@ export function matchesKey(key: ItemKey) {
 }
 
 /** The terminal statuses as a list of literals, for `status [not] in (...)` in raw SQL. */
-export const TERMINAL_LIST = sql.join(TERMINAL_STATUSES.map((s) => sql.lit(s)));
+export const TERMINAL_LIST = sqlLiterals(TERMINAL_STATUSES);
 
 /** The predicate of ledger_items_one_open_idx, as literals: ON CONFLICT can only infer a partial index from constants. */
 export const OPEN_PREDICATE = sql<SqlBool>`status not in (${TERMINAL_LIST})`;

@@ -2,7 +2,7 @@
  * Overdue (brief, section 4: "overdue when the deadline passes"): the deadline is a local date, so
  * an item is overdue from the local midnight after it, while someone still owes the rectification.
  */
-import { sql } from 'kysely';
+import { sqlLiterals } from '../../common/db/database.ts';
 import { localDay } from '../../common/local-time.ts';
 import type { LedgerStatus } from './schemas.ts';
 
@@ -10,7 +10,7 @@ import type { LedgerStatus } from './schemas.ts';
 export const OVERDUE_STATUSES = ['confirmed', 'rectifying'] as const satisfies readonly LedgerStatus[];
 
 /** OVERDUE_STATUSES as an SQL list, for `status in (...)`. */
-export const OVERDUE_LIST = sql.join(OVERDUE_STATUSES.map((s) => sql.lit(s)));
+export const OVERDUE_LIST = sqlLiterals(OVERDUE_STATUSES);
 
 /** Today's date in Asia/Shanghai (YYYY-MM-DD). */
 export function localToday(now: Date): string {
