@@ -13,6 +13,11 @@ export function parseHistogram(metricsText: string, name: string): Bucket[] {
   return buckets.sort((a, b) => a.le - b.le);
 }
 
+/** What a histogram counted between two scrapes of the same metrics (`before`, then `after`). */
+export function histogramBetween(before: readonly Bucket[], after: readonly Bucket[]): Bucket[] {
+  return after.map((b, i) => ({ le: b.le, count: b.count - (before[i]?.count ?? 0) }));
+}
+
 export function quantile(buckets: readonly Bucket[], q: number): number {
   const total = buckets.at(-1)?.count ?? 0;
   if (total === 0) return Number.NaN;

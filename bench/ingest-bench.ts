@@ -36,7 +36,7 @@ import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/in
 import { ingestProcess, metricSum } from '../test/services/ingest.ts';
 import { INGESTER, SIMULATOR, startBroker } from '../test/services/mosquitto.ts';
 import { startRedis } from '../test/services/redis.ts';
-import { parseHistogram, quantile } from './histogram.ts';
+import { histogramBetween, parseHistogram, quantile } from './histogram.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -228,8 +228,8 @@ function startTimeline(ingest: { metricsText(): Promise<string> }, pid: number):
 function timelineLine(before: TimelineSample, after: TimelineSample, startMs: number): string {
   const seconds = (after.atMs - before.atMs) / 1000;
   const delta = (name: string) => metricSum(after.metrics, name) - metricSum(before.metrics, name);
-  const ages = parseHistogram(before.metrics, 'ingest_reading_age_seconds');
-  const window = parseHistogram(after.metrics, 'ingest_reading_age_seconds').map((b, i) => ({ le: b.le, count: b.count - (ages[i]?.count ?? 0) }));
+  const ages = (text: string) => parseHistogram(text, 'ingest_reading_age_seconds');
+  const window = histogramBetween(ages(before.metrics), ages(after.metrics));
   const writes = delta('ingest_influx_write_seconds_count');
   const writeMs = writes ? (delta('ingest_influx_write_seconds_sum') / writes) * 1000 : 0;
   return [
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     while ((await written()) < expected) await sleep(100);
     await publisher.close();
     const after = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
-    const window = after.map((b, i) => ({ le: b.le, count: b.count - (before[i]?.count ?? 0) }));
+    const window = histogramBetween(before, after);
     const [p50, p99] = [quantile(window, 0.5) * 1000, quantile(window, 0.99) * 1000];
     log(`C. sustained ${rate}/s offered (publisher reached ${paced.ackedPerS}/s) for ${opts.seconds} s: publish-to-stored p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms`);
 

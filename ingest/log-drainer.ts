@@ -294,7 +294,7 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   const readings = new ReadingsTally();
   for (const message of sliceMessages(entries)) {
     if ('unreadable' in message) {
-      rejections.set(receivedMs.length, { receivedMs: message.appendedMs, topic: '', payload: message.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: message.unreadable });
+      rejections.set(receivedMs.length, rejectionOfRest(message));
       receivedMs.push(message.appendedMs);
       bodyEnds.push(body.length);
       continue;
@@ -324,6 +324,11 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
   return undefined;
 }
 
+/** An unreadable rest as kept for staff: its bytes, no topic or meter, received when its entry was appended. */
+function rejectionOfRest(rest: UnreadableRest): Rejection {
+  return { receivedMs: rest.appendedMs, topic: '', payload: rest.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: rest.unreadable };
+}
+
 /**
  * The meter ids of the entries' messages, decoded only when the directory looks at them: when it
  * checks for unknown meters (most batches), each message is decoded here and again for its points.
@@ -344,6 +349,11 @@ interface UnreadableRest {
   appendedMs: number;
 }
 
+/** The part of `entry` from byte `from` on, which could not be read for `why`. */
+function unreadableRest(entry: LogEntry, why: string, from: number): UnreadableRest {
+  return { unreadable: `${why} (stream entry ${entry.id})`, bytes: entry.body.subarray(from), appendedMs: Number.parseInt(entry.id, 10) };
+}
+
 /**
  * The messages of a slice's entries in log order. A corrupt entry (only a bug or a damaged Redis
  * could write one) gives the messages before the damage and then its unreadable rest, which
@@ -354,14 +364,14 @@ interface UnreadableRest {
 function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | UnreadableRest> {
   for (const entry of entries) {
     if (entry.foreign !== undefined) {
-      yield { unreadable: `${entry.foreign} (stream entry ${entry.id})`, bytes: entry.body, appendedMs: Number.parseInt(entry.id, 10) };
+      yield unreadableRest(entry, entry.foreign, 0);
       continue;
     }
     try {
       yield* messagesOf(entry.body);
     } catch (err) {
       if (!(err instanceof LogCodecError)) throw err;
-      yield { unreadable: `${err.message} (stream entry ${entry.id})`, bytes: entry.body.subarray(err.at), appendedMs: Number.parseInt(entry.id, 10) };
+      yield unreadableRest(entry, err.message, err.at);
     }
   }
 }
