@@ -65,6 +65,8 @@ interface PreparedSlice {
   /** Rejections, by message index. */
   rejections: Map<number, Rejection>;
   readings: ReadingsTally;
+  /** Meters of readings or status changes that the registry, as loaded, does not know. */
+  unknownMeters: Set<string>;
 }
 
 /** Largest number of entries asked for in one read. */
@@ -205,10 +207,21 @@ export class LogDrainer {
     this.countStored(slice);
   }
 
-  /** Resolves the messages' meters, then decodes and validates the messages one by one into points. */
+  /**
+   * Decodes and validates the messages one by one into points, with the meters' placements. A
+   * meter the registry did not know may have been registered a moment ago: the directory then
+   * looks (at most every 250 ms), and if the registry changed the slice is prepared again. Asked
+   * only about the unknown meters found while preparing, so a batch is decoded once, not once to
+   * list its meters and again for its points.
+   */
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
-    const placements = await retryUntilDone(() => this.o.directory.resolve(meterIdsIn(entries)), this.retryOptions('postgres'));
-    const slice = prepareSlice(entries, placements, this.o.limits, this.body);
+    const resolve = (meterIds: Iterable<string>) => retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
+    const placements = await resolve([]);
+    let slice = prepareSlice(entries, placements, this.o.limits, this.body);
+    if (slice.unknownMeters.size > 0) {
+      const current = await resolve(slice.unknownMeters);
+      if (current !== placements) slice = prepareSlice(entries, current, this.o.limits, this.body);
+    }
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (slice.receivedMs.length / entries.length);
     return slice;
   }
@@ -292,6 +305,7 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   const receivedMs: number[] = [];
   const rejections = new Map<number, Rejection>();
   const readings = new ReadingsTally();
+  const unknownMeters = new Set<string>();
   for (const message of sliceMessages(entries)) {
     if ('unreadable' in message) {
       rejections.set(receivedMs.length, rejectionOfRest(message));
@@ -302,6 +316,7 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
     const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
     const rejection = rejectionOf(message, d, placements);
     if (rejection) rejections.set(receivedMs.length, rejection);
+    if (d.kind !== 'rejected' && !placements.has(d.meterId)) unknownMeters.add(d.meterId);
     if (d.kind === 'status') body.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
     else if (d.kind === 'readings') {
       const placement = placements.get(d.meterId);
@@ -312,7 +327,7 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
     receivedMs.push(message.receivedMs);
     bodyEnds.push(body.length);
   }
-  return { body: body.take(), bodyEnds, receivedMs, rejections, readings };
+  return { body: body.take(), bodyEnds, receivedMs, rejections, readings, unknownMeters };
 }
 
 function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
@@ -327,17 +342,6 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: Read
 /** An unreadable rest as kept for staff: its bytes, no topic or meter, received when its entry was appended. */
 function rejectionOfRest(rest: UnreadableRest): Rejection {
   return { receivedMs: rest.appendedMs, topic: '', payload: rest.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: rest.unreadable };
-}
-
-/**
- * The meter ids of the entries' messages, decoded only when the directory looks at them: when it
- * checks for unknown meters (most batches), each message is decoded here and again for its points.
- */
-function* meterIdsIn(entries: readonly LogEntry[]): Generator<string> {
-  for (const m of sliceMessages(entries)) {
-    const meterId = 'unreadable' in m ? undefined : parseMeterTopic(m.topic)?.meterId;
-    if (meterId !== undefined) yield meterId;
-  }
 }
 
 /** What could not be read of a corrupt log entry: from the message where it breaks off to its end. */

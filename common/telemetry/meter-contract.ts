@@ -88,8 +88,29 @@ export const meterStatusPayload = z.enum(['online', 'offline']);
 
 export type TopicKind = 'readings' | 'status';
 
+export interface MeterTopic {
+  readonly meterId: string;
+  readonly kind: TopicKind;
+}
+
+/**
+ * Topics already split, as ingest splits one for every message and a fleet has a few topics per
+ * meter. Forgotten when it holds more than MAX_KNOWN_TOPICS, so odd topics cannot make it grow
+ * without bound.
+ */
+const knownTopics = new Map<string, MeterTopic | undefined>();
+const MAX_KNOWN_TOPICS = 100_000;
+
 /** Splits a topic into meter id and kind; undefined when the topic is not of the contract. */
-export function parseMeterTopic(topic: string): { meterId: string; kind: TopicKind } | undefined {
+export function parseMeterTopic(topic: string): MeterTopic | undefined {
+  if (knownTopics.has(topic)) return knownTopics.get(topic);
+  const parsed = splitMeterTopic(topic);
+  if (knownTopics.size >= MAX_KNOWN_TOPICS) knownTopics.clear();
+  knownTopics.set(topic, parsed);
+  return parsed;
+}
+
+function splitMeterTopic(topic: string): MeterTopic | undefined {
   const parts = topic.split('/');
   if (parts.length !== 3 || parts[0] !== 'meters') return undefined;
   const [, meterId = '', kind] = parts;
