@@ -6,7 +6,8 @@
  *   B. throughput: the same N through ingest, from the first publish until all are in InfluxDB;
  *      with the CPU time ingest spent per reading, by thread (main, drain, V8's helpers), which,
  *      unlike readings/s, hardly depends on what else the machine is doing, and how the machine's
- *      CPU was shared meanwhile (ingest, broker, publisher, stores);
+ *      CPU was shared meanwhile (ingest, broker, publisher, stores, and the time the hypervisor took
+ *      for other guests when that was 2 % of a core or more);
  *   C. latency: a sustained stream for --seconds at --rate, by default 80 % of what B measured (at
  *      a rate above what ingest sustains the backlog grows without bound and so does latency);
  *      each reading's ts is its publish time, so ingest's ingest_reading_age_seconds histogram is
@@ -81,9 +82,11 @@ function* liveReadings(meters: readonly FixtureMeter[], count: number): Generato
   }
 }
 
+/** Clock ticks a second in /proc's CPU times (USER_HZ on Linux). */
+const TICKS_PER_S = 100;
+
 /** Command name and CPU seconds (user + system) from a /proc stat file; undefined when it is gone. */
 function statCpu(path: string): { name: string; seconds: number } | undefined {
-  const ticksPerS = 100; // USER_HZ on Linux
   let stat: string;
   try {
     stat = readFileSync(path, 'utf8');
@@ -91,7 +94,7 @@ function statCpu(path: string): { name: string; seconds: number } | undefined {
     return undefined; // the process or thread ended meanwhile
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerS };
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S };
 }
 
 /** CPU seconds used so far, by process or thread id, with its current name. */
@@ -107,9 +110,15 @@ function cpuByThread(pid: number): CpuSample {
   return sample;
 }
 
-/** Every process on the machine: ingest and this one (the publisher) by role, the rest by command. */
+/**
+ * Every process on the machine: ingest and this one (the publisher) by role, the rest by command;
+ * and, under id -1, the time the hypervisor gave the machine's virtual CPUs to other guests
+ * ("steal" in /proc/stat), which made the runs of one day differ by tens of per cent.
+ */
 function cpuByProcess(ingestPid: number): CpuSample {
   const sample: CpuSample = new Map();
+  const steal = Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/)[8] ?? 0);
+  sample.set(-1, { name: 'stolen by the hypervisor', seconds: steal / TICKS_PER_S });
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     const pid = Number(entry);
     const cpu = statCpu(`/proc/${entry}/stat`);
