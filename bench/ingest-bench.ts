@@ -4,8 +4,9 @@
  * with AOF, InfluxDB, PostgreSQL), ingest as a separate process:
  *   A. ceiling: N readings published as fast as possible to a plain QoS 1 subscriber that does nothing;
  *   B. throughput: the same N through ingest, from the first publish until all are in InfluxDB;
- *      with the CPU time ingest spent per reading, by thread (main, drain, V8's helpers), which,
- *      unlike readings/s, hardly depends on what else the machine is doing, and how the machine's
+ *      with the CPU time ingest spent per reading, by thread (main, drain, V8's helpers), which
+ *      depends less than readings/s on what else the machine is doing (though on a busy host it
+ *      too varied by a third between runs of the same code), and how the machine's
  *      CPU was shared meanwhile (ingest, broker, publisher, stores, and the time the hypervisor took
  *      for other guests when that was 2 % of a core or more);
  *   C. latency: a sustained stream for --seconds at --rate, by default 80 % of what B measured (at
