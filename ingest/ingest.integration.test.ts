@@ -2,6 +2,7 @@
  * The telemetry path end to end with real servers: a Mosquitto from the shipped config, a Redis
  * with AOF, InfluxDB 1.6.7, PostgreSQL; ingest as a child process; meters from the simulator.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import { createRedis } from '../common/redis.ts';
@@ -215,12 +216,20 @@ describe('ingest', () => {
   });
 
   it('accepts a meter registered while it runs, without a restart', async () => {
-    const { store, start } = deployment();
+    // The periodic check far off, so that only an unknown meter's readings can make ingest look
+    // at the registry again; and the registry loaded (by a first batch) before the meter is added.
+    const { store, start } = deployment({ INGEST_REGISTRY_REFRESH_MS: '600000' });
+    const [early] = await registerMeters(testDb.db, { count: 1, prefix: 'EARLY' });
     await start();
+    const first = trafficFor(fleetOf(early ? [early] : []), 1);
+    await publish(first.messages);
+    await waitForPoints(store, first.expected.size, 20_000);
     const [late] = await registerMeters(testDb.db, { count: 1, prefix: 'LATE' });
+    // An unknown meter makes ingest look again at most every 250 ms (MeterDirectory).
+    await sleep(300);
     const traffic = trafficFor(fleetOf(late ? [late] : []), 2);
     await publish(traffic.messages);
-    await waitForPoints(store, traffic.expected.size, 20_000);
+    await waitForPoints(store, first.expected.size + traffic.expected.size, 20_000);
     expect(await countPoints(store, 'unregistered_readings')).toBe(0);
   });
 
