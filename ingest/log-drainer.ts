@@ -314,12 +314,12 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
       continue;
     }
     const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
-    const rejection = rejectionOf(message, d, placements);
+    const placement = d.kind === 'rejected' ? undefined : placements.get(d.meterId);
+    if (d.kind !== 'rejected' && !placement) unknownMeters.add(d.meterId);
+    const rejection = rejectionOf(message, d, placement);
     if (rejection) rejections.set(receivedMs.length, rejection);
-    if (d.kind !== 'rejected' && !placements.has(d.meterId)) unknownMeters.add(d.meterId);
-    if (d.kind === 'status') body.push(statusLine(d.meterId, placements.get(d.meterId), d.online, message.receivedMs));
+    if (d.kind === 'status') body.push(statusLine(d.meterId, placement, d.online, message.receivedMs));
     else if (d.kind === 'readings') {
-      const placement = placements.get(d.meterId);
       const series = readingSeries(d.meterId, placement);
       for (const r of d.readings) body.push(readingLineIn(series, r, message.receivedMs));
       readings.add(d.readings, placement);
@@ -330,10 +330,11 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   return { body: body.take(), bodyEnds, receivedMs, rejections, readings, unknownMeters };
 }
 
-function rejectionOf(message: LoggedMessage, d: DecodedMessage, placements: ReadonlyMap<string, MeterPlacement>): Rejection | undefined {
+/** The message's rejection, if any; `placement` is its meter's (undefined for a meter the registry does not know). */
+function rejectionOf(message: LoggedMessage, d: DecodedMessage, placement: MeterPlacement | undefined): Rejection | undefined {
   if (d.kind === 'rejected') return { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason };
   // Readings of an unknown meter are stored (as evidence) and also listed for staff as a rejection.
-  if (d.kind === 'readings' && !placements.has(d.meterId)) {
+  if (d.kind === 'readings' && !placement) {
     return { ...rejectionBase(message), meterId: d.meterId, code: 'unknown_meter', reason: `meter ${d.meterId} is not in the registry` };
   }
   return undefined;
