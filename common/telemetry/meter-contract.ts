@@ -103,7 +103,9 @@ const MAX_KNOWN_TOPICS = 100_000;
 
 /** Splits a topic into meter id and kind; undefined when the topic is not of the contract. */
 export function parseMeterTopic(topic: string): MeterTopic | undefined {
-  if (knownTopics.has(topic)) return knownTopics.get(topic);
+  const known = knownTopics.get(topic);
+  // One lookup for a topic of the contract; a second only for one remembered as not of it.
+  if (known !== undefined || knownTopics.has(topic)) return known;
   const parsed = splitMeterTopic(topic);
   if (knownTopics.size >= MAX_KNOWN_TOPICS) knownTopics.clear();
   knownTopics.set(topic, parsed);
