@@ -39,12 +39,12 @@ export class AckSequencer {
   expect(messageId: number): () => void {
     if (this.next - this.head === this.messageIds.length) this.grow();
     const n = this.next++;
-    this.messageIds[n % this.messageIds.length] = messageId;
-    this.durable[n % this.durable.length] = 0;
+    this.messageIds[this.at(n)] = messageId;
+    this.durable[this.at(n)] = 0;
     const generation = this.generation;
     return () => {
       if (generation !== this.generation || n < this.head) return;
-      this.durable[n % this.durable.length] = 1;
+      this.durable[this.at(n)] = 1;
       this.schedule();
     };
   }
@@ -63,19 +63,23 @@ export class AckSequencer {
   /** Sends now what is due (also used at shutdown, before the connection is closed). */
   flush(): void {
     this.scheduled = false;
-    const capacity = this.messageIds.length;
     let due = 0;
-    while (this.head + due < this.next && this.durable[(this.head + due) % capacity] === 1) due++;
+    while (this.head + due < this.next && this.durable[this.at(this.head + due)] === 1) due++;
     if (due === 0) return;
     // MQTT PUBACK with reason code 0 and no properties: the 4-byte form of MQTT 5.0 §3.4.2.1 (and 3.1.1).
     const out = Buffer.allocUnsafe(due * 4);
     for (let i = 0; i < due; i++) {
       out[i * 4] = 0x40; // packet type 4 (PUBACK), flags 0
       out[i * 4 + 1] = 2; // remaining length: the packet identifier only
-      out.writeUInt16BE(this.messageIds[(this.head + i) % capacity] ?? 0, i * 4 + 2);
+      out.writeUInt16BE(this.messageIds[this.at(this.head + i)] ?? 0, i * 4 + 2);
     }
     this.head += due;
     this.write(out);
+  }
+
+  /** Where message number `n` is in the ring: the same place in both arrays, which always have one capacity. */
+  private at(n: number): number {
+    return n % this.messageIds.length;
   }
 
   private grow(): void {
@@ -83,8 +87,8 @@ export class AckSequencer {
     const messageIds = new Uint16Array(capacity);
     const durable = new Uint8Array(capacity);
     for (let n = this.head; n < this.next; n++) {
-      messageIds[n % capacity] = this.messageIds[n % this.messageIds.length] ?? 0;
-      durable[n % capacity] = this.durable[n % this.durable.length] ?? 0;
+      messageIds[n % capacity] = this.messageIds[this.at(n)] ?? 0;
+      durable[n % capacity] = this.durable[this.at(n)] ?? 0;
     }
     this.messageIds = messageIds;
     this.durable = durable;
