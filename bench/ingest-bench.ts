@@ -144,22 +144,25 @@ function usedBetween(before: CpuSample, after: CpuSample): Map<string, number> {
   return used;
 }
 
+/** CPU used between two samples, by name, in units of `unitSeconds` of CPU, busiest first. */
+function usedIn(before: CpuSample, after: CpuSample, unitSeconds: number): { name: string; units: number }[] {
+  return [...usedBetween(before, after)].map(([name, s]) => ({ name, units: s / unitSeconds })).sort((a, b) => b.units - a.units);
+}
+
 /** "ingest 80 %, mosquitto 50 %, ...": each one's share of one core between two samples, busiest first. */
 function cpuShares(before: CpuSample, after: CpuSample, seconds: number): string {
-  return [...usedBetween(before, after)]
-    .map(([name, s]) => ({ name, percent: (s / seconds) * 100 }))
-    .filter((p) => p.percent >= 2)
-    .sort((a, b) => b.percent - a.percent)
-    .map((p) => `${p.name} ${p.percent.toFixed(0)} %`)
+  return usedIn(before, after, seconds / 100)
+    .filter((p) => p.units >= 2)
+    .map((p) => `${p.name} ${p.units.toFixed(0)} %`)
     .join(', ');
 }
 
 /** "52 µs (WorkerThread 20, V8Worker 17, MainThread 15)": CPU per reading between two samples, busiest first. */
 function cpuPerReading(before: CpuSample, after: CpuSample, readings: number): string {
-  const perReading = [...usedBetween(before, after)].map(([name, s]) => ({ name, us: (s / readings) * 1e6 }));
-  const total = perReading.reduce((sum, t) => sum + t.us, 0);
-  const shown = perReading.filter((t) => t.us >= 0.5).sort((a, b) => b.us - a.us);
-  return `${total.toFixed(0)} µs (${shown.map((t) => `${t.name} ${t.us.toFixed(0)}`).join(', ')})`;
+  const perReading = usedIn(before, after, readings / 1e6);
+  const total = perReading.reduce((sum, t) => sum + t.units, 0);
+  const shown = perReading.filter((t) => t.units >= 0.5);
+  return `${total.toFixed(0)} µs (${shown.map((t) => `${t.name} ${t.units.toFixed(0)}`).join(', ')})`;
 }
 
 function peakRssMb(pid: number): number {
