@@ -28,7 +28,6 @@ export class DrainSide {
   private readonly db: Db;
   private readonly redis: Redis;
   private readonly queue: Queue<AccountJobData>;
-  private readonly influx: InfluxStore;
   private readonly rejections: RejectionStore;
   private readonly log: IngestLog;
   private readonly drainer: LogDrainer;
@@ -45,13 +44,12 @@ export class DrainSide {
     this.queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
       connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue` }),
     });
-    this.influx = new InfluxStore(config.influx);
     this.rejections = new RejectionStore(this.db);
     this.log = new IngestLog(this.redis, { stream: ingest.logStream });
     this.drainer = new LogDrainer({
       log: this.log,
       directory: new MeterDirectory(this.db, ingest.registryRefreshMs),
-      influx: this.influx,
+      influx: new InfluxStore(config.influx),
       rejections: this.rejections,
       accountQueue: this.queue,
       metrics,
@@ -65,8 +63,8 @@ export class DrainSide {
     });
   }
 
-  async start(): Promise<void> {
-    if (this.config.influx.api === 'v1') await this.influx.ensureDatabase();
+  /** Returns at once: the drain waits for its stores (InfluxDB may be down at start) on its own. */
+  start(): void {
     this.drainer.start();
     this.housekeeping = setInterval(() => void this.houseKeep(), HOUSEKEEPING_MS);
   }

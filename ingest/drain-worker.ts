@@ -36,5 +36,5 @@ port.on('message', (request: Request) => {
   }
 });
 
-await side.start();
+side.start();
 port.postMessage({ type: 'started' });

@@ -13,7 +13,7 @@ import type { SimulatedMessage } from '../simulators/generation/simulated-messag
 import { useTestDatabase } from '../test/database.ts';
 import { fleetOf, storedReadings, trafficFor } from '../test/fixtures/meter-traffic.ts';
 import { registerMeters } from '../test/fixtures/registry.ts';
-import { countPoints, dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
+import { countPoints, dropDatabase, startInfluxd, testInfluxConfig } from '../test/services/influxdb.ts';
 import { startIngest } from '../test/services/ingest.ts';
 import { SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import type { IngestHandle } from '../test/services/ingest.ts';
@@ -213,6 +213,31 @@ describe('ingest', () => {
     expect(report.acked).toBe(60);
     await waitForPoints(store, 60_000, 90_000);
     expect(await countPoints(store, 'readings')).toBe(60_000);
+  });
+
+  it('writes with an InfluxDB account that may write but not create databases, saying so once', async () => {
+    const meters = await registerMeters(testDb.db, { count: 10, prefix: 'LEAST' });
+    const influxd = await startInfluxd({ INFLUXDB_HTTP_AUTH_ENABLED: 'true' });
+    cleanups.push(() => influxd.stop());
+    const influx = testInfluxConfig(influxd.url);
+    // With no user yet, InfluxDB 1.x lets the first admin be created without credentials.
+    const admin = new InfluxStore({ ...influx, username: 'admin', password: 'admin-test-password' });
+    await admin.query(`CREATE USER "admin" WITH PASSWORD 'admin-test-password' WITH ALL PRIVILEGES`);
+    await admin.query(`CREATE DATABASE "${influx.database}"; CREATE USER "writer" WITH PASSWORD 'writer-test-password'; GRANT WRITE ON "${influx.database}" TO "writer"`);
+    const ingest = await startIngest({
+      databaseUrl: testDb.url,
+      redisUrl: redis.url,
+      mqttUrl: broker.url,
+      influx,
+      id: `least${++run}`,
+      extra: { INGEST_LOG_STREAM: `log-least-${run}`, INGEST_SHARE_GROUP: `least${run}`, INFLUX_USERNAME: 'writer', INFLUX_PASSWORD: 'writer-test-password' },
+    });
+    cleanups.push(() => ingest.process.stop('SIGKILL'));
+    const traffic = trafficFor(fleetOf(meters), 12, 21);
+    await publish(traffic.messages);
+    await waitForPoints(admin, traffic.expected.size);
+    expect(await storedReadings(admin)).toEqual(traffic.expected);
+    expect(ingest.process.log.match(/refused to create the database/g)).toHaveLength(1);
   });
 
   it('accepts a meter registered while it runs, without a restart', async () => {

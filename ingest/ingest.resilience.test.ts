@@ -150,6 +150,22 @@ describe('no acknowledged reading is lost', () => {
     await expectAllStored(store, traffic, published);
   });
 
+  it('when InfluxDB is down as ingest starts: it starts, acknowledges into the log, and stores all once InfluxDB is up', async () => {
+    const influxd = await startInfluxd();
+    cleanups.push(() => influxd.stop());
+    await influxd.stop();
+    const influx = testInfluxConfig(influxd.url);
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx);
+    const traffic = trafficFor(fleetOf(meters), 12, 13);
+    const published = publishInBackground(traffic);
+    const acked = async () => ingest.metric('ingest_messages_acked_total');
+    await waitFor('every message acknowledged', async () => (await acked()) >= traffic.messages.length, 60_000);
+    expect(await ingest.metric('ingest_store_failures_total')).toBeGreaterThan(0);
+    await influxd.start();
+    await expectAllStored(store, traffic, published);
+  });
+
   it('when Redis (the durable log) is killed mid-stream and restarted from its append-only file', async () => {
     const influx = testInfluxConfig();
     const store = new InfluxStore(influx);

@@ -8,11 +8,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
+import { InfluxQueryError, InfluxWriteError, type InfluxStore } from '../common/influx/influx-store.ts';
 import { localDay } from '../common/local-time.ts';
 import { IntakeDaySet } from '../common/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
-import { retryUntilDone } from '../common/retry.ts';
+import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
 import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
@@ -119,12 +119,18 @@ export class LogDrainer {
   }
 
   /**
-   * First stores what this consumer had taken before a restart, then runs `concurrency` loops,
-   * so one batch is read and decoded while another waits on InfluxDB.
+   * Waits for the stores to be ready, then stores what this consumer had taken before a restart,
+   * then runs `concurrency` loops, so one batch is read and decoded while another waits on InfluxDB.
    */
   private async run(): Promise<void> {
     const { log } = this.o;
-    await retryUntilDone(() => log.ensureGroup(), this.retryOptions('redis'));
+    try {
+      await retryUntilDone(() => log.ensureGroup(), this.retryOptions('redis'));
+      await this.ensureDatabase();
+    } catch (err) {
+      if (err instanceof RetryAbortedError) return;
+      throw err;
+    }
     await this.guarded(async () => {
       for (let own = await log.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
         await this.store(own, log);
@@ -147,6 +153,23 @@ export class LogDrainer {
       // The log is not backed up: let the next batch gather for the rest of lingerMs.
       const wait = readMs + lingerMs - Date.now();
       if (entries > 0 && entries < count && wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Creates InfluxDB's database (v1) before the first write, retrying while InfluxDB is down, so
+   * that ingest starts, and goes on acknowledging into the log, without it. A refusal (a user
+   * without admin rights, say) is only logged: the database may exist, and the writes tell.
+   */
+  private async ensureDatabase(): Promise<void> {
+    try {
+      await retryUntilDone(() => this.o.influx.ensureDatabase(), {
+        ...this.retryOptions('influxdb'),
+        shouldRetry: (err) => !(err instanceof InfluxQueryError),
+      });
+    } catch (err) {
+      if (!(err instanceof InfluxQueryError)) throw err;
+      this.o.logger.warn({ err }, 'InfluxDB refused to create the database; writing on, in case it exists');
     }
   }
 

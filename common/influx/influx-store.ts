@@ -125,11 +125,20 @@ export class InfluxStore {
     });
   }
 
-  /** Creates the database in v1 mode (idempotent); in v2 the bucket is provisioned by the server's setup. */
+  /**
+   * Creates the database in v1 mode (idempotent); in v2 the bucket is provisioned by the server's
+   * setup. Throws InfluxQueryError when the server refuses (a 4xx: a user without admin rights,
+   * say), and the transport's own error when it cannot be reached or fails (worth retrying).
+   */
   async ensureDatabase(): Promise<void> {
     if (this.options.api !== 'v1') return;
     const q = new URLSearchParams({ q: `CREATE DATABASE "${this.database.replaceAll('"', '\\"')}"` });
-    await this.client.transport.request(`/query?${q.toString()}`, '', { method: 'POST', headers: this.authHeaders });
+    try {
+      await this.client.transport.request(`/query?${q.toString()}`, '', { method: 'POST', headers: this.authHeaders });
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode < 500) throw new InfluxQueryError(`CREATE DATABASE refused: ${describe(err)}`, { cause: err });
+      throw err;
+    }
   }
 
   /** True when the server answers /ping. */

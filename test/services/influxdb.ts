@@ -43,8 +43,11 @@ export interface TestInfluxd {
   stop(): Promise<void>;
 }
 
-/** An influxd of the test's own (Debian's 1.6.7), on free ports with its own data folder. */
-export async function startInfluxd(): Promise<TestInfluxd> {
+/**
+ * An influxd of the test's own (Debian's 1.6.7), on free ports with its own data folder; `settings`
+ * are more of influxd's INFLUXDB_* variables, e.g. INFLUXDB_HTTP_AUTH_ENABLED.
+ */
+export async function startInfluxd(settings: Record<string, string> = {}): Promise<TestInfluxd> {
   const dir = mkdtempSync(join(tmpdir(), 'wim-influxd-'));
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${httpPort}`;
@@ -58,6 +61,7 @@ export async function startInfluxd(): Promise<TestInfluxd> {
     INFLUXDB_REPORTING_DISABLED: 'true',
     INFLUXDB_HTTP_LOG_ENABLED: 'false',
     INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
+    ...settings,
   };
   const process_ = new ServerProcess('influxd', 'influxd', ['-config', 'deploy/influxdb/influxdb.conf'], env);
   const store = new InfluxStore({ ...testInfluxConfig(url), database: '_internal' });
