@@ -10,13 +10,13 @@ export class IngestMetrics {
   readonly rejected = new Counter({ name: 'ingest_messages_rejected_total', help: 'Messages rejected, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly batchSize = new Histogram({
     name: 'ingest_batch_size',
-    help: 'Log entries per drained batch',
+    help: 'Messages per stored slice of a drained batch (at most 2 MB of log)',
     buckets: [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000],
     registers: [this.registry],
   });
   readonly writeSeconds = new Histogram({
     name: 'ingest_influx_write_seconds',
-    help: 'InfluxDB write latency per batch',
+    help: 'Time to get a slice written to InfluxDB, retries included',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
