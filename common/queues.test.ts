@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
 import { ACCOUNT_QUEUE, AccountJobProducer, type AccountJobData, accountJobId, windowClosesAtMs, windowPhaseMs } from './queues.ts';
+import { createLogger } from './logger.ts';
 import { createRedis } from './redis.ts';
 
 const COALESCE_MS = 10_000;
@@ -11,7 +12,7 @@ let queue: Queue<AccountJobData>;
 
 beforeAll(async () => {
   redis = await startRedis();
-  queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, { connection: createRedis({ url: redis.url, connectionName: 'queues-test' }) });
+  queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, { connection: createRedis({ url: redis.url, connectionName: 'queues-test', logger: createLogger('queues-test', 'silent') }) });
 });
 afterAll(async () => {
   await queue.close();

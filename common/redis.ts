@@ -1,11 +1,22 @@
 /** Redis connections (ioredis). BullMQ workers need maxRetriesPerRequest: null; see createRedis. */
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** The two calls a connection makes to report on itself: pino's logger has them. */
+export interface ConnectionLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
 export interface RedisConnectionOptions {
   /** redis:// URL. */
   url: string;
-  /** Name shown by CLIENT LIST, for operators. */
+  /** Name shown by CLIENT LIST, for operators, and in the log lines about this connection. */
   connectionName: string;
+  /**
+   * Told when the connection fails (once an outage, as a warning: ioredis reconnects by itself
+   * meanwhile) and when it is back. Without a listener, ioredis would print every failed attempt.
+   */
+  logger: ConnectionLogger;
   /**
    * null: commands wait for a reconnect instead of failing (what BullMQ workers and the ingest log
    * need: a Redis restart delays them, it does not drop them). Default null.
@@ -20,5 +31,17 @@ export function createRedis(o: RedisConnectionOptions): Redis {
     // Back off up to 2 s between reconnect attempts, forever.
     retryStrategy: (attempt) => Math.min(50 * attempt, 2000),
   };
-  return new Redis(o.url, options);
+  const redis = new Redis(o.url, options);
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    o.logger.warn({ err, connection: o.connectionName }, 'Redis connection failed; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    o.logger.info({ connection: o.connectionName }, 'Redis connection back');
+  });
+  return redis;
 }

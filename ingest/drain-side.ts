@@ -40,9 +40,13 @@ export class DrainSide {
     this.metrics = metrics;
     const { ingest } = config;
     this.db = createDb({ url: config.databaseUrl, poolSize: 4 });
-    this.redis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-drain` });
+    this.redis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-drain`, logger });
     this.queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
-      connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue` }),
+      connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue`, logger }),
+    });
+    // The queue repeats each error of its connection, which createRedis reports once an outage.
+    this.queue.on('error', (err) => {
+      logger.debug({ err }, 'job queue error');
     });
     this.rejections = new RejectionStore(this.db);
     this.log = new IngestLog(this.redis, { stream: ingest.logStream });

@@ -8,13 +8,20 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Config } from '../common/config.ts';
 
 type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * How long stop() waits for the drain side to finish its batches. A store that is down makes it
+ * wait for ever (commands to Redis wait for a reconnect); past this, the thread is ended and its
+ * batches stay in the log for the next start. docker-compose.yml gives ingest 30 s to stop.
+ */
+const STOP_WAIT_MS = 20_000;
 type Reply = { type: 'started' } | { type: 'stopped' } | { type: 'metrics'; id: number; json: MetricsJson };
 
 export class DrainThread {
   private readonly worker: Worker;
   private nextId = 0;
   private readonly pending = new Map<number, (json: MetricsJson) => void>();
-  private stopped: Promise<void> | undefined;
+  private stopped: Promise<boolean> | undefined;
   private readonly ready: Promise<void>;
 
   constructor(config: Config, onFailure: (err: Error) => void) {
@@ -42,7 +49,7 @@ export class DrainThread {
     });
   }
 
-  /** Resolves once the drain side has started (InfluxDB database ensured, loops running). */
+  /** Resolves once the drain side has started: its loops wait for their stores on their own. */
   started(): Promise<void> {
     return this.ready;
   }
@@ -55,20 +62,26 @@ export class DrainThread {
     });
   }
 
-  /** Asks the drain side to finish its batches and close, then ends the thread. Idempotent. */
-  stop(): Promise<void> {
+  /**
+   * Asks the drain side to finish its batches and close, then ends the thread. Resolves to false
+   * when the drain side did not finish within STOP_WAIT_MS. Idempotent.
+   */
+  stop(): Promise<boolean> {
     this.stopped ??= (async () => {
-      const done = new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await new Promise<boolean>((resolve) => {
         this.worker.on('message', (reply: Reply) => {
-          if (reply.type === 'stopped') resolve();
+          if (reply.type === 'stopped') resolve(true);
         });
         this.worker.once('exit', () => {
-          resolve();
+          resolve(true);
         });
+        timer = setTimeout(resolve, STOP_WAIT_MS, false);
+        this.worker.postMessage({ type: 'stop' });
       });
-      this.worker.postMessage({ type: 'stop' });
-      await done;
+      clearTimeout(timer);
       await this.worker.terminate();
+      return finished;
     })();
     return this.stopped;
   }

@@ -69,7 +69,11 @@ export class IngestLog {
 
   /** The same log over a connection of its own (a blocking read holds its connection). */
   duplicate(): IngestLog {
-    return new IngestLog(this.redis.duplicate(), { stream: this.stream, group: this.group, claimIdleMs: this.claimIdleMs });
+    const connection = this.redis.duplicate();
+    // Its outages are those of the connection it copies, which reports them; without a listener
+    // ioredis would print every failed reconnect attempt.
+    connection.on('error', () => undefined);
+    return new IngestLog(connection, { stream: this.stream, group: this.group, claimIdleMs: this.claimIdleMs });
   }
 
   /** Closes the connection. */

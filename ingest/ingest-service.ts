@@ -33,7 +33,7 @@ export class IngestService {
     this.logger = logger;
     const { ingest } = config;
     // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (log-appender.ts).
-    this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append` });
+    this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, logger });
     const appender = new LogAppender({
       log: new IngestLog(this.appendRedis, { stream: ingest.logStream }),
       metrics: this.metrics,
@@ -82,6 +82,8 @@ export class IngestService {
 
   /** True when Redis answers and at least one MQTT connection is up. */
   async healthy(): Promise<boolean> {
+    // Commands wait for a reconnect (createRedis), so a PING would hang while Redis is down.
+    if (this.appendRedis.status !== 'ready') return false;
     try {
       await this.appendRedis.ping();
       return ((await this.metrics.connected.get()).values[0]?.value ?? 0) > 0;
@@ -93,7 +95,7 @@ export class IngestService {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.receiver.close();
-      await this.drain.stop();
+      if (!(await this.drain.stop())) this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the log for the next start');
       this.appendRedis.disconnect();
       this.logger.info('ingest stopped');
     })();

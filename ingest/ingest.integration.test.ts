@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
+import { createLogger } from '../common/logger.ts';
 import { createRedis } from '../common/redis.ts';
 import { type Reading, readingsTopic } from '../common/telemetry/meter-contract.ts';
 import { FIELD, MEASUREMENT, TAG } from '../common/telemetry/point-layout.ts';
@@ -138,7 +139,7 @@ describe('ingest', () => {
     const whole = encodeMessages([logged(a, 1)]);
     const cut = encodeMessages([logged(b, 2)]);
     const corrupt = Buffer.concat([whole, cut.subarray(0, cut.length - 5)]);
-    const log = createRedis({ url: redis.url, connectionName: 'corrupt-entry-test' });
+    const log = createRedis({ url: redis.url, connectionName: 'corrupt-entry-test', logger: createLogger('corrupt-entry-test', 'silent') });
     try {
       // Both in the log before ingest starts, so that its first read takes them together.
       await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', corrupt);

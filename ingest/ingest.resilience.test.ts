@@ -179,6 +179,27 @@ describe('no acknowledged reading is lost', () => {
     await expectAllStored(store, traffic, published);
   });
 
+  it('when Redis is down as ingest restarts: it waits unhealthy, stops on SIGTERM in time, and loses nothing', async () => {
+    const influx = testInfluxConfig();
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx);
+    // Its sessions now exist, so the broker keeps what is published for it while it cannot take it.
+    await ingest.process.stop('SIGTERM');
+    await redis.process.stop('SIGTERM');
+    ingest.process.start();
+    const traffic = trafficFor(fleetOf(meters), 12, 15);
+    const published = publishInBackground(traffic);
+    await ingest.process.waitForOutput('Redis connection failed');
+    await waitFor('/healthz up', () => ingest.healthStatus().then(() => true, () => false));
+    expect(await ingest.healthStatus()).toBe(503);
+    await ingest.process.stop('SIGTERM', 60_000);
+    expect(ingest.process.exitCode).toBe(0);
+    expect(ingest.process.log).toContain('did not finish its batches in time');
+    await redis.restart();
+    ingest.process.start();
+    await expectAllStored(store, traffic, published);
+  });
+
   it('when the broker, with the shipped config, is restarted mid-stream; what meters resend is stored once', async () => {
     const influx = testInfluxConfig();
     const store = new InfluxStore(influx);

@@ -16,7 +16,7 @@ describe('LogAppender', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    redis = createRedis({ url: server.url, connectionName: 'log-appender-test' });
+    redis = createRedis({ url: server.url, connectionName: 'log-appender-test', logger: createLogger('log-appender-test', 'silent') });
   });
 
   afterAll(async () => {

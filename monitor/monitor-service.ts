@@ -40,7 +40,7 @@ export class MonitorService {
     const rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
     this.accounts = new AccountService({ db: this.db, influx, accounting: rules.accounting });
     this.evaluator = new IntakeEvaluator({ db: this.db, influx, logger, rules });
-    const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}` });
+    const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}`, logger });
 
     const batcher = new JobBatcher<AccountJobData>({
       // Ingest staggers the coalescing windows by intake (common/queues.ts), so jobs arrive as an

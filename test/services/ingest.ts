@@ -34,6 +34,8 @@ export interface IngestHandle {
   metric(name: string): Promise<number>;
   /** The whole /metrics page. */
   metricsText(): Promise<string>;
+  /** The HTTP status of /healthz (rejects when it does not answer within 2 s). */
+  healthStatus(): Promise<number>;
 }
 
 export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandle> {
@@ -58,6 +60,9 @@ export async function ingestProcess(env: IngestEnvironment): Promise<IngestHandl
   return {
     process: child,
     metricsText,
+    async healthStatus() {
+      return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`, { signal: AbortSignal.timeout(2000) })).status;
+    },
     async metric(name) {
       return metricSum(await metricsText(), name);
     },

@@ -62,6 +62,11 @@ export class ServerProcess {
     return this.output.slice(-8192);
   }
 
+  /** The exit code of the last run; null while it runs, or when a signal ended it. */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
