@@ -184,7 +184,10 @@ export class MqttReceiver {
     const recount = () => {
       metrics.connected.set(this.clients.filter((c) => c.connected).length);
     };
+    // mqtt.js reports every failed attempt of a reconnect loop; the first of an outage says enough.
+    let failing = false;
     client.on('connect', () => {
+      failing = false;
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
       recount();
       logger.info({ connection: n }, 'mqtt connected');
@@ -197,7 +200,11 @@ export class MqttReceiver {
       recount();
       logger.warn({ connection: n }, 'mqtt connection lost; reconnecting');
     });
-    client.on('error', (err) => { logger.warn({ err, connection: n }, 'mqtt error'); });
+    client.on('error', (err) => {
+      if (failing) return;
+      failing = true;
+      logger.warn({ err, connection: n }, 'mqtt error');
+    });
   }
 
   /**
