@@ -8,6 +8,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Config } from '../common/config.ts';
 
 type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+type Reply = { type: 'started' } | { type: 'stopped' } | { type: 'metrics'; id: number; json: MetricsJson };
 
 /**
  * How long stop() waits for the drain side to finish its batches. A store that is down makes it
@@ -15,7 +16,6 @@ type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
  * batches stay in the log for the next start. docker-compose.yml gives ingest 30 s to stop.
  */
 const STOP_WAIT_MS = 20_000;
-type Reply = { type: 'started' } | { type: 'stopped' } | { type: 'metrics'; id: number; json: MetricsJson };
 
 export class DrainThread {
   private readonly worker: Worker;

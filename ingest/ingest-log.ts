@@ -2,8 +2,9 @@
  * The durable log between the MQTT side and InfluxDB: a Redis stream. A message is acknowledged
  * to the broker only after its XADD has returned, and removed from the stream only after its
  * readings are in InfluxDB, so every acknowledged reading has a durable copy at every moment
- * (given a Redis with AOF, as docker-compose.yml and `npm start` run it). Drainers share the stream through a
- * consumer group: entries a crashed drainer had taken are claimed by another after `claimIdleMs`.
+ * (given a Redis with AOF, as docker-compose.yml and `npm start` run it). Drainers share the
+ * stream through a consumer group: entries a crashed drainer had taken are claimed by another
+ * after `claimIdleMs`.
  */
 import type { Redis } from 'ioredis';
 
