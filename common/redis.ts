@@ -1,11 +1,6 @@
 /** Redis connections (ioredis). BullMQ workers need maxRetriesPerRequest: null; see createRedis. */
 import { Redis, type RedisOptions } from 'ioredis';
-
-/** The two calls a connection makes to report on itself: pino's logger has them. */
-export interface ConnectionLogger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
+import type { Logger } from './logger.ts';
 
 export interface RedisConnectionOptions {
   /** redis:// URL. */
@@ -16,7 +11,7 @@ export interface RedisConnectionOptions {
    * Told when the connection fails (once an outage, as a warning: ioredis reconnects by itself
    * meanwhile) and when it is back. Without a listener, ioredis would print every failed attempt.
    */
-  logger: ConnectionLogger;
+  logger: Pick<Logger, 'warn' | 'info'>;
   /**
    * null: commands wait for a reconnect instead of failing (what BullMQ workers and the ingest log
    * need: a Redis restart delays them, it does not drop them). Default null.

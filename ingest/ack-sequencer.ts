@@ -39,8 +39,9 @@ export class AckSequencer {
   expect(messageId: number): () => void {
     if (this.next - this.head === this.messageIds.length) this.grow();
     const n = this.next++;
-    this.messageIds[this.at(n)] = messageId;
-    this.durable[this.at(n)] = 0;
+    const i = this.at(n);
+    this.messageIds[i] = messageId;
+    this.durable[i] = 0;
     const generation = this.generation;
     return () => {
       if (generation !== this.generation || n < this.head) return;

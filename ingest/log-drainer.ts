@@ -1,7 +1,8 @@
 /**
- * Drains the durable log into the stores, a batch at a time: resolve the messages' meters, decode
- * and validate every message, write the readings to InfluxDB, keep rejections in PostgreSQL, enqueue the
- * intake-days the batch touched, and only then remove the batch from the log. Each step retries
+ * Drains the durable log into the stores, a batch at a time: decode and validate every message,
+ * placing its meter from the registry (asked again only about meters it does not know), write the
+ * readings to InfluxDB, keep rejections in PostgreSQL, enqueue the intake-days the batch touched,
+ * and only then remove the batch from the log. Each step retries
  * until its store answers; a crash at any point replays the batch, which is harmless because
  * InfluxDB overwrites an identical point and the queue drops a job id it already has.
  */
@@ -65,8 +66,6 @@ interface PreparedSlice {
   /** Rejections, by message index. */
   rejections: Map<number, Rejection>;
   readings: ReadingsTally;
-  /** Meters of readings or status changes that the registry, as loaded, does not know. */
-  unknownMeters: Set<string>;
 }
 
 /** Largest number of entries asked for in one read. */
@@ -240,10 +239,11 @@ export class LogDrainer {
   private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
     const resolve = (meterIds: Iterable<string>) => retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
     const placements = await resolve([]);
-    let slice = prepareSlice(entries, placements, this.o.limits, this.body);
-    if (slice.unknownMeters.size > 0) {
-      const current = await resolve(slice.unknownMeters);
-      if (current !== placements) slice = prepareSlice(entries, current, this.o.limits, this.body);
+    const first = prepareSlice(entries, placements, this.o.limits, this.body);
+    let slice = first.slice;
+    if (first.unknownMeters.size > 0) {
+      const current = await resolve(first.unknownMeters);
+      if (current !== placements) slice = prepareSlice(entries, current, this.o.limits, this.body).slice;
     }
     this.messagesPerEntry = 0.8 * this.messagesPerEntry + 0.2 * (slice.receivedMs.length / entries.length);
     return slice;
@@ -284,7 +284,7 @@ export class LogDrainer {
       for (const [i, message] of messages.entries()) {
         const from = i === 0 ? 0 : (slice.bodyEnds[i - 1] ?? 0);
         const to = slice.bodyEnds[i] ?? from;
-        if (to === from || 'unreadable' in message) continue;
+        if (to === from || 'code' in message) continue;
         try {
           await write(slice.body.slice(from, to - 1));
         } catch (single) {
@@ -320,9 +320,15 @@ function rejectionBase(message: LoggedMessage) {
  * The slice's points, rejections and readings summary. Each message is decoded from its entry and
  * turned into its points before the next is decoded: in a batch of thousands, all decoded at once,
  * they outlived several young-generation collections and were promoted. Synchronous, so `body`
- * serves one slice at a time.
+ * serves one slice at a time. Also returns the meters of its readings or status changes that
+ * `placements` does not know.
  */
-function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<string, MeterPlacement>, limits: DecodeLimits, body: LineProtocolBody): PreparedSlice {
+function prepareSlice(
+  entries: readonly LogEntry[],
+  placements: ReadonlyMap<string, MeterPlacement>,
+  limits: DecodeLimits,
+  body: LineProtocolBody,
+): { slice: PreparedSlice; unknownMeters: Set<string> } {
   body.clear();
   const bodyEnds: number[] = [];
   const receivedMs: number[] = [];
@@ -330,9 +336,9 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
   const readings = new ReadingsTally();
   const unknownMeters = new Set<string>();
   for (const message of sliceMessages(entries)) {
-    if ('unreadable' in message) {
-      rejections.set(receivedMs.length, rejectionOfRest(message));
-      receivedMs.push(message.appendedMs);
+    if ('code' in message) {
+      rejections.set(receivedMs.length, message);
+      receivedMs.push(message.receivedMs);
       bodyEnds.push(body.length);
       continue;
     }
@@ -350,7 +356,7 @@ function prepareSlice(entries: readonly LogEntry[], placements: ReadonlyMap<stri
     receivedMs.push(message.receivedMs);
     bodyEnds.push(body.length);
   }
-  return { body: body.take(), bodyEnds, receivedMs, rejections, readings, unknownMeters };
+  return { slice: { body: body.take(), bodyEnds, receivedMs, rejections, readings }, unknownMeters };
 }
 
 /** The message's rejection, if any; `placement` is its meter's (undefined for a meter the registry does not know). */
@@ -363,23 +369,13 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placement: Meter
   return undefined;
 }
 
-/** An unreadable rest as kept for staff: its bytes, no topic or meter, received when its entry was appended. */
-function rejectionOfRest(rest: UnreadableRest): Rejection {
-  return { receivedMs: rest.appendedMs, topic: '', payload: rest.bytes, meterId: undefined, code: 'corrupt_log_entry', reason: rest.unreadable };
-}
-
-/** What could not be read of a corrupt log entry: from the message where it breaks off to its end. */
-interface UnreadableRest {
-  /** Why, naming the entry. */
-  unreadable: string;
-  bytes: Buffer;
-  /** When the entry was appended: the time in its stream id. */
-  appendedMs: number;
-}
-
-/** The part of `entry` from byte `from` on, which could not be read for `why`. */
-function unreadableRest(entry: LogEntry, why: string, from: number): UnreadableRest {
-  return { unreadable: `${why} (stream entry ${entry.id})`, bytes: entry.body.subarray(from), appendedMs: Number.parseInt(entry.id, 10) };
+/**
+ * The part of `entry` from byte `from` on, which could not be read for `why`, as kept for staff:
+ * its bytes, no topic or meter, received when the entry was appended (the time in its stream id).
+ */
+function unreadableRest(entry: LogEntry, why: string, from: number): Rejection {
+  const reason = `${why} (stream entry ${entry.id})`;
+  return { receivedMs: Number.parseInt(entry.id, 10), topic: '', payload: entry.body.subarray(from), meterId: undefined, code: 'corrupt_log_entry', reason };
 }
 
 /**
@@ -389,7 +385,7 @@ function unreadableRest(entry: LogEntry, why: string, from: number): UnreadableR
  * entries read with it for ever, readings already acknowledged to the meters among them. An entry
  * not of the log's form at all is all unreadable rest.
  */
-function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | UnreadableRest> {
+function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | Rejection> {
   for (const entry of entries) {
     if (entry.foreign !== undefined) {
       yield unreadableRest(entry, entry.foreign, 0);
