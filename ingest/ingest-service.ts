@@ -54,8 +54,13 @@ export class IngestService {
     this.drain = new DrainThread(config, onFailure);
   }
 
+  /**
+   * Subscribes without waiting for Redis: with Redis down, what arrives waits unacknowledged for its
+   * append (the broker's in-flight window bounds it) and the broker keeps the rest in ingest's
+   * sessions, which a first start would otherwise not have created yet.
+   */
   async start(): Promise<void> {
-    await this.warnIfLogNotDurable();
+    void this.warnIfLogNotDurable();
     await this.drain.started();
     await this.receiver.start();
     this.logger.info({ id: this.config.ingest.id, connections: this.config.ingest.mqttConnections }, 'ingest started');
@@ -69,6 +74,7 @@ export class IngestService {
         this.logger.warn('Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)');
       }
     } catch (err) {
+      if (this.closing) return; // the connection closed before Redis came up
       // Managed Redis services often disable CONFIG; that is no reason not to start.
       this.logger.warn({ err }, 'cannot verify that Redis keeps an append-only file (CONFIG GET refused)');
     }
