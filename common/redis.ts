@@ -40,3 +40,12 @@ export function createRedis(o: RedisConnectionOptions): Redis {
   });
   return redis;
 }
+
+/**
+ * Whether `err` is a failure to reach Redis: a socket error, or a command cut off by a closing
+ * connection. createRedis reports those once an outage, while BullMQ's queues and workers repeat
+ * every one of them as an 'error' event of their own.
+ */
+export function isConnectionError(err: unknown): boolean {
+  return err instanceof Error && ('syscall' in err || err.message === 'Connection is closed.');
+}
