@@ -41,11 +41,16 @@ export function createRedis(o: RedisConnectionOptions): Redis {
   return redis;
 }
 
+/** The socket errors of a Redis that cannot be reached or went away. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
 /**
  * Whether `err` is a failure to reach Redis: a socket error, or a command cut off by a closing
  * connection. createRedis reports those once an outage, while BullMQ's queues and workers repeat
  * every one of them as an 'error' event of their own.
  */
 export function isConnectionError(err: unknown): boolean {
-  return err instanceof Error && ('syscall' in err || err.message === 'Connection is closed.');
+  if (!(err instanceof Error)) return false;
+  const code = 'code' in err ? err.code : undefined;
+  return (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) || err.message === 'Connection is closed.';
 }

@@ -8,6 +8,7 @@
  * receive side's Redis. Whatever is still in the log is drained by the next start or by another
  * ingest process.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../common/config.ts';
@@ -18,6 +19,9 @@ import { IngestLog } from './ingest-log.ts';
 import { LogAppender } from './log-appender.ts';
 import { IngestMetrics } from './metrics.ts';
 import { MqttReceiver } from './mqtt-receiver.ts';
+
+/** How long /healthz waits for Redis to answer a PING. */
+const HEALTH_PING_MS = 1_000;
 
 export class IngestService {
   readonly metrics = new IngestMetrics({ processMetrics: true });
@@ -62,6 +66,7 @@ export class IngestService {
   async start(): Promise<void> {
     void this.warnIfLogNotDurable();
     await this.drain.started();
+    if (this.closing) return; // a signal came while the drain thread was loading
     await this.receiver.start();
     this.logger.info({ id: this.config.ingest.id, connections: this.config.ingest.mqttConnections }, 'ingest started');
   }
@@ -86,13 +91,13 @@ export class IngestService {
     return { contentType: merged.contentType, text: await merged.metrics() };
   }
 
-  /** True when Redis answers and at least one MQTT connection is up. */
+  /** True when Redis answers a PING within 1 s and at least one MQTT connection is up. */
   async healthy(): Promise<boolean> {
     // Commands wait for a reconnect (createRedis), so a PING would hang while Redis is down.
     if (this.appendRedis.status !== 'ready') return false;
     try {
-      await this.appendRedis.ping();
-      return ((await this.metrics.connected.get()).values[0]?.value ?? 0) > 0;
+      const pong = await Promise.race([this.appendRedis.ping(), sleep(HEALTH_PING_MS, 'timed out')]);
+      return pong === 'PONG' && ((await this.metrics.connected.get()).values[0]?.value ?? 0) > 0;
     } catch {
       return false;
     }

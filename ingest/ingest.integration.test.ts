@@ -244,7 +244,7 @@ describe('ingest', () => {
     await publish(traffic.messages);
     await waitForPoints(admin, traffic.expected.size);
     expect(await storedReadings(admin)).toEqual(traffic.expected);
-    expect(ingest.process.log.match(/refused to create the database/g)).toHaveLength(1);
+    expect(ingest.process.printed.match(/refused to create the database/g)).toHaveLength(1);
   });
 
   it('accepts a meter registered while it runs, without a restart', async () => {

@@ -201,8 +201,10 @@ export class MqttReceiver {
       logger.warn({ connection: n }, 'mqtt connection lost; reconnecting');
     });
     client.on('error', (err) => {
-      if (failing) return;
-      failing = true;
+      if (!client.connected) {
+        if (failing) return;
+        failing = true;
+      }
       logger.warn({ err, connection: n }, 'mqtt error');
     });
   }

@@ -128,7 +128,8 @@ export class InfluxStore {
   /**
    * Creates the database in v1 mode (idempotent); in v2 the bucket is provisioned by the server's
    * setup. Throws InfluxQueryError when the server refuses (a 4xx: a user without admin rights,
-   * say), and the transport's own error when it cannot be reached or fails (worth retrying).
+   * say), and the transport's own error when it cannot be reached, fails, or does not take the
+   * credentials (401, as a write would: worth retrying, and logged as such).
    */
   async ensureDatabase(): Promise<void> {
     if (this.options.api !== 'v1') return;
@@ -136,7 +137,8 @@ export class InfluxStore {
     try {
       await this.client.transport.request(`/query?${q.toString()}`, '', { method: 'POST', headers: this.authHeaders });
     } catch (err) {
-      if (err instanceof HttpError && err.statusCode < 500) throw new InfluxQueryError(`CREATE DATABASE refused: ${describe(err)}`, { cause: err });
+      const refused = err instanceof HttpError && err.statusCode < 500 && err.statusCode !== 401;
+      if (refused) throw new InfluxQueryError(`CREATE DATABASE refused: ${describe(err)}`, { cause: err });
       throw err;
     }
   }

@@ -57,6 +57,11 @@ export class ServerProcess {
     this.env = env;
   }
 
+  /** What the process printed, its last 64 KB. */
+  get printed(): string {
+    return this.output;
+  }
+
   /** The last 8 KB the process printed, for failure messages. */
   get log(): string {
     return this.output.slice(-8192);
