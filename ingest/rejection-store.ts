@@ -21,6 +21,7 @@ export class RejectionStore {
     this.db = db;
   }
 
+  /** Keeps the rejections; one already kept (a replayed batch's: same receipt, topic and bytes) is skipped. */
   async insert(rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length === 0) return;
     await this.db
@@ -36,6 +37,7 @@ export class RejectionStore {
           payload_bytes: r.payload.length,
         })),
       )
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
 

@@ -10,6 +10,7 @@ import * as monitor from './0003_monitor.ts';
 import * as accountTotals from './0004_account_totals.ts';
 import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
 import * as monthlyReports from './0006_monthly_reports.ts';
+import * as rejectionOnce from './0007_rejection_once.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_account_totals': accountTotals,
   '0005_ledger_fingerprint': ledgerFingerprint,
   '0006_monthly_reports': monthlyReports,
+  '0007_rejection_once': rejectionOnce,
 };
