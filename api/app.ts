@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Config } from '../common/config.ts';
 import type { Db } from '../common/db/database.ts';
 import { registerActor } from './http/actor.ts';
-import { problemSchema, registerProblemHandlers } from './http/problem.ts';
+import { ProblemError, problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
 import { registerReportRoutes } from './reports/reports.routes.ts';
 import { registerRejectionRoutes } from './telemetry/rejections.routes.ts';
@@ -66,7 +66,11 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
       response: { 200: z.object({ status: z.literal('ok') }), 503: problemSchema },
     },
     handler: async () => {
-      await sql`select 1`.execute(db);
+      try {
+        await sql`select 1`.execute(db);
+      } catch (err) {
+        throw new ProblemError('unavailable', 'PostgreSQL does not answer', undefined, { cause: err });
+      }
       return { status: 'ok' as const };
     },
   });

@@ -44,8 +44,8 @@ export type Problem = z.infer<typeof problemSchema>;
 export class ProblemError extends Error {
   readonly code: ProblemCode;
   readonly errors: FieldError[] | undefined;
-  constructor(code: ProblemCode, detail: string, errors?: FieldError[]) {
-    super(detail);
+  constructor(code: ProblemCode, detail: string, errors?: FieldError[], options?: ErrorOptions) {
+    super(detail, options);
     this.name = 'ProblemError';
     this.code = code;
     this.errors = errors;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { createDb } from '../common/db/database.ts';
+import { useTestDatabase } from '../test/database.ts';
+import { freePort } from '../test/services/process.ts';
+import { buildApp } from './app.ts';
+
+const testDb = useTestDatabase();
+const config = { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 } as const;
+
+describe('GET /healthz', () => {
+  it('is ok while PostgreSQL answers', async () => {
+    const app = await buildApp({ config, db: testDb.db });
+    try {
+      const res = await app.inject('/healthz');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 unavailable when PostgreSQL does not', async () => {
+    const db = createDb({ url: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, poolSize: 1 });
+    const app = await buildApp({ config, db });
+    try {
+      const res = await app.inject('/healthz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 'unavailable', detail: 'PostgreSQL does not answer' });
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  });
+});
