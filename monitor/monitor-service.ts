@@ -6,7 +6,8 @@
  * done twice never changes a result.
  *
  * Shutdown (close(), idempotent): the workers stop taking jobs and finish those in hand, then the
- * queues, Redis and PostgreSQL close.
+ * schedule queue and PostgreSQL close; the process then exits, which ends the Redis connections
+ * (BullMQ does not close connections it was given).
  */
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Config } from '../common/config.ts';

@@ -25,7 +25,7 @@ export interface MeterAttributes {
   /** The register value at which the totalizer wraps to zero; null when unknown (no rollover is then recognised). */
   registerMaxM3: number | null;
   /**
-   * The largest flow the meter can plausibly see (the permit's maximum rate, or the meter's Qmax).
+   * The largest flow the meter can plausibly see: the largest `max_rate_m3h` of the intake's permits.
    * Optional: it widens the rollover window for long gaps, when a wrap can exceed 1 % of the register.
    */
   maxPlausibleFlowM3h?: number | null | undefined;

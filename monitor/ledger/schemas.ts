@@ -114,7 +114,7 @@ export const ledgerItem = z.object({
   rule: z.string(),
   intakeId: ledgerId.nullable(),
   countyCode: z.string(),
-  subject: z.string().describe("What inside the intake it is about (meter id, permit number); '' for the intake"),
+  subject: z.string().describe('What inside the intake it is about (meter id, permit number); for the intake as a whole its code, or code@YYYY-MM for a month'),
   status: ledgerStatus,
   summary: z.string(),
   evidence: z.unknown(),
