@@ -8,7 +8,7 @@ import { daysBetween, localDayEnd } from './calendar.ts';
 import type { RuleId } from './catalogue.ts';
 import { bilingual } from './format.ts';
 import type { RuleOptions } from './options.ts';
-import type { IntakeRule } from './rule.ts';
+import { checkingOutOfService, type IntakeRule } from './rule.ts';
 import type { Evidence, FingerprintedDraft, RuleMeter } from './types.ts';
 
 export type MeterDuty =
@@ -88,7 +88,7 @@ export function dueDateRule<K extends PeriodicDuty['kind']>(id: RuleId, spec: Du
         });
       }
       if (checked.length === 0 && ctx.activeMeters.length > 0) return null;
-      return { findings, checked };
+      return checkingOutOfService(ctx, { findings, checked });
     },
   };
 }

@@ -39,12 +39,25 @@ export interface RuleContext {
   accounts: readonly DailyAccount[];
   /** Active meters, by id order. */
   activeMeters: readonly RuleMeter[];
+  /** Ids of the intake's meters no longer in service (replaced, retired), by id order. */
+  outOfServiceMeterIds: readonly string[];
 }
 
 export function makeContext(input: IntakeRuleInput, now: number, options: RuleOptions): RuleContext {
   const accounts = [...input.accounts].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const activeMeters = input.meters.filter((m) => m.status === 'active').sort((a, b) => (a.meterId < b.meterId ? -1 : 1));
-  return { input, now, today: localDay(now), options, accounts, activeMeters };
+  const byId = [...input.meters].sort((a, b) => (a.meterId < b.meterId ? -1 : 1));
+  const activeMeters = byId.filter((m) => m.status === 'active');
+  const outOfServiceMeterIds = byId.filter((m) => m.status !== 'active').map((m) => m.meterId);
+  return { input, now, today: localDay(now), options, accounts, activeMeters, outOfServiceMeterIds };
+}
+
+/**
+ * A rule about the meters in service, with the intake's meters out of service among its checked
+ * subjects: it has nothing to find about them any more, so their open items clear (a meter
+ * replaced while overdue for calibration, or while silent).
+ */
+export function checkingOutOfService(ctx: RuleContext, result: RuleResult): RuleResult {
+  return { findings: result.findings, checked: [...result.checked, ...ctx.outOfServiceMeterIds] };
 }
 
 /** Days whose end has passed: their reports are all in (late batches aside). */

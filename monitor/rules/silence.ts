@@ -6,7 +6,7 @@
 import { localDayStart } from './calendar.ts';
 import type { RuleId } from './catalogue.ts';
 import { bilingual, duration, localTime } from './format.ts';
-import type { IntakeRule, RuleContext } from './rule.ts';
+import { checkingOutOfService, type IntakeRule, type RuleContext } from './rule.ts';
 import type { Evidence, FingerprintedDraft, RuleMeter } from './types.ts';
 
 export interface MeterSilence {
@@ -93,7 +93,7 @@ export function silenceRule(
             fingerprint: silenceFingerprint(s),
           };
         });
-      return { findings, checked: silences.map((s) => s.meter.meterId) };
+      return checkingOutOfService(ctx, { findings, checked: silences.map((s) => s.meter.meterId) });
     },
   };
 }

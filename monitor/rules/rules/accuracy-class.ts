@@ -4,7 +4,7 @@
  * A meter without a recorded class is not judged.
  */
 import { bilingual } from '../format.ts';
-import type { IntakeRule } from '../rule.ts';
+import { checkingOutOfService, type IntakeRule } from '../rule.ts';
 import type { FingerprintedDraft } from '../types.ts';
 
 export const accuracyClass: IntakeRule = {
@@ -31,6 +31,6 @@ export const accuracyClass: IntakeRule = {
       });
     }
     if (checked.length === 0 && ctx.activeMeters.length > 0) return null;
-    return { findings, checked };
+    return checkingOutOfService(ctx, { findings, checked });
   },
 };

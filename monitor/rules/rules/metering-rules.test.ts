@@ -129,3 +129,14 @@ describe('calibration-overdue, meter-replacement-due and accuracy-class', () => 
 });
 
 
+
+describe('meters out of service', () => {
+  it('clears the meter rules’ items of a replaced or retired meter, which they no longer judge', () => {
+    const e = evaluate(normalInput({ meters: [meter(), meter({ meterId: 'M0', status: 'replaced' }), meter({ meterId: 'MX', status: 'retired' })] }));
+    for (const rule of ['meter-offline', 'meter-silent', 'calibration-overdue', 'meter-replacement-due', 'accuracy-class'] as const) {
+      expect(e.clearSubjects).toContainEqual({ rule, subject: 'M0' });
+      expect(e.clearSubjects).toContainEqual({ rule, subject: 'MX' });
+      expect(findingsOf(e, rule).map((f) => f.subject)).not.toContain('M0');
+    }
+  });
+});
