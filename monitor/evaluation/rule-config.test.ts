@@ -23,6 +23,8 @@ describe('RuleConfig', () => {
     expect(() => RuleConfig.load(path)).toThrow(new RegExp(`${path}, intake CC-1: .*offlineIntervals`));
     writeFileSync(path, JSON.stringify({ province: { noSuchThreshold: 1 } }));
     expect(() => RuleConfig.load(path)).toThrow(/province: .*noSuchThreshold/);
+    writeFileSync(path, JSON.stringify({ intakes: { 'CC-1': { accounting: { clockDriftMaxMs: 60_000 } } } }));
+    expect(() => RuleConfig.load(path)).toThrow(new RegExp(`${path}, intake CC-1: accounting: .*province-wide`));
     writeFileSync(path, '{ not json');
     expect(() => RuleConfig.load(path)).toThrow(/not JSON/);
     expect(() => RuleConfig.load(join(dir, 'missing.json'))).toThrow(/cannot read/);

@@ -53,7 +53,12 @@ export class RuleConfig {
       }
     };
     const byIntake = new Map(
-      Object.entries(parsed.data.intakes).map(([code, o]) => [code, resolve(`intake ${code}`, o as RuleOptionsOverrides)] as const),
+      Object.entries(parsed.data.intakes).map(([code, o]) => {
+        if ('accounting' in o) {
+          throw new RuleConfigError(`${source}, intake ${code}: accounting: the accounting thresholds apply province-wide (accounts are computed for many intakes at once); set them under "province"`);
+        }
+        return [code, resolve(`intake ${code}`, o)] as const;
+      }),
     );
     return new RuleConfig(resolve('province'), byIntake);
   }
