@@ -54,3 +54,13 @@ export function isConnectionError(err: unknown): boolean {
   const code = 'code' in err ? err.code : undefined;
   return (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) || err.message === 'Connection is closed.';
 }
+
+/**
+ * The 'error' listener of a BullMQ queue or worker: `report` hears its errors, not its repeats of
+ * its connection's errors (createRedis reports those once an outage).
+ */
+export function unlessConnectionError(report: (err: Error) => void): (err: Error) => void {
+  return (err) => {
+    if (!isConnectionError(err)) report(err);
+  };
+}

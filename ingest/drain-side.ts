@@ -11,7 +11,7 @@ import { createDb, type Db } from '../common/db/database.ts';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import type { Logger } from '../common/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
-import { createRedis, isConnectionError } from '../common/redis.ts';
+import { createRedis, unlessConnectionError } from '../common/redis.ts';
 import { IngestLog } from './ingest-log.ts';
 import { LogDrainer } from './log-drainer.ts';
 import { MeterDirectory } from './meter-directory.ts';
@@ -44,9 +44,7 @@ export class DrainSide {
     this.queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
       connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue`, logger }),
     });
-    this.queue.on('error', (err) => {
-      if (!isConnectionError(err)) logger.warn({ err }, 'job queue error');
-    });
+    this.queue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'job queue error'); }));
     this.rejections = new RejectionStore(this.db);
     this.log = new IngestLog(this.redis, { stream: ingest.logStream });
     this.drainer = new LogDrainer({

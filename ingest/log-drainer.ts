@@ -2,9 +2,9 @@
  * Drains the durable log into the stores, a batch at a time: decode and validate every message,
  * placing its meter from the registry (asked again only about meters it does not know), write the
  * readings to InfluxDB, keep rejections in PostgreSQL, enqueue the intake-days the batch touched,
- * and only then remove the batch from the log. Each step retries
- * until its store answers; a crash at any point replays the batch, which is harmless because
- * InfluxDB overwrites an identical point and the queue drops a job id it already has.
+ * and only then remove the batch from the log. Each step retries until its store answers; a crash
+ * at any point replays the batch, which is harmless because InfluxDB overwrites an identical
+ * point, the queue drops a job id it already has and the rejections table a rejection it has.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';

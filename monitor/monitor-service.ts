@@ -15,7 +15,7 @@ import { createDb, type Db } from '../common/db/database.ts';
 import { InfluxStore } from '../common/influx/influx-store.ts';
 import type { Logger } from '../common/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
-import { createRedis, isConnectionError } from '../common/redis.ts';
+import { createRedis, unlessConnectionError } from '../common/redis.ts';
 import { AccountService } from './accounting/account-service.ts';
 import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
 import { RuleConfig } from './evaluation/rule-config.ts';
@@ -60,9 +60,7 @@ export class MonitorService {
       autorun: false,
     });
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
-    this.scheduleQueue.on('error', (err) => {
-      if (!isConnectionError(err)) logger.warn({ err }, 'schedule queue error');
-    });
+    this.scheduleQueue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'schedule queue error'); }));
     const scheduled = new ScheduledWork({ db: this.db, accounts: this.accounts, evaluator: this.evaluator, logger });
     // A scheduler's job is created delayed until its occurrence: creation time + delay is when it was due.
     const dueAt = (job: Job) => new Date(job.timestamp + (job.opts.delay ?? 0));
@@ -73,9 +71,7 @@ export class MonitorService {
     });
     for (const worker of [this.accountWorker, this.scheduleWorker]) {
       worker.on('failed', (job, err) => { logger.warn({ err, job: job?.id }, 'job failed; BullMQ retries it'); });
-      worker.on('error', (err) => {
-        if (!isConnectionError(err)) logger.error({ err }, 'worker error');
-      });
+      worker.on('error', unlessConnectionError((err) => { logger.error({ err }, 'worker error'); }));
     }
   }
 
