@@ -68,6 +68,15 @@ export class IngestLog {
     return this.readGroup(consumer, count, '>', blockMs);
   }
 
+  /** Calls `listener` each time the connection is back after it was lost (not at its first connect). */
+  onReconnect(listener: () => void): void {
+    let connected = this.redis.status === 'ready';
+    this.redis.on('ready', () => {
+      if (connected) listener();
+      connected = true;
+    });
+  }
+
   /** The same log over a connection of its own (a blocking read holds its connection). */
   duplicate(): IngestLog {
     const connection = this.redis.duplicate();

@@ -7,6 +7,9 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../common/influx/influx-store.ts';
+import { createLogger } from '../common/logger.ts';
+import { createRedis } from '../common/redis.ts';
+import { readingsTopic } from '../common/telemetry/meter-contract.ts';
 import type { InfluxConfig } from '../common/config.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import type { PublishReport } from '../simulators/publish/publish-report.ts';
@@ -18,6 +21,7 @@ import { type IngestHandle, startIngest } from '../test/services/ingest.ts';
 import { INGESTER, SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import { waitFor } from '../test/services/process.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
+import { encodeMessages } from './log-codec.ts';
 
 const testDb = useTestDatabase();
 let broker: TestBroker;
@@ -177,6 +181,30 @@ describe('no acknowledged reading is lost', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await redis.restart();
     await expectAllStored(store, traffic, published);
+  });
+
+  it("when Redis dies before sending a read's reply: what it left pending to ingest is stored once Redis is back, not a minute later", async () => {
+    const influx = testInfluxConfig();
+    const store = new InfluxStore(influx);
+    const group = `res${++run}`;
+    await ingestFor(influx, group);
+    const meterId = meters[0]?.meterId ?? '';
+    const ts = Date.now() - 60_000;
+    const entry = encodeMessages([{ topic: readingsTopic(meterId), payload: Buffer.from(JSON.stringify({ ts, totalM3: 7 })), receivedMs: Date.now() }]);
+    const client = createRedis({ url: redis.url, connectionName: 'unsent-reply-test', logger: createLogger('unsent-reply-test', 'silent') });
+    try {
+      // What a read of ingest's does when Redis dies before sending its reply: the entry is
+      // delivered to ingest's consumer (pending to it), and ingest never sees it. In one
+      // transaction, so that ingest's own reads cannot take the entry first.
+      await client.multi().xadd(`${group}-log`, '*', 'm', entry).xreadgroup('GROUP', 'drainers', group, 'COUNT', 1, 'STREAMS', `${group}-log`, '>').exec();
+    } finally {
+      client.disconnect();
+    }
+    await redis.process.stop('SIGKILL');
+    await redis.restart();
+    // The claim of abandoned entries would take it only after a minute of idleness.
+    await waitFor('the reading stored', async () => (await countPoints(store, 'readings').catch(() => 0)) >= 1, 20_000);
+    expect(await storedReadings(store)).toEqual(new Map([[`${meterId}|${ts}`, 7]]));
   });
 
   it('when Redis is down as ingest first starts: it subscribes all the same, waits unhealthy, stops on SIGTERM in time, and loses nothing', async () => {

@@ -96,6 +96,12 @@ export class LogDrainer {
   private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
   private lastClaimMs = 0;
+  /**
+   * Set when the log's connection came back after an outage: a read whose reply the outage cut
+   * off left entries pending to this consumer that no loop holds, which would otherwise wait for
+   * the claim of abandoned entries (claimIdleMs, a minute).
+   */
+  private ownPendingDue = false;
   private readonly jobs: AccountJobProducer;
   /** Running mean of messages per entry, to turn batchMax (messages) into a read count (entries). */
   private messagesPerEntry = 1;
@@ -130,12 +136,10 @@ export class LogDrainer {
       if (err instanceof RetryAbortedError) return;
       throw err;
     }
-    await this.guarded(async () => {
-      for (let own = await log.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
-        await this.store(own, log);
-        own = await log.readOwnPending(this.o.consumer, this.readCount());
-      }
+    log.onReconnect(() => {
+      this.ownPendingDue = true;
     });
+    await this.guarded(() => this.storeOwnPending(log));
     const logs = Array.from({ length: this.o.concurrency ?? 2 }, () => log.duplicate());
     await Promise.all(logs.map((l) => this.loop(l)));
     for (const l of logs) l.disconnect();
@@ -145,6 +149,10 @@ export class LogDrainer {
     const { signal } = this.stopping;
     const lingerMs = this.o.lingerMs ?? 0;
     while (!signal.aborted) {
+      if (this.ownPendingDue) {
+        this.ownPendingDue = false;
+        await this.guarded(() => this.storeOwnPending(log));
+      }
       const readMs = Date.now();
       const count = this.readCount();
       let entries = 0;
@@ -169,6 +177,18 @@ export class LogDrainer {
     } catch (err) {
       if (!(err instanceof InfluxQueryError)) throw err;
       this.o.logger.warn({ err }, 'InfluxDB refused to create the database; writing on, in case it exists');
+    }
+  }
+
+  /**
+   * Stores the entries pending to this consumer: at start, what it had in hand when it stopped;
+   * after an outage of Redis, also what a loop still holds, which is then stored twice (harmless:
+   * see the header).
+   */
+  private async storeOwnPending(log: IngestLog): Promise<void> {
+    for (let own = await log.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
+      await this.store(own, log);
+      own = await log.readOwnPending(this.o.consumer, this.readCount());
     }
   }
 
