@@ -16,7 +16,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-COPY common/ common/
+COPY platform/ platform/
+COPY domain/ domain/
 COPY api/ api/
 COPY ingest/ ingest/
 COPY monitor/ monitor/

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../common/db/database.ts';
+import { createDb } from '../platform/db/database.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { freePort } from '../test/services/process.ts';
 import { buildApp } from './app.ts';

@@ -14,8 +14,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Config } from '../common/config.ts';
-import type { Db } from '../common/db/database.ts';
+import type { Config } from '../platform/config.ts';
+import type { Db } from '../platform/db/database.ts';
 import { registerActor } from './http/actor.ts';
 import { ProblemError, problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';

@@ -2,9 +2,9 @@
  * `node api/main.ts`: the HTTP API. Shutdown on SIGTERM/SIGINT: stop accepting connections,
  * finish requests in flight (Fastify close), then close the database pool.
  */
-import { loadConfigOrExit } from '../common/config.ts';
-import { createDb } from '../common/db/database.ts';
-import { closeOnSignals } from '../common/shutdown.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
+import { closeOnSignals } from '../platform/shutdown.ts';
 import { buildApp } from './app.ts';
 
 const config = loadConfigOrExit();

@@ -7,13 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createDb, withActor } from '../common/db/database.ts';
-import { migrateToLatest } from '../common/db/migrate.ts';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
-import { createLogger } from '../common/logger.ts';
-import { seedDivisions } from '../common/registry/divisions-seed.ts';
-import { readingLine } from '../ingest/points.ts';
+import { createDb, withActor } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
+import { createLogger } from '../platform/logger.ts';
+import { seedDivisions } from '../domain/registry/divisions-seed.ts';
+import { readingLine } from '../domain/telemetry/points.ts';
 import { scheduledWorkOn } from '../monitor/testing/scheduled-work.ts';
 import { adminUrl, databaseUrl } from '../test/database-urls.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';

@@ -6,14 +6,14 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../common/config.ts';
-import { createDb, type Db } from '../common/db/database.ts';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import type { Logger } from '../common/logger.ts';
-import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
-import { createRedis, unlessConnectionError } from '../common/redis.ts';
-import { IngestLog } from './ingest-log.ts';
-import { LogDrainer } from './log-drainer.ts';
+import type { Config } from '../platform/config.ts';
+import { createDb, type Db } from '../platform/db/database.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import type { Logger } from '../platform/logger.ts';
+import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
+import { createRedis, unlessConnectionError } from '../platform/redis.ts';
+import { IngestLog } from './journal.ts';
+import { LogDrainer } from './journal-drainer.ts';
 import { MeterDirectory } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { RejectionStore } from './rejection-store.ts';

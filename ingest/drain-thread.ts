@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { Config } from '../common/config.ts';
+import type { Config } from '../platform/config.ts';
 
 type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 type Reply = { type: 'started' } | { type: 'stopped' } | { type: 'metrics'; id: number; json: MetricsJson };

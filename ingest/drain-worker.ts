@@ -4,8 +4,8 @@
  * { type: 'stop' } (answered with { type: 'stopped' } once the drain side has closed).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
+import type { Config } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
 import { DrainSide } from './drain-side.ts';
 import { IngestMetrics } from './metrics.ts';
 

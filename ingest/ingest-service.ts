@@ -11,12 +11,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AggregatorRegistry } from 'prom-client';
-import type { Config } from '../common/config.ts';
-import type { Logger } from '../common/logger.ts';
-import { createRedis } from '../common/redis.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createRedis } from '../platform/redis.ts';
 import { DrainThread } from './drain-thread.ts';
-import { IngestLog } from './ingest-log.ts';
-import { LogAppender } from './log-appender.ts';
+import { IngestLog } from './journal.ts';
+import { LogAppender } from './journal-appender.ts';
 import { IngestMetrics } from './metrics.ts';
 import { MqttReceiver } from './mqtt-receiver.ts';
 

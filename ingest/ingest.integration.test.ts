@@ -4,11 +4,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import { createLogger } from '../common/logger.ts';
-import { createRedis } from '../common/redis.ts';
-import { type Reading, readingsTopic } from '../common/telemetry/meter-contract.ts';
-import { FIELD, MEASUREMENT, TAG } from '../common/telemetry/point-layout.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createRedis } from '../platform/redis.ts';
+import { type Reading, readingsTopic } from '../domain/telemetry/meter-contract.ts';
+import { FIELD, MEASUREMENT, TAG } from '../domain/telemetry/point-layout.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import type { SimulatedMessage } from '../simulators/generation/simulated-message.ts';
 import { useTestDatabase } from '../test/database.ts';
@@ -18,7 +18,7 @@ import { countPoints, dropDatabase, startInfluxd, testInfluxConfig } from '../te
 import { startIngest } from '../test/services/ingest.ts';
 import { SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import type { IngestHandle } from '../test/services/ingest.ts';
-import { encodeMessages } from './log-codec.ts';
+import { encodeMessages } from './journal-codec.ts';
 import { waitFor } from '../test/services/process.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
 

@@ -6,11 +6,11 @@
  */
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import { createLogger } from '../common/logger.ts';
-import { createRedis } from '../common/redis.ts';
-import { readingsTopic } from '../common/telemetry/meter-contract.ts';
-import type { InfluxConfig } from '../common/config.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createRedis } from '../platform/redis.ts';
+import { readingsTopic } from '../domain/telemetry/meter-contract.ts';
+import type { InfluxConfig } from '../platform/config.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import type { PublishReport } from '../simulators/publish/publish-report.ts';
 import { useTestDatabase } from '../test/database.ts';
@@ -21,7 +21,7 @@ import { type IngestHandle, startIngest } from '../test/services/ingest.ts';
 import { INGESTER, SIMULATOR, startBroker, type TestBroker } from '../test/services/mosquitto.ts';
 import { waitFor } from '../test/services/process.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
-import { encodeMessages } from './log-codec.ts';
+import { encodeMessages } from './journal-codec.ts';
 
 const testDb = useTestDatabase();
 let broker: TestBroker;

@@ -4,9 +4,9 @@
  * (IngestService.close); a second signal exits at once.
  */
 import { createServer } from 'node:http';
-import { loadConfigOrExit } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
-import { closeOnSignals } from '../common/shutdown.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { closeOnSignals } from '../platform/shutdown.ts';
 import { IngestService } from './ingest-service.ts';
 
 const config = loadConfigOrExit();

@@ -10,9 +10,9 @@ import {
   READINGS_PAYLOAD_BRANCH,
   type Reading,
   readingsPayload,
-} from '../common/telemetry/meter-contract.ts';
+} from '../domain/telemetry/meter-contract.ts';
 
-import type { RejectionCode } from '../common/telemetry/rejection-codes.ts';
+import type { RejectionCode } from '../domain/telemetry/rejection-codes.ts';
 
 export type { RejectionCode };
 

@@ -6,7 +6,7 @@
  * unregistered.
  */
 import { sql } from 'kysely';
-import type { Db } from '../common/db/database.ts';
+import type { Db } from '../platform/db/database.ts';
 
 const UNKNOWN_RECHECK_MS = 250;
 

@@ -1,6 +1,6 @@
 /** Rejected messages in PostgreSQL (ingest_rejections), with bounded retention. */
 import { sql } from 'kysely';
-import type { Db } from '../common/db/database.ts';
+import type { Db } from '../platform/db/database.ts';
 import type { RejectionCode } from './message-decoder.ts';
 
 /** Raw bytes kept per rejection; the true size is kept beside them. */

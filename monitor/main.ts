@@ -2,10 +2,10 @@
  * `node monitor/main.ts`: water-use accounts and rules. SIGTERM/SIGINT: graceful shutdown
  * (MonitorService.close); a second signal exits at once.
  */
-import { loadConfigOrExit } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
-import { closeOnSignals } from '../common/shutdown.ts';
-import { RuleConfigError } from './evaluation/rule-config.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { closeOnSignals } from '../platform/shutdown.ts';
+import { RuleConfigError } from '../domain/evaluation/rule-config.ts';
 import { MonitorService } from './monitor-service.ts';
 
 const config = loadConfigOrExit();

@@ -10,15 +10,15 @@
  * (BullMQ does not close connections it was given).
  */
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Config } from '../common/config.ts';
-import { createDb, type Db } from '../common/db/database.ts';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import type { Logger } from '../common/logger.ts';
-import { ACCOUNT_QUEUE, type AccountJobData } from '../common/queues.ts';
-import { createRedis, unlessConnectionError } from '../common/redis.ts';
-import { AccountService } from './accounting/account-service.ts';
-import { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
-import { RuleConfig } from './evaluation/rule-config.ts';
+import type { Config } from '../platform/config.ts';
+import { createDb, type Db } from '../platform/db/database.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import type { Logger } from '../platform/logger.ts';
+import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
+import { createRedis, unlessConnectionError } from '../platform/redis.ts';
+import { AccountService } from '../domain/accounts/account-service.ts';
+import { IntakeEvaluator } from '../domain/evaluation/intake-evaluator.ts';
+import { RuleConfig } from '../domain/evaluation/rule-config.ts';
 import { JobBatcher } from './job-batcher.ts';
 import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from './schedules.ts';
 
@@ -44,7 +44,7 @@ export class MonitorService {
     const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}`, logger });
 
     const batcher = new JobBatcher<AccountJobData>({
-      // Ingest staggers the coalescing windows by intake (common/queues.ts), so jobs arrive as an
+      // Ingest staggers the coalescing windows by intake (platform/queues.ts), so jobs arrive as an
       // even stream rather than in bursts: a batch waits up to 1 s to gather hundreds for one query.
       maxWaitMs: 1_000,
       run: async (jobs) => {

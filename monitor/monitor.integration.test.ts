@@ -5,15 +5,15 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withActor } from '../common/db/database.ts';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import { createLogger } from '../common/logger.ts';
-import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
-import { readingLine } from '../ingest/points.ts';
+import { withActor } from '../platform/db/database.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { createLogger } from '../platform/logger.ts';
+import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
+import { readingLine } from '../domain/telemetry/points.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { RuleConfig } from './evaluation/rule-config.ts';
+import { RuleConfig } from '../domain/evaluation/rule-config.ts';
 import type { ScheduledWork } from './schedules.ts';
 import { scheduledWorkOn } from './testing/scheduled-work.ts';
 

@@ -4,11 +4,11 @@
  * rule the scenario is meant to trigger on that meter's intake, and nothing of it on the normal one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withActor } from '../common/db/database.ts';
-import { InfluxStore } from '../common/influx/influx-store.ts';
-import { DAY_MS, localDay, localDayStart } from '../common/local-time.ts';
-import { createLogger } from '../common/logger.ts';
-import { readingLine } from '../ingest/points.ts';
+import { withActor } from '../platform/db/database.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
+import { createLogger } from '../platform/logger.ts';
+import { readingLine } from '../domain/telemetry/points.ts';
 import type { FleetMember } from '../simulators/fleet/fleet-member.ts';
 import { generateMeterReadings } from '../simulators/generation/meter-simulation.ts';
 import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';

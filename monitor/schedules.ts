@@ -3,12 +3,12 @@
  * schedulers, in the authority's local time. Each is upserted at start by every monitor process
  * (idempotent); BullMQ runs each occurrence once.
  */
-import type { Db } from '../common/db/database.ts';
-import { DAY_MS, LOCAL_TIME_ZONE, localDay } from '../common/local-time.ts';
-import type { Logger } from '../common/logger.ts';
-import { type AccountService, INTAKES_PER_QUERY } from './accounting/account-service.ts';
-import type { IntakeEvaluator } from './evaluation/intake-evaluator.ts';
-import { generateMonthlyReports } from './reports/monthly-reports.ts';
+import type { Db } from '../platform/db/database.ts';
+import { DAY_MS, LOCAL_TIME_ZONE, localDay } from '../platform/local-time.ts';
+import type { Logger } from '../platform/logger.ts';
+import { type AccountService, INTAKES_PER_QUERY } from '../domain/accounts/account-service.ts';
+import type { IntakeEvaluator } from '../domain/evaluation/intake-evaluator.ts';
+import { generateMonthlyReports } from '../domain/reports/generate-monthly-reports.ts';
 
 export const SCHEDULE_QUEUE = 'monitor-schedules';
 

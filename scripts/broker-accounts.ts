@@ -1,14 +1,14 @@
 /**
  * `npm run broker:accounts -- DIR [--gateway NAME:PASSWORD ...]`: writes DIR/passwd and DIR/acl
- * for Mosquitto from the registry (ingest/broker-accounts.ts). Needs MQTT_USERNAME, MQTT_PASSWORD
+ * for Mosquitto from the registry (domain/telemetry/broker-logins.ts). Needs MQTT_USERNAME, MQTT_PASSWORD
  * (the ingester's account) and MQTT_METER_SECRET. Reload a running broker with SIGHUP.
  */
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../common/config.ts';
-import { createDb } from '../common/db/database.ts';
-import { brokerFiles, meterIdsForBroker } from '../ingest/broker-accounts.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
+import { brokerFiles, meterIdsForBroker } from '../domain/telemetry/broker-logins.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -7,11 +7,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../common/config.ts';
-import { createDb } from '../common/db/database.ts';
-import { ImportFileError, ImportLimitError } from '../api/registry/import/errors.ts';
-import { IMPORT_LIMITS, importRegistry } from '../api/registry/import/import-registry.ts';
-import type { ImportResult } from '../api/registry/import/types.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
+import { ImportFileError, ImportLimitError } from '../domain/registry/import/errors.ts';
+import { IMPORT_LIMITS, importRegistry } from '../domain/registry/import/import-registry.ts';
+import type { ImportResult } from '../domain/registry/import/types.ts';
 
 const USAGE = 'usage: node scripts/import-registry.ts FILE [--dry-run] [--accept-suspected-duplicates] [--actor NAME]';
 

@@ -1,8 +1,8 @@
 /** `npm run migrate`: create the database if needed, apply pending migrations, seed divisions. */
-import { loadConfigOrExit } from '../common/config.ts';
-import { createDb } from '../common/db/database.ts';
-import { ensureDatabase, migrateToLatest } from '../common/db/migrate.ts';
-import { seedDivisions } from '../common/registry/divisions-seed.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
+import { ensureDatabase, migrateToLatest } from '../platform/db/migrate.ts';
+import { seedDivisions } from '../domain/registry/divisions-seed.ts';
 
 const config = loadConfigOrExit();
 if (await ensureDatabase(config.databaseUrl)) console.log('created database');

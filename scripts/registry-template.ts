@@ -1,11 +1,11 @@
 /**
  * Writes the registry import template files, docs/templates/registry-import-template.csv and .xlsx,
- * from the column list in api/registry/import/columns.ts. Re-run after changing the columns.
+ * from the column list in domain/registry/import/columns.ts. Re-run after changing the columns.
  *   node scripts/registry-template.ts [OUTPUT_DIR]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { templateCsv, templateXlsx } from '../api/registry/import/template.ts';
+import { templateCsv, templateXlsx } from '../domain/registry/import/template.ts';
 
 const outputDir = process.argv[2] ?? path.join(import.meta.dirname, '..', 'docs', 'templates');
 await mkdir(outputDir, { recursive: true });

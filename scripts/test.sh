@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: type check and lint, make sure the stores are up (scripts/services.sh), then run the
-# whole vitest suite once. Arguments go to vitest: `npm test -- common/config.test.ts` or `npm test -- -t "name"`.
+# whole vitest suite once. Arguments go to vitest: `npm test -- platform/config.test.ts` or `npm test -- -t "name"`.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -2,15 +2,15 @@
  * `node simulators/main.ts` (npm run simulate -- ...): a meter fleet that publishes readings over
  * MQTT, with scenarios mixed in. See docs/simulators.md and --help.
  */
-import { loadConfigOrExit } from '../common/config.ts';
-import { createDb } from '../common/db/database.ts';
+import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
 import { CliError, parseCliOptions, type RunSettings } from './cli/cli-options.ts';
 import { firstMessages, summarise } from './cli/dry-run.ts';
 import { usage } from './cli/usage.ts';
 import { assignScenarios } from './fleet/assign-scenarios.ts';
 import type { FleetMember } from './fleet/fleet-member.ts';
 import { generateFleet } from './fleet/generate-fleet.ts';
-import { loadRegistryFleet } from './fleet/registry-fleet.ts';
+import { loadRegistryFleet } from '../domain/registry/fleet.ts';
 import { estimateFleetMessages, type FleetGenerationOptions, fleetMessages } from './generation/fleet-messages.ts';
 import { redacted } from './publish/connect-client.ts';
 import { MqttPublisher } from './publish/mqtt-publisher.ts';

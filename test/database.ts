@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, inject } from 'vitest';
 import pg from 'pg';
-import { createDb, type Db } from '../common/db/database.ts';
+import { createDb, type Db } from '../platform/db/database.ts';
 import { adminUrl, databaseUrl } from './database-urls.ts';
 
 export interface TestDatabase {

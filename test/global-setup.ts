@@ -4,9 +4,9 @@
  */
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { createDb } from '../common/db/database.ts';
-import { migrateToLatest } from '../common/db/migrate.ts';
-import { seedDivisions } from '../common/registry/divisions-seed.ts';
+import { createDb } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+import { seedDivisions } from '../domain/registry/divisions-seed.ts';
 import { adminUrl, databaseUrl } from './database-urls.ts';
 
 declare module 'vitest' {

@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import type { Db } from '../../common/db/database.ts';
-import type { RegistryChangesTable } from '../../common/db/schema.ts';
-import { type RegistryChange, registryChange } from '../../common/registry/schemas.ts';
-import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { RegistryChangesTable } from '../../platform/db/schema.ts';
+import { type RegistryChange, registryChange } from '../../domain/registry/schemas.ts';
+import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 
 const auditedTables = z.enum(['divisions', 'withdrawal_units', 'intakes', 'permits', 'meters', 'meter_replacements']);

@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../common/db/database.ts';
-import type { DivisionRow } from '../../common/db/schema.ts';
-import { type Division, division, divisionCode } from '../../common/registry/schemas.ts';
-import { divisionLevel } from '../../common/registry/vocabulary.ts';
-import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { DivisionRow } from '../../platform/db/schema.ts';
+import { type Division, division, divisionCode } from '../../domain/registry/schemas.ts';
+import { divisionLevel } from '../../domain/registry/vocabulary.ts';
+import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
 
 const divisionFromRow = (d: DivisionRow): Division => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code });

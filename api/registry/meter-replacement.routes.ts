@@ -5,10 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Db, withActor } from '../../common/db/database.ts';
-import { meter, meterReplacementInput, recordId } from '../../common/registry/schemas.ts';
+import { type Db, withActor } from '../../platform/db/database.ts';
+import { meter, meterReplacementInput, recordId } from '../../domain/registry/schemas.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import { insertMeter, meterFromRow } from './meters.ts';
+import { insertMeter, meterFromRow } from '../../domain/registry/stores/meter-store.ts';
 
 export function registerMeterReplacementRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().post('/meters/:id/replace', {

@@ -1,17 +1,17 @@
 /** Every registry route under one prefix (/v1). */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../common/config.ts';
-import type { Db } from '../../common/db/database.ts';
-import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../common/registry/schemas.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../domain/registry/schemas.ts';
 import { registerChangeRoutes } from './changes.routes.ts';
 import { registerDivisionRoutes } from './divisions.routes.ts';
-import { registerImportRoutes } from './import/import.routes.ts';
-import { intakeFilter, intakeStore } from './intakes.ts';
+import { registerImportRoutes } from './import.routes.ts';
+import { intakeFilter, intakeStore } from '../../domain/registry/stores/intake-store.ts';
 import { registerMeterReplacementRoutes } from './meter-replacement.routes.ts';
-import { meterFilter, meterStore } from './meters.ts';
-import { permitFilter, permitStore } from './permits.ts';
+import { meterFilter, meterStore } from '../../domain/registry/stores/meter-store.ts';
+import { permitFilter, permitStore } from '../../domain/registry/stores/permit-store.ts';
 import { registerResource } from './resource-routes.ts';
-import { unitFilter, unitStore } from './units.ts';
+import { unitFilter, unitStore } from '../../domain/registry/stores/unit-store.ts';
 
 export async function registerRegistryRoutes(
   app: FastifyInstance,

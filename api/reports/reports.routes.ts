@@ -1,18 +1,18 @@
 /**
  * GET /v1/reports/monthly: the monthly progress reports the monitor writes on the 1st
- * (common/reports/monthly-report.ts, monitor/reports/monthly-reports.ts), per division.
+ * (domain/reports/monthly-report.ts, domain/reports/generate-monthly-reports.ts), per division.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../common/db/database.ts';
-import type { MonthlyReportsTable } from '../../common/db/schema.ts';
-import { divisionCode } from '../../common/registry/schemas.ts';
-import { divisionLevel } from '../../common/registry/vocabulary.ts';
-import { MONTH_PATTERN } from '../../common/local-time.ts';
-import { type MonthlyReportFigures, monthlyReportFigures } from '../../common/reports/monthly-report.ts';
-import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { MonthlyReportsTable } from '../../platform/db/schema.ts';
+import { divisionCode } from '../../domain/registry/schemas.ts';
+import { divisionLevel } from '../../domain/registry/vocabulary.ts';
+import { MONTH_PATTERN } from '../../platform/local-time.ts';
+import { type MonthlyReportFigures, monthlyReportFigures } from '../../domain/reports/monthly-report.ts';
+import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
 
 const month = z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM');

@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import type { Db } from '../../common/db/database.ts';
-import type { IngestRejectionsTable } from '../../common/db/schema.ts';
-import { REJECTION_CODES } from '../../common/telemetry/rejection-codes.ts';
-import { listPage, pageOf, pageQuery } from '../http/pagination.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { IngestRejectionsTable } from '../../platform/db/schema.ts';
+import { REJECTION_CODES } from '../../domain/telemetry/rejection-codes.ts';
+import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 
 const rejectionCode = z.enum(REJECTION_CODES);

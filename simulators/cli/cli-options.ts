@@ -3,9 +3,9 @@
  * run settings. Pure (the current time is passed in), so tests can cover every rule.
  */
 import { parseArgs } from 'node:util';
-import { DAY_MS, localDayStart } from '../../common/local-time.ts';
-import { divisionCode } from '../../common/registry/schemas.ts';
-import { waterUse } from '../../common/registry/vocabulary.ts';
+import { DAY_MS, localDayStart } from '../../platform/local-time.ts';
+import { divisionCode } from '../../domain/registry/schemas.ts';
+import { waterUse } from '../../domain/registry/vocabulary.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
 import { MAX_INTERVAL_S } from '../generation/generation-options.ts';
 import type { PublishClock } from '../publish/publish-clock.ts';

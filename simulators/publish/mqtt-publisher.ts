@@ -8,8 +8,8 @@
  * meters do; for small fleets.
  */
 import type { IClientOptions } from 'mqtt';
-import { statusTopic } from '../../common/telemetry/meter-contract.ts';
-import { UNTRACED_MQTT_CLIENT } from '../../common/telemetry/mqtt-untraced.ts';
+import { statusTopic } from '../../domain/telemetry/meter-contract.ts';
+import { UNTRACED_MQTT_CLIENT } from '../../platform/mqtt-untraced.ts';
 import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { hashSeed } from '../random/prng.ts';
 import { connectClient } from './connect-client.ts';

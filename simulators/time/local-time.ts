@@ -1,9 +1,9 @@
 /**
  * The local calendar as the usage profiles and meters see it (Asia/Shanghai, the fixed UTC+8 of
- * common/local-time.ts): where in the year, week and day an instant falls, and timestamps as a
+ * platform/local-time.ts): where in the year, week and day an instant falls, and timestamps as a
  * meter in China writes them.
  */
-import { DAY_MS, LOCAL_OFFSET_MS } from '../../common/local-time.ts';
+import { DAY_MS, LOCAL_OFFSET_MS } from '../../platform/local-time.ts';
 
 /** The local calendar position of an instant, as the usage profiles need it. */
 export interface LocalMoment {

@@ -2,7 +2,7 @@
  * The mean and peak of a usage profile over a year, so that the flow model can scale the profile to
  * a target annual volume (mean = 1) and a generated permit can allow the profile's peak rate.
  */
-import { localDayStart } from '../../common/local-time.ts';
+import { localDayStart } from '../../platform/local-time.ts';
 import { localMoment } from '../time/local-time.ts';
 import type { UsageProfile } from './profiles.ts';
 

@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InfluxConfig } from '../../common/config.ts';
-import { InfluxStore } from '../../common/influx/influx-store.ts';
+import type { InfluxConfig } from '../../platform/config.ts';
+import { InfluxStore } from '../../platform/influx/influx-store.ts';
 import { freePort, ServerProcess, waitFor } from './process.ts';
 
 let counter = 0;

@@ -1,6 +1,6 @@
 /** An ingest process (node ingest/main.ts) as a child, so tests can SIGKILL it mid-stream. */
 import { readFileSync } from 'node:fs';
-import type { InfluxConfig } from '../../common/config.ts';
+import type { InfluxConfig } from '../../platform/config.ts';
 import { INGESTER } from './mosquitto.ts';
 import { freePort, ServerProcess } from './process.ts';
 

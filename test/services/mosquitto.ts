@@ -17,7 +17,7 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-/** Starts a broker; `accounts` replaces the generated password file and ACL (e.g. ingest/broker-accounts.ts output). */
+/** Starts a broker; `accounts` replaces the generated password file and ACL (e.g. domain/telemetry/broker-logins.ts output). */
 export async function startBroker(accounts?: { passwd: string; acl: string }): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wim-mosquitto-'));
   const port = await freePort();
