@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
-import { readingsTopic } from '../domain/telemetry/meter-contract.ts';
+import { readingsTopic } from '../domain/telemetry/index.ts';
 import type { InfluxConfig } from '../platform/config.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
 import type { PublishReport } from '../simulators/publish/publish-report.ts';

@@ -14,14 +14,14 @@ import { localDay } from '../platform/local-time.ts';
 import { IntakeDaySet } from '../platform/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../platform/queues.ts';
 import { RetryAbortedError, retryUntilDone } from '../platform/retry.ts';
-import { parseMeterTopic, type Reading } from '../domain/telemetry/meter-contract.ts';
+import { parseMeterTopic, type Reading } from '../domain/telemetry/index.ts';
 import type { IngestLog, LogEntry } from './journal.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
 import { LogCodecError, type LoggedMessage, messagesOf } from './journal-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory, MeterPlacement } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { readingLineIn, readingSeries, statusLine } from '../domain/telemetry/points.ts';
+import { readingLineIn, readingSeries, statusLine } from '../domain/telemetry/index.ts';
 import type { Rejection, RejectionStore } from './rejection-store.ts';
 
 export interface LogDrainerOptions {

@@ -10,9 +10,9 @@ import {
   READINGS_PAYLOAD_BRANCH,
   type Reading,
   readingsPayload,
-} from '../domain/telemetry/meter-contract.ts';
+} from '../domain/telemetry/index.ts';
 
-import type { RejectionCode } from '../domain/telemetry/rejection-codes.ts';
+import type { RejectionCode } from '../domain/telemetry/index.ts';
 
 export type { RejectionCode };
 

@@ -1,6 +1,6 @@
 /** Prometheus metrics of one ingest process (served at /metrics; names documented in docs/ingest.md). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { REJECTION_CODES } from '../domain/telemetry/rejection-codes.ts';
+import { REJECTION_CODES } from '../domain/telemetry/index.ts';
 
 export class IngestMetrics {
   readonly registry = new Registry();

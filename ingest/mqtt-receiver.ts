@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../platform/config.ts';
-import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../domain/telemetry/meter-contract.ts';
+import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../domain/telemetry/index.ts';
 import { UNTRACED_MQTT_CLIENT } from '../platform/mqtt-untraced.ts';
 import { AckSequencer } from './ack-sequencer.ts';
 import type { LogAppender } from './journal-appender.ts';

@@ -5,7 +5,7 @@
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
-import { RuleConfigError } from '../domain/evaluation/rule-config.ts';
+import { RuleConfigError } from '../domain/evaluation/index.ts';
 import { MonitorService } from './monitor-service.ts';
 
 const config = loadConfigOrExit();

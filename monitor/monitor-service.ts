@@ -16,9 +16,9 @@ import { InfluxStore } from '../platform/influx/influx-store.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
 import { createRedis, unlessConnectionError } from '../platform/redis.ts';
-import { AccountService } from '../domain/accounts/account-service.ts';
-import { IntakeEvaluator } from '../domain/evaluation/intake-evaluator.ts';
-import { RuleConfig } from '../domain/evaluation/rule-config.ts';
+import { AccountService } from '../domain/accounts/index.ts';
+import { IntakeEvaluator } from '../domain/evaluation/index.ts';
+import { RuleConfig } from '../domain/evaluation/index.ts';
 import { JobBatcher } from './job-batcher.ts';
 import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from './schedules.ts';
 

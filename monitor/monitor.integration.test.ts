@@ -9,11 +9,11 @@ import { withActor } from '../platform/db/database.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { createLogger } from '../platform/logger.ts';
 import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
-import { readingLine } from '../domain/telemetry/points.ts';
+import { readingLine } from '../domain/telemetry/index.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { RuleConfig } from '../domain/evaluation/rule-config.ts';
+import { RuleConfig } from '../domain/evaluation/index.ts';
 import type { ScheduledWork } from './schedules.ts';
 import { scheduledWorkOn } from './testing/scheduled-work.ts';
 

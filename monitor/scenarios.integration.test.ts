@@ -8,7 +8,7 @@ import { withActor } from '../platform/db/database.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
 import { createLogger } from '../platform/logger.ts';
-import { readingLine } from '../domain/telemetry/points.ts';
+import { readingLine } from '../domain/telemetry/index.ts';
 import type { FleetMember } from '../simulators/fleet/fleet-member.ts';
 import { generateMeterReadings } from '../simulators/generation/meter-simulation.ts';
 import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';

@@ -6,9 +6,9 @@
 import type { Db } from '../platform/db/database.ts';
 import { DAY_MS, LOCAL_TIME_ZONE, localDay } from '../platform/local-time.ts';
 import type { Logger } from '../platform/logger.ts';
-import { type AccountService, INTAKES_PER_QUERY } from '../domain/accounts/account-service.ts';
-import type { IntakeEvaluator } from '../domain/evaluation/intake-evaluator.ts';
-import { generateMonthlyReports } from '../domain/reports/generate-monthly-reports.ts';
+import { type AccountService, INTAKES_PER_QUERY } from '../domain/accounts/index.ts';
+import type { IntakeEvaluator } from '../domain/evaluation/index.ts';
+import { generateMonthlyReports } from '../domain/reports/index.ts';
 
 export const SCHEDULE_QUEUE = 'monitor-schedules';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
-import { brokerFiles, meterIdsForBroker } from '../domain/telemetry/broker-logins.ts';
+import { brokerFiles, meterIdsForBroker } from '../domain/telemetry/index.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

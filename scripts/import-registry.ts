@@ -9,9 +9,9 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
-import { ImportFileError, ImportLimitError } from '../domain/registry/import/errors.ts';
-import { IMPORT_LIMITS, importRegistry } from '../domain/registry/import/import-registry.ts';
-import type { ImportResult } from '../domain/registry/import/types.ts';
+import { ImportFileError, ImportLimitError } from '../domain/registry/index.ts';
+import { IMPORT_LIMITS, importRegistry } from '../domain/registry/index.ts';
+import type { ImportResult } from '../domain/registry/index.ts';
 
 const USAGE = 'usage: node scripts/import-registry.ts FILE [--dry-run] [--accept-suspected-duplicates] [--actor NAME]';
 

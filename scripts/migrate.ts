@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
 import { ensureDatabase, migrateToLatest } from '../platform/db/migrate.ts';
-import { seedDivisions } from '../domain/registry/divisions-seed.ts';
+import { seedDivisions } from '../domain/registry/index.ts';
 
 const config = loadConfigOrExit();
 if (await ensureDatabase(config.databaseUrl)) console.log('created database');

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { templateCsv, templateXlsx } from '../domain/registry/import/template.ts';
+import { templateCsv, templateXlsx } from '../domain/registry/index.ts';
 
 const outputDir = process.argv[2] ?? path.join(import.meta.dirname, '..', 'docs', 'templates');
 await mkdir(outputDir, { recursive: true });

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { createDb } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
-import { seedDivisions } from '../domain/registry/divisions-seed.ts';
+import { seedDivisions } from '../domain/registry/index.ts';
 import { adminUrl, databaseUrl } from './database-urls.ts';
 
 declare module 'vitest' {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { RegistryChangesTable } from '../../platform/db/schema.ts';
-import { type RegistryChange, registryChange } from '../../domain/registry/schemas.ts';
+import { type RegistryChange, registryChange } from '../../domain/registry/index.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import type { DivisionRow } from '../../platform/db/schema.ts';
-import { type Division, division, divisionCode } from '../../domain/registry/schemas.ts';
-import { divisionLevel } from '../../domain/registry/vocabulary.ts';
+import { type Division, division, divisionCode } from '../../domain/registry/index.ts';
+import { divisionLevel } from '../../domain/registry/index.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
 

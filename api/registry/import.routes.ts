@@ -10,9 +10,9 @@ import { z } from 'zod';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ProblemError, problemSchema } from '../http/problem.ts';
-import { ImportLimitError, UnreadableFileError } from '../../domain/registry/import/errors.ts';
-import { IMPORT_LIMITS, importRegistry } from '../../domain/registry/import/import-registry.ts';
-import { templateCsv, templateXlsx } from '../../domain/registry/import/template.ts';
+import { ImportLimitError, UnreadableFileError } from '../../domain/registry/index.ts';
+import { IMPORT_LIMITS, importRegistry } from '../../domain/registry/index.ts';
+import { templateCsv, templateXlsx } from '../../domain/registry/index.ts';
 
 const counts = z.object({ units: z.number().int(), intakes: z.number().int(), permits: z.number().int() });
 /** The ImportResult of types.ts, as the API documents and serialises it. */

@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Db, withActor } from '../../platform/db/database.ts';
-import { meter, meterReplacementInput, recordId } from '../../domain/registry/schemas.ts';
+import { meter, meterReplacementInput, recordId } from '../../domain/registry/index.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import { insertMeter, meterFromRow } from '../../domain/registry/stores/meter-store.ts';
+import { insertMeter, meterFromRow } from '../../domain/registry/index.ts';
 
 export function registerMeterReplacementRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().post('/meters/:id/replace', {

@@ -2,16 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../domain/registry/schemas.ts';
+import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../domain/registry/index.ts';
 import { registerChangeRoutes } from './changes.routes.ts';
 import { registerDivisionRoutes } from './divisions.routes.ts';
 import { registerImportRoutes } from './import.routes.ts';
-import { intakeFilter, intakeStore } from '../../domain/registry/stores/intake-store.ts';
+import { intakeFilter, intakeStore } from '../../domain/registry/index.ts';
 import { registerMeterReplacementRoutes } from './meter-replacement.routes.ts';
-import { meterFilter, meterStore } from '../../domain/registry/stores/meter-store.ts';
-import { permitFilter, permitStore } from '../../domain/registry/stores/permit-store.ts';
+import { meterFilter, meterStore } from '../../domain/registry/index.ts';
+import { permitFilter, permitStore } from '../../domain/registry/index.ts';
 import { registerResource } from './resource-routes.ts';
-import { unitFilter, unitStore } from '../../domain/registry/stores/unit-store.ts';
+import { unitFilter, unitStore } from '../../domain/registry/index.ts';
 
 export async function registerRegistryRoutes(
   app: FastifyInstance,

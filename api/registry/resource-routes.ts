@@ -5,10 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { recordId } from '../../domain/registry/schemas.ts';
+import { recordId } from '../../domain/registry/index.ts';
 import { pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import type { RegistryStore } from '../../domain/registry/stores/registry-store.ts';
+import type { RegistryStore } from '../../domain/registry/index.ts';
 
 export interface ResourceDefinition<TInput, TRecord, TFilter> {
   /** URL segment, e.g. "intakes". */

@@ -8,10 +8,10 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import type { MonthlyReportsTable } from '../../platform/db/schema.ts';
-import { divisionCode } from '../../domain/registry/schemas.ts';
-import { divisionLevel } from '../../domain/registry/vocabulary.ts';
+import { divisionCode } from '../../domain/registry/index.ts';
+import { divisionLevel } from '../../domain/registry/index.ts';
 import { MONTH_PATTERN } from '../../platform/local-time.ts';
-import { type MonthlyReportFigures, monthlyReportFigures } from '../../domain/reports/monthly-report.ts';
+import { type MonthlyReportFigures, monthlyReportFigures } from '../../domain/reports/index.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, problemSchema } from '../http/problem.ts';
 

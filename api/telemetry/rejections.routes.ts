@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { IngestRejectionsTable } from '../../platform/db/schema.ts';
-import { REJECTION_CODES } from '../../domain/telemetry/rejection-codes.ts';
+import { REJECTION_CODES } from '../../domain/telemetry/index.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../../platform/influx/influx-store.ts';
 import { localDayStart } from '../../platform/local-time.ts';
-import { readingLine } from '../telemetry/points.ts';
+import { readingLine } from '../telemetry/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../../test/services/influxdb.ts';

@@ -18,3 +18,6 @@ export {
   recomputeSpan,
 } from './span.ts';
 export type * from './types.ts';
+export * from './account-service.ts';
+export * from './account-store.ts';
+export * from './readings-source.ts';

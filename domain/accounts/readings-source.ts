@@ -4,7 +4,7 @@
  * (MeterHistory in domain/accounts/types.ts). One round trip per chunk of intakes, three statements.
  */
 import type { InfluxSeries, InfluxStore } from '../../platform/influx/influx-store.ts';
-import { FIELD, MEASUREMENT, TAG } from '../telemetry/point-layout.ts';
+import { FIELD, MEASUREMENT, TAG } from '../telemetry/index.ts';
 import type { AccountReading } from './index.ts';
 
 /** How far before and after the window to look for a meter's neighbouring reading. */

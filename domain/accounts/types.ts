@@ -3,7 +3,7 @@
  * caller reads the readings from InfluxDB and the meters and replacements from PostgreSQL, and
  * stores the accounts it returns.
  */
-import type { MeterStatusFlags } from '../telemetry/meter-contract.ts';
+import type { MeterStatusFlags } from '../telemetry/index.ts';
 import type { FaultFlag } from './options.ts';
 
 // ---------------------------------------------------------------------------------------- input

@@ -9,13 +9,13 @@ import type { InfluxStore } from '../../platform/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DailyAccount } from '../accounts/index.ts';
-import type { IntakeDailyAccount } from '../accounts/account-store.ts';
-import { INTAKES_PER_QUERY } from '../accounts/account-service.ts';
-import { fetchReadings, type ReadingsByIntake } from '../accounts/readings-source.ts';
+import type { IntakeDailyAccount } from '../accounts/index.ts';
+import { INTAKES_PER_QUERY } from '../accounts/index.ts';
+import { fetchReadings, type ReadingsByIntake } from '../accounts/index.ts';
 import { applyEvaluation, type EvaluationCounts } from '../ledger/index.ts';
 import { DEFAULT_RULE_OPTIONS, evaluateIntake, evaluateUnregisteredMeter, type MeterReadings } from '../rules/index.ts';
 import type { RuleConfig } from './rule-config.ts';
-import { FIELD, MEASUREMENT, TAG } from '../telemetry/point-layout.ts';
+import { FIELD, MEASUREMENT, TAG } from '../telemetry/index.ts';
 import { fetchRuleInputs } from './rule-inputs.ts';
 
 export interface IntakeEvaluatorOptions {

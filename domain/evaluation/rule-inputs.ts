@@ -6,10 +6,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { InfluxStore } from '../../platform/influx/influx-store.ts';
-import { intakeFromRow, meterFromRow, permitFromRow } from '../registry/rows.ts';
-import { FIELD, MEASUREMENT, TAG } from '../telemetry/point-layout.ts';
+import { intakeFromRow, meterFromRow, permitFromRow } from '../registry/index.ts';
+import { FIELD, MEASUREMENT, TAG } from '../telemetry/index.ts';
 import type { DailyAccount } from '../accounts/index.ts';
-import { intakeCondition } from '../accounts/readings-source.ts';
+import { intakeCondition } from '../accounts/index.ts';
 import type { IntakeRuleInput, MeterConnection, MeterReadings, PeriodUsage } from '../rules/index.ts';
 
 const LOOKBACK = '400d';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
 import { registerMeters } from '../../test/fixtures/registry.ts';
-import { evaluateIntake } from '../rules/evaluate.ts';
+import { evaluateIntake } from '../rules/index.ts';
 import { intake as ruleIntake, meter as ruleMeter, permit as rulePermit } from '../rules/testing/fixtures.ts';
 import { applyEvaluation } from './apply-evaluation.ts';
 import { transitionItem } from './lifecycle.ts';

@@ -5,7 +5,7 @@ import { localDay } from '../../platform/local-time.ts';
 import { type MonthlyReportFigures, monthlyReportFigures } from './monthly-report.ts';
 import { useTestDatabase } from '../../test/database.ts';
 import { registerMeters } from '../../test/fixtures/registry.ts';
-import { transitionItem } from '../ledger/lifecycle.ts';
+import { transitionItem } from '../ledger/index.ts';
 import { finding, raise } from '../ledger/testing/fixtures.ts';
 import { generateMonthlyReports, monthSpan } from './generate-monthly-reports.ts';
 

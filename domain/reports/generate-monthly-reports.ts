@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { localDayStart } from '../../platform/local-time.ts';
 import type { MonthlyReportFigures } from './monthly-report.ts';
-import { TERMINAL_LIST } from '../ledger/item-key.ts';
-import { OVERDUE_LIST } from '../ledger/overdue.ts';
+import { TERMINAL_LIST } from '../ledger/index.ts';
+import { OVERDUE_LIST } from '../ledger/index.ts';
 import { localDayEnd, periodBounds } from '../../platform/calendar.ts';
 
 type Counts = Omit<MonthlyReportFigures, 'month' | 'divisionCode' | 'level' | 'basis'> & { expected: number; received: number };

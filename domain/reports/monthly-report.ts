@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { MONTH_PATTERN } from '../../platform/local-time.ts';
-import { divisionLevel } from '../registry/vocabulary.ts';
+import { divisionLevel } from '../registry/index.ts';
 
 export const monthlyReportFigures = z.object({
   month: z.string().regex(MONTH_PATTERN),

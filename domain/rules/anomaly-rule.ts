@@ -4,7 +4,7 @@
  * The thresholds that made them (stuck 1 h, mismatch 5 %, drift 5 min, flags) are the accounting
  * options, carried in RuleOptions.accounting and cited in the evidence.
  */
-import type { Anomaly, AnomalyKind } from '../accounts/types.ts';
+import type { Anomaly, AnomalyKind } from '../accounts/index.ts';
 import type { RuleId } from './catalogue.ts';
 import { bilingual } from './format.ts';
 import type { FindingDraft, IntakeRule, RuleContext } from './rule.ts';

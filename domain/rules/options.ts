@@ -10,9 +10,9 @@ import {
   AccountingOptionsError,
   DEFAULT_ACCOUNTING_OPTIONS,
   resolveAccountingOptions,
-} from '../accounts/options.ts';
-import { divisionCode } from '../registry/schemas.ts';
-import { BUNDLE_MAX_ANNUAL_M3, meterType } from '../registry/vocabulary.ts';
+} from '../accounts/index.ts';
+import { divisionCode } from '../registry/index.ts';
+import { BUNDLE_MAX_ANNUAL_M3, meterType } from '../registry/index.ts';
 import { RULE_IDS } from './catalogue.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 /** The shape of one rule and the context every rule reads. */
-import type { DailyAccount } from '../accounts/types.ts';
+import type { DailyAccount } from '../accounts/index.ts';
 import type { RuleId } from './catalogue.ts';
 import { localDay, localDayEnd } from '../../platform/calendar.ts';
 import type { RuleOptions } from './options.ts';

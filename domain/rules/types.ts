@@ -3,9 +3,9 @@
  * registry and the stored accounts from PostgreSQL (and, for the rate and hours rules, the day's
  * readings from InfluxDB), calls evaluateIntake(), and turns the findings into ledger entries.
  */
-import type { AccountReading, DailyAccount } from '../accounts/types.ts';
-import type { Intake, Meter, Permit } from '../registry/schemas.ts';
-import type { Finding as LedgerFinding } from '../ledger/finding.ts';
+import type { AccountReading, DailyAccount } from '../accounts/index.ts';
+import type { Intake, Meter, Permit } from '../registry/index.ts';
+import type { Finding as LedgerFinding } from '../ledger/index.ts';
 import type { FindingKind, RuleId } from './catalogue.ts';
 
 // ---------------------------------------------------------------------------------------- input

@@ -5,7 +5,7 @@
  * most 1000. Topic `meters/{meterId}/status`, retained: "online" / "offline" (the last will).
  */
 import { z } from 'zod';
-import { METER_ID_PATTERN } from '../registry/vocabulary.ts';
+import { METER_ID_PATTERN } from '../registry/index.ts';
 
 export const MAX_READINGS_PER_MESSAGE = 1000;
 /** Larger payloads are refused before parsing (1000 full readings take about 200 KB). */

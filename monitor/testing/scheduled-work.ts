@@ -1,6 +1,6 @@
 /** The monitor's scheduled work wired straight to the stores, as monitor-service.ts wires it: for tests and the benchmark. */
-import { AccountService } from '../../domain/accounts/account-service.ts';
-import { IntakeEvaluator, type IntakeEvaluatorOptions } from '../../domain/evaluation/intake-evaluator.ts';
+import { AccountService } from '../../domain/accounts/index.ts';
+import { IntakeEvaluator, type IntakeEvaluatorOptions } from '../../domain/evaluation/index.ts';
 import { ScheduledWork } from '../schedules.ts';
 
 export function scheduledWorkOn(stores: IntakeEvaluatorOptions): ScheduledWork {

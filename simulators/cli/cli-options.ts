@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DAY_MS, localDayStart } from '../../platform/local-time.ts';
-import { divisionCode } from '../../domain/registry/schemas.ts';
-import { waterUse } from '../../domain/registry/vocabulary.ts';
+import { divisionCode } from '../../domain/registry/index.ts';
+import { waterUse } from '../../domain/registry/index.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
 import { MAX_INTERVAL_S } from '../generation/generation-options.ts';
 import type { PublishClock } from '../publish/publish-clock.ts';

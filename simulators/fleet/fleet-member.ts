@@ -1,5 +1,5 @@
 /** One simulated meter: what the generator needs to know about it and its intake. */
-import type { waterUse } from '../../domain/registry/vocabulary.ts';
+import type { waterUse } from '../../domain/registry/index.ts';
 import type { ScenarioUse } from '../scenarios/scenario.ts';
 
 export type WaterUse = (typeof waterUse.values)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METER_ID_PATTERN } from '../../domain/registry/vocabulary.ts';
+import { METER_ID_PATTERN } from '../../domain/registry/index.ts';
 import { generateFleet } from './generate-fleet.ts';
 
 describe('generateFleet', () => {

@@ -3,7 +3,7 @@
  * of water uses as in a Jilin county, permitted volumes typical of each use, a maximum rate that
  * leaves room above the use's peak hour, and the register size usual for the meter's size.
  */
-import { METER_ID_PATTERN } from '../../domain/registry/vocabulary.ts';
+import { METER_ID_PATTERN } from '../../domain/registry/index.ts';
 import { ASSUMED_MAX_RATE_HEADROOM, DEFAULT_REPORTING_INTERVAL_S } from '../generation/defaults.ts';
 import { randomFor } from '../random/prng.ts';
 import { profileStatistics } from '../usage/profile-statistics.ts';

@@ -3,8 +3,8 @@
  * and scale, and the combined effects of its scenarios. Planning draws only from seeded streams
  * named after the meter and scenario, so a meter's plan never depends on the rest of the fleet.
  */
-import { METER_ID_PATTERN } from '../../domain/registry/vocabulary.ts';
-import type { MeterStatusFlags } from '../../domain/telemetry/meter-contract.ts';
+import { METER_ID_PATTERN } from '../../domain/registry/index.ts';
+import type { MeterStatusFlags } from '../../domain/telemetry/index.ts';
 import type { FleetMember } from '../fleet/fleet-member.ts';
 import { hashSeed, randomFor } from '../random/prng.ts';
 import { scenarioNamed } from '../scenarios/catalogue.ts';

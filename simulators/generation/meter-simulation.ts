@@ -3,7 +3,7 @@
  * scenario reshaping (gaps and batches, broken messages, repeats) -> payload text in send order.
  * Lazy, so a fleet of any size streams in constant memory per meter.
  */
-import { readingsTopic, type Reading } from '../../domain/telemetry/meter-contract.ts';
+import { readingsTopic, type Reading } from '../../domain/telemetry/index.ts';
 import type { FleetMember } from '../fleet/fleet-member.ts';
 import { randomFor } from '../random/prng.ts';
 import type { ScenarioEvent } from '../scenarios/scenario-event.ts';

@@ -1,5 +1,5 @@
 /** A message as a simulated meter sends it, and the draft the generation pipeline passes along. */
-import type { Reading } from '../../domain/telemetry/meter-contract.ts';
+import type { Reading } from '../../domain/telemetry/index.ts';
 
 /**
  * - live: one reading, sent at its time;

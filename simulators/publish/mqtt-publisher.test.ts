@@ -4,7 +4,7 @@
  */
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { statusTopic } from '../../domain/telemetry/meter-contract.ts';
+import { statusTopic } from '../../domain/telemetry/index.ts';
 import { assignScenarios } from '../fleet/assign-scenarios.ts';
 import { generateFleet } from '../fleet/generate-fleet.ts';
 import { fleetMessages } from '../generation/fleet-messages.ts';

@@ -8,7 +8,7 @@
  * meters do; for small fleets.
  */
 import type { IClientOptions } from 'mqtt';
-import { statusTopic } from '../../domain/telemetry/meter-contract.ts';
+import { statusTopic } from '../../domain/telemetry/index.ts';
 import { UNTRACED_MQTT_CLIENT } from '../../platform/mqtt-untraced.ts';
 import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { hashSeed } from '../random/prng.ts';

@@ -7,7 +7,7 @@
  * the flagged readings as evidence.
  */
 import { z } from 'zod';
-import type { MeterStatusFlags } from '../../domain/telemetry/meter-contract.ts';
+import type { MeterStatusFlags } from '../../domain/telemetry/index.ts';
 import { defineScenario, listParam } from './scenario.ts';
 import type { ScenarioEvent, StatusFlag } from './scenario-event.ts';
 import { tickTime, ticksFor } from './tick-grid.ts';

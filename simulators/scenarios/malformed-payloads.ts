@@ -2,7 +2,7 @@
  * Broken versions of a reading, one per kind of defect that the contract must refuse. Each builder
  * starts from the reading the meter meant to send, so the rest of the message looks genuine.
  */
-import { MAX_PAYLOAD_BYTES, MAX_READINGS_PER_MESSAGE, type Reading } from '../../domain/telemetry/meter-contract.ts';
+import { MAX_PAYLOAD_BYTES, MAX_READINGS_PER_MESSAGE, type Reading } from '../../domain/telemetry/index.ts';
 import type { MalformedDefect } from '../generation/simulated-message.ts';
 import { singleReadingPayload, type TimestampFormat, wireReading } from '../generation/wire-format.ts';
 import type { Random } from '../random/prng.ts';

@@ -8,7 +8,7 @@
  * batch arrives, complete data for the day: no completeness warning and the right daily volume.
  */
 import { z } from 'zod';
-import { MAX_READINGS_PER_MESSAGE } from '../../domain/telemetry/meter-contract.ts';
+import { MAX_READINGS_PER_MESSAGE } from '../../domain/telemetry/index.ts';
 import type { MessageDraft } from '../generation/simulated-message.ts';
 import { defineScenario, noPlan } from './scenario.ts';
 import { tickTime, ticksFor } from './tick-grid.ts';

@@ -3,7 +3,7 @@
  * monitor's findings can be checked against. Times are epoch milliseconds of reading times (before
  * any clock skew). Duplicated and malformed messages are marked on the messages themselves.
  */
-import type { MeterStatusFlags } from '../../domain/telemetry/meter-contract.ts';
+import type { MeterStatusFlags } from '../../domain/telemetry/index.ts';
 
 export type StatusFlag = keyof MeterStatusFlags;
 

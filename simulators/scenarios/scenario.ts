@@ -4,7 +4,7 @@
  * stages (flow, register, reading, message stream). Each scenario lives in its own file.
  */
 import { z } from 'zod';
-import type { MeterStatusFlags } from '../../domain/telemetry/meter-contract.ts';
+import type { MeterStatusFlags } from '../../domain/telemetry/index.ts';
 import type { FleetMember } from '../fleet/fleet-member.ts';
 import type { MessageDraft } from '../generation/simulated-message.ts';
 import type { TimestampFormat } from '../generation/wire-format.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_READINGS_PER_MESSAGE } from '../../domain/telemetry/meter-contract.ts';
+import { MAX_READINGS_PER_MESSAGE } from '../../domain/telemetry/index.ts';
 import { simulateMeter } from '../generation/meter-simulation.ts';
 import { MALFORMED_DEFECTS } from '../generation/simulated-message.ts';
 import { contractVerdict } from '../testing/contract-verdict.ts';

@@ -6,7 +6,7 @@
  * unregistered-intake item for the unknown meter id.
  */
 import { z } from 'zod';
-import { METER_ID_PATTERN } from '../../domain/registry/vocabulary.ts';
+import { METER_ID_PATTERN } from '../../domain/registry/index.ts';
 import { defineScenario } from './scenario.ts';
 
 const SUFFIX = '-UNREG';

@@ -3,7 +3,7 @@
  * differences, plus the register maximum at each rollover and the jump at each rollback), to be
  * compared with the water the simulator generated.
  */
-import type { Reading } from '../../domain/telemetry/meter-contract.ts';
+import type { Reading } from '../../domain/telemetry/index.ts';
 import type { MeterSimulation } from '../generation/meter-simulation.ts';
 
 /** Every distinct reading delivered (duplicates once), in the order the meter took them (seq). */

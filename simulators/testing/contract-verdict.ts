@@ -1,5 +1,5 @@
 /** For tests: what the meter contract says about a payload, checked the way an ingester must. */
-import { MAX_PAYLOAD_BYTES, type Reading, readingsPayload } from '../../domain/telemetry/meter-contract.ts';
+import { MAX_PAYLOAD_BYTES, type Reading, readingsPayload } from '../../domain/telemetry/index.ts';
 
 export type ContractVerdict =
   | { ok: true; readings: Reading[] }

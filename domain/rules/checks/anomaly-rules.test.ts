@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountReading, MeterAttributes } from '../../accounts/types.ts';
+import type { AccountReading, MeterAttributes } from '../../accounts/index.ts';
 import { accountsFor, evaluate, findingsOf, isClear, local, meter, MINUTE, normalInput, normalReadings, onlyFinding } from '../testing/fixtures.ts';
 import type { IntakeRuleInput } from '../types.ts';
 

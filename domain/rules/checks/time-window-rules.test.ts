@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountReading } from '../../accounts/types.ts';
+import type { AccountReading } from '../../accounts/index.ts';
 import { accountsFor, evaluate, isClear, local, meter, MINUTE, normalInput, normalReadings, onlyFinding, permit, series } from '../testing/fixtures.ts';
 import type { IntakeRuleInput } from '../types.ts';
 

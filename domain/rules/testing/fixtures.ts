@@ -1,7 +1,7 @@
 /** Builders for the rules tests: a normal intake that breaks no rule, and small changes to it. */
-import { computeDailyAccounts } from '../../accounts/daily-accounts.ts';
+import { computeDailyAccounts } from '../../accounts/index.ts';
 import { local } from '../../accounts/testing/fixtures.ts';
-import type { AccountReading, DailyAccount, MeterAttributes } from '../../accounts/types.ts';
+import type { AccountReading, DailyAccount, MeterAttributes } from '../../accounts/index.ts';
 import type { RuleId } from '../catalogue.ts';
 import { evaluateIntake } from '../evaluate.ts';
 import { resolveRuleOptions, type RuleOptionsOverrides } from '../options.ts';

@@ -1,0 +1,15 @@
+/** The registry module's public entry: everything other modules and the processes may use. */
+export * from './divisions-seed.ts';
+export * from './fleet.ts';
+export * from './import/errors.ts';
+export * from './import/import-registry.ts';
+export * from './import/template.ts';
+export * from './import/types.ts';
+export * from './rows.ts';
+export * from './schemas.ts';
+export * from './stores/intake-store.ts';
+export * from './stores/meter-store.ts';
+export * from './stores/permit-store.ts';
+export * from './stores/registry-store.ts';
+export * from './stores/unit-store.ts';
+export * from './vocabulary.ts';
