@@ -14,7 +14,8 @@ import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
 import { createLogger } from '../platform/logger.ts';
 import { seedDivisions } from '../domain/registry/index.ts';
 import { readingLine } from '../domain/telemetry/index.ts';
-import { scheduledWorkOn } from '../monitor/testing/scheduled-work.ts';
+import { buildMonitor } from '../monitor/monitor-service.ts';
+import { createRedis } from '../platform/redis.ts';
 import { adminUrl, databaseUrl } from '../test/database-urls.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
   const db = createDb({ url: databaseUrl(dbName), poolSize: 8 });
   const influxConfig = testInfluxConfig();
   const influx = new InfluxStore(influxConfig);
+  const logger = createLogger('bench', 'warn');
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const monitor = buildMonitor({ db, influx, logger, redis: (name) => createRedis({ url: redisUrl, connectionName: `bench-monitor:${name}`, logger }) });
   try {
     await migrateToLatest(db);
     await seedDivisions(db, '220000');
@@ -82,8 +86,7 @@ async function main(): Promise<void> {
     const points = await writeDay(influx, meters, day);
     log(`${intakes} intakes registered; ${points} points written for ${day} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const logger = createLogger('bench', 'warn');
-    const work = scheduledWorkOn({ db, influx, logger });
+    const work = monitor.scheduled;
     const started = performance.now();
     const { accountSeconds, ruleSeconds } = await work.dayClose(day, new Date());
     const seconds = (performance.now() - started) / 1000;
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(`bench:monitor intakes=${intakes} points=${points} seconds=${seconds.toFixed(1)} intakes_per_s=${Math.round(intakes / seconds)} rss_mb=${rssMb}`);
   } finally {
+    await monitor.close();
     await db.destroy();
     await admin.query(`drop database if exists ${dbName} with (force)`);
     await admin.end();

@@ -7,13 +7,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import type { MeterPlacement } from '../domain/telemetry/index.ts';
 
 const UNKNOWN_RECHECK_MS = 250;
-
-export interface MeterPlacement {
-  intakeId: string;
-  countyCode: string;
-}
 
 export class MeterDirectory {
   private meters = new Map<string, MeterPlacement>();

@@ -3,22 +3,36 @@
  * (MonitorService.close); a second signal exits at once.
  */
 import { loadConfigOrExit } from '../platform/config.ts';
+import { createDb } from '../platform/db/database.ts';
+import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { createLogger } from '../platform/logger.ts';
+import { createRedis } from '../platform/redis.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
-import { RuleConfigError } from '../domain/evaluation/index.ts';
-import { MonitorService } from './monitor-service.ts';
+import { RuleConfig, RuleConfigError } from '../domain/evaluation/index.ts';
+import { buildMonitor } from './monitor-service.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('monitor', config.logLevel);
-let service: MonitorService;
+let rules: RuleConfig;
 try {
-  service = new MonitorService(config, logger);
+  rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
 } catch (err) {
   if (!(err instanceof RuleConfigError)) throw err;
   process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
   process.exit(78);
 }
+const db = createDb({ url: config.databaseUrl, poolSize: 8 });
+const service = buildMonitor({
+  db,
+  influx: new InfluxStore(config.influx),
+  logger,
+  rules,
+  redis: (name) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}`, logger }),
+});
 
-closeOnSignals(logger, () => service.close());
+closeOnSignals(logger, async () => {
+  await service.close();
+  await db.destroy();
+});
 
 await service.start();

@@ -5,43 +5,63 @@
  * of them, schedulers are upserted idempotently, and every step is an idempotent upsert, so work
  * done twice never changes a result.
  *
+ * buildMonitor() assembles it from its stores and rules, as buildApp() does the API: main.ts opens
+ * the stores from the configuration, tests and the benchmark pass their own.
+ *
  * Shutdown (close(), idempotent): the workers stop taking jobs and finish those in hand, then the
- * schedule queue and PostgreSQL close; the process then exits, which ends the Redis connections
- * (BullMQ does not close connections it was given).
+ * schedule queue closes, then the Redis connections the service opened through `redis` (BullMQ
+ * does not close connections it was given). PostgreSQL and InfluxDB belong to the caller, who
+ * closes them afterwards.
  */
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Config } from '../platform/config.ts';
-import { createDb, type Db } from '../platform/db/database.ts';
-import { InfluxStore } from '../platform/influx/influx-store.ts';
+import type { Redis } from 'ioredis';
+import type { Db } from '../platform/db/database.ts';
+import type { InfluxStore } from '../platform/influx/influx-store.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
-import { createRedis, unlessConnectionError } from '../platform/redis.ts';
+import { unlessConnectionError } from '../platform/redis.ts';
 import { AccountService } from '../domain/accounts/index.ts';
-import { IntakeEvaluator } from '../domain/evaluation/index.ts';
-import { RuleConfig } from '../domain/evaluation/index.ts';
+import { IntakeEvaluator, type RuleConfig } from '../domain/evaluation/index.ts';
 import { JobBatcher } from './job-batcher.ts';
 import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from './schedules.ts';
 
+export interface MonitorDependencies {
+  db: Db;
+  influx: InfluxStore;
+  logger: Logger;
+  /** The rule thresholds (RuleConfig.load); default: the brief's defaults for the province. */
+  rules?: RuleConfig;
+  /** Opens a Redis connection for one BullMQ queue or worker, named for the server's client list. */
+  redis: (name: string) => Redis;
+}
+
+/** The monitor from its stores: nothing runs until start(). */
+export function buildMonitor(deps: MonitorDependencies): MonitorService {
+  return new MonitorService(deps);
+}
+
 export class MonitorService {
-  readonly db: Db;
   readonly accounts: AccountService;
   readonly evaluator: IntakeEvaluator;
-  private readonly config: Config;
+  /** What the schedules run, callable directly (tests, the benchmark, an operator's catch-up). */
+  readonly scheduled: ScheduledWork;
   private readonly logger: Logger;
   private readonly scheduleQueue: Queue;
   private readonly accountWorker: Worker<AccountJobData>;
   private readonly scheduleWorker: Worker;
+  private readonly connections: Redis[] = [];
   private closing: Promise<void> | undefined;
 
-  constructor(config: Config, logger: Logger) {
-    this.config = config;
+  constructor({ db, influx, logger, rules, redis }: MonitorDependencies) {
     this.logger = logger;
-    this.db = createDb({ url: config.databaseUrl, poolSize: 8 });
-    const influx = new InfluxStore(config.influx);
-    const rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
-    this.accounts = new AccountService({ db: this.db, influx, accounting: rules.accounting });
-    this.evaluator = new IntakeEvaluator({ db: this.db, influx, logger, rules });
-    const connection = (name: string) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}`, logger });
+    const connection = (name: string): Redis => {
+      const opened = redis(name);
+      this.connections.push(opened);
+      return opened;
+    };
+    this.accounts = new AccountService({ db, influx, ...(rules ? { accounting: rules.accounting } : {}) });
+    this.evaluator = new IntakeEvaluator({ db, influx, logger, ...(rules ? { rules } : {}) });
+    this.scheduled = new ScheduledWork({ db, accounts: this.accounts, evaluator: this.evaluator, logger });
 
     const batcher = new JobBatcher<AccountJobData>({
       // Ingest staggers the coalescing windows by intake (platform/queues.ts), so jobs arrive as an
@@ -61,10 +81,9 @@ export class MonitorService {
     });
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
     this.scheduleQueue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'schedule queue error'); }));
-    const scheduled = new ScheduledWork({ db: this.db, accounts: this.accounts, evaluator: this.evaluator, logger });
     // A scheduler's job is created delayed until its occurrence: creation time + delay is when it was due.
     const dueAt = (job: Job) => new Date(job.timestamp + (job.opts.delay ?? 0));
-    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => scheduled.run(job.name as ScheduledJobName, new Date(), dueAt(job)), {
+    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => this.scheduled.run(job.name as ScheduledJobName, new Date(), dueAt(job)), {
       connection: connection('schedule-worker'),
       concurrency: 1,
       autorun: false,
@@ -88,7 +107,7 @@ export class MonitorService {
     this.closing ??= (async () => {
       await Promise.all([this.accountWorker.close(), this.scheduleWorker.close()]);
       await this.scheduleQueue.close();
-      await this.db.destroy();
+      await Promise.all(this.connections.map((c) => c.quit().catch(() => { c.disconnect(); })));
       this.logger.info('monitor stopped');
     })();
     return this.closing;

@@ -15,9 +15,22 @@ import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts'
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
 import { RuleConfig } from '../domain/evaluation/index.ts';
 import type { ScheduledWork } from './schedules.ts';
-import { scheduledWorkOn } from './testing/scheduled-work.ts';
+import { buildMonitor, type MonitorService } from './monitor-service.ts';
+import { createRedis } from '../platform/redis.ts';
+import { testRedisUrl } from '../test/services/redis.ts';
 
 const testDb = useTestDatabase();
+const monitors: MonitorService[] = [];
+afterAll(() => Promise.all(monitors.map((m) => m.close())));
+
+/** The monitor as the process builds it (buildMonitor), on the test's stores; its scheduled work. */
+function scheduledWork(options: { rules?: RuleConfig } = {}): ScheduledWork {
+  const logger = createLogger('test', 'silent');
+  const redis = (name: string) => createRedis({ url: testRedisUrl(), connectionName: `test-monitor:${name}`, logger });
+  const monitor = buildMonitor({ db: testDb.db, influx, logger, redis, ...options });
+  monitors.push(monitor);
+  return monitor.scheduled;
+}
 const influxConfig = testInfluxConfig();
 const influx = new InfluxStore(influxConfig);
 const logger = createLogger('test', 'silent');
@@ -25,7 +38,7 @@ const now = new Date();
 const yesterday = localDay(now.getTime() - DAY_MS);
 
 function monitor(rules?: RuleConfig): ScheduledWork {
-  return scheduledWorkOn({ db: testDb.db, influx, logger, ...(rules ? { rules } : {}) });
+  return scheduledWork(rules ? { rules } : {});
 }
 
 /** A day of 15-minute readings advancing `perStep` m3 (with flow to match). */

@@ -15,9 +15,24 @@ import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { scheduledWorkOn } from './testing/scheduled-work.ts';
+import { buildMonitor, type MonitorService } from './monitor-service.ts';
+import type { RuleConfig } from '../domain/evaluation/index.ts';
+import type { ScheduledWork } from './schedules.ts';
+import { createRedis } from '../platform/redis.ts';
+import { testRedisUrl } from '../test/services/redis.ts';
 
 const testDb = useTestDatabase();
+const monitors: MonitorService[] = [];
+afterAll(() => Promise.all(monitors.map((m) => m.close())));
+
+/** The monitor as the process builds it (buildMonitor), on the test's stores; its scheduled work. */
+function scheduledWork(options: { rules?: RuleConfig } = {}): ScheduledWork {
+  const logger = createLogger('test', 'silent');
+  const redis = (name: string) => createRedis({ url: testRedisUrl(), connectionName: `test-monitor:${name}`, logger });
+  const monitor = buildMonitor({ db: testDb.db, influx, logger, redis, ...options });
+  monitors.push(monitor);
+  return monitor.scheduled;
+}
 const influxConfig = testInfluxConfig();
 const influx = new InfluxStore(influxConfig);
 const logger = createLogger('test', 'silent');
@@ -113,7 +128,7 @@ beforeAll(async () => {
     const points = messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs)));
     await influx.writeLines(points);
   }
-  await scheduledWorkOn({ db: testDb.db, influx, logger }).dayClose(day, now);
+  await scheduledWork().dayClose(day, now);
 });
 afterAll(() => dropDatabase(influxConfig));
 

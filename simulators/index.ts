@@ -9,7 +9,7 @@
  */
 export type { FleetMember, WaterUse } from './fleet/fleet-member.ts';
 export { generateFleet, type GeneratedFleetOptions } from './fleet/generate-fleet.ts';
-export { loadRegistryFleet, type RegistryFleetOptions } from '../domain/registry/index.ts';
+export { loadRegistryFleet, type RegistryFleetOptions } from './fleet/registry-fleet.ts';
 export { assignScenarios } from './fleet/assign-scenarios.ts';
 
 export type { GenerationOptions } from './generation/generation-options.ts';

@@ -10,7 +10,7 @@ import { usage } from './cli/usage.ts';
 import { assignScenarios } from './fleet/assign-scenarios.ts';
 import type { FleetMember } from './fleet/fleet-member.ts';
 import { generateFleet } from './fleet/generate-fleet.ts';
-import { loadRegistryFleet } from '../domain/registry/index.ts';
+import { loadRegistryFleet } from './fleet/registry-fleet.ts';
 import { estimateFleetMessages, type FleetGenerationOptions, fleetMessages } from './generation/fleet-messages.ts';
 import { redacted } from './publish/connect-client.ts';
 import { MqttPublisher } from './publish/mqtt-publisher.ts';

@@ -11,7 +11,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { InfluxStore } from '../../platform/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { IntakeDay } from '../../platform/queues.ts';
-import { addDays } from '../../platform/calendar.ts';
+import { addDays } from '../../platform/local-time.ts';
 import {
   type AccountingOptions,
   computeDailyAccounts,

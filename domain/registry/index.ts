@@ -1,6 +1,6 @@
 /** The registry module's public entry: everything other modules and the processes may use. */
 export * from './divisions-seed.ts';
-export * from './fleet.ts';
+export * from './online-meters.ts';
 export * from './import/errors.ts';
 export * from './import/import-registry.ts';
 export * from './import/template.ts';

@@ -10,7 +10,7 @@ import { localDayStart } from '../../platform/local-time.ts';
 import type { MonthlyReportFigures } from './monthly-report.ts';
 import { TERMINAL_LIST } from '../ledger/index.ts';
 import { OVERDUE_LIST } from '../ledger/index.ts';
-import { localDayEnd, periodBounds } from '../../platform/calendar.ts';
+import { localDayEnd, periodBounds } from '../../platform/local-time.ts';
 
 type Counts = Omit<MonthlyReportFigures, 'month' | 'divisionCode' | 'level' | 'basis'> & { expected: number; received: number };
 

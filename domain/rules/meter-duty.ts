@@ -4,7 +4,7 @@
  * but replaced at the end of a fixed service life (DN ≤ 25: 6 years, DN ≤ 50: 4 years).
  * Weirs/flumes and power-to-water conversion have no such period unless the registry records one.
  */
-import { daysBetween, localDayEnd } from '../../platform/calendar.ts';
+import { daysBetween, localDayEnd } from '../../platform/local-time.ts';
 import type { RuleId } from './catalogue.ts';
 import { bilingual } from './format.ts';
 import type { RuleOptions } from './options.ts';

@@ -2,7 +2,7 @@
  * The figures the annual and monthly volume rules share: each given year or month aggregate with
  * the permit that governs it, its limit, the share used and the linear projection to the period's end.
  */
-import { DAY_MS, localDayEnd, localDayStart, periodBounds } from '../../platform/calendar.ts';
+import { DAY_MS, localDayEnd, localDayStart, periodBounds } from '../../platform/local-time.ts';
 import { permitForPeriod, permitRef } from './permits.ts';
 import type { RuleContext } from './rule.ts';
 import type { Evidence, PeriodUsage, RulePermit } from './types.ts';

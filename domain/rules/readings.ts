@@ -1,5 +1,5 @@
 /** The evaluated window and the meters' readings in it, cleaned for the rate and hours rules. */
-import { localDayEnd, localDayStart } from '../../platform/calendar.ts';
+import { localDayEnd, localDayStart } from '../../platform/local-time.ts';
 import type { RuleContext } from './rule.ts';
 
 export interface CleanReading {

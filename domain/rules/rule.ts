@@ -1,7 +1,7 @@
 /** The shape of one rule and the context every rule reads. */
 import type { DailyAccount } from '../accounts/index.ts';
 import type { RuleId } from './catalogue.ts';
-import { localDay, localDayEnd } from '../../platform/calendar.ts';
+import { localDay, localDayEnd } from '../../platform/local-time.ts';
 import type { RuleOptions } from './options.ts';
 import type { Evidence, IntakeRuleInput, RuleMeter } from './types.ts';
 

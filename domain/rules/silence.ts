@@ -3,7 +3,7 @@
  * or since local midnight of its installation day if it never reported. Shared by the offline
  * notice and the silent item so that one meter is never in both.
  */
-import { localDayStart } from '../../platform/calendar.ts';
+import { localDayStart } from '../../platform/local-time.ts';
 import type { RuleId } from './catalogue.ts';
 import { bilingual, duration, localTime } from './format.ts';
 import { checkingOutOfService, type IntakeRule, type RuleContext } from './rule.ts';

@@ -9,11 +9,16 @@
  */
 import type { Reading } from './meter-contract.ts';
 import { FIELD, MEASUREMENT, TAG } from './point-layout.ts';
-import type { MeterPlacement } from '../../ingest/meter-directory.ts';
 
 /** Line protocol escaping of a tag value (commas, equals signs, spaces). */
 function tagValue(value: string): string {
   return /[,= \\\n]/.test(value) ? value.replace(/([,= \\])/g, '\\$1').replace(/\n/g, '\\n') : value;
+}
+
+/** Where the registry places a meter: the tags of its points. */
+export interface MeterPlacement {
+  intakeId: string;
+  countyCode: string;
 }
 
 function seriesKey(measurement: string, meterId: string, placement: MeterPlacement | undefined): string {

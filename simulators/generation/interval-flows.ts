@@ -6,7 +6,7 @@
  */
 import { createRandom, hashSeed, hashUnit, randomFor } from '../random/prng.ts';
 import { tickTime } from '../scenarios/tick-grid.ts';
-import { type LocalMoment, localMoment } from '../time/local-time.ts';
+import { type LocalMoment, localMoment } from '../../platform/local-time.ts';
 import { profileStatistics } from '../usage/profile-statistics.ts';
 import { type MeterPlan, targetMeanFlowM3h } from './meter-plan.ts';
 

@@ -1,6 +1,6 @@
 /** Readings as JSON text on the wire (the meter contract, docs/meter-contract.md). */
 import type { Reading, ReadingPayload } from '../../domain/telemetry/index.ts';
-import { formatLocalTimestamp } from '../time/local-time.ts';
+import { formatLocalTimestamp } from '../../platform/local-time.ts';
 
 /** How a meter writes `ts`: most send RFC 3339 with +08:00, some gateways send epoch milliseconds. */
 export type TimestampFormat = 'rfc3339' | 'epoch-ms';

@@ -6,7 +6,7 @@ import { MAX_PAYLOAD_BYTES, MAX_READINGS_PER_MESSAGE, type Reading } from '../..
 import type { MalformedDefect } from '../generation/simulated-message.ts';
 import { singleReadingPayload, type TimestampFormat, wireReading } from '../generation/wire-format.ts';
 import type { Random } from '../random/prng.ts';
-import { formatLocalTimestampWithoutOffset } from '../time/local-time.ts';
+import { formatLocalTimestampWithoutOffset } from '../../platform/local-time.ts';
 
 /** Above the contract's limit but below the broker's packet limit (1 MiB), so it reaches the ingester. */
 const OVERSIZE_BYTES = MAX_PAYLOAD_BYTES + 80 * 1024;

@@ -3,7 +3,7 @@
  * a target annual volume (mean = 1) and a generated permit can allow the profile's peak rate.
  */
 import { localDayStart } from '../../platform/local-time.ts';
-import { localMoment } from '../time/local-time.ts';
+import { localMoment } from '../../platform/local-time.ts';
 import type { UsageProfile } from './profiles.ts';
 
 export interface ProfileStatistics {

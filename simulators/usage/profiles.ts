@@ -3,7 +3,7 @@
  * China). A profile gives a relative rate: only its shape matters, because the flow model scales it
  * to a target annual volume. Shapes are smooth so that readings at any interval look plausible.
  */
-import type { LocalMoment } from '../time/local-time.ts';
+import type { LocalMoment } from '../../platform/local-time.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
 
 export interface UsageProfile {

@@ -3,7 +3,7 @@ import type { WaterUse } from '../fleet/fleet-member.ts';
 import { simulateMeter } from '../generation/meter-simulation.ts';
 import { deliveredReadings } from '../testing/conservation.ts';
 import { testMeter } from '../testing/test-meter.ts';
-import { localMoment } from '../time/local-time.ts';
+import { localMoment } from '../../platform/local-time.ts';
 
 const YEAR_2026 = { from: Date.parse('2026-01-01T00:00:00+08:00'), to: Date.parse('2027-01-01T00:00:00+08:00') };
 const USES: WaterUse[] = ['agricultural', 'industrial', 'public_supply', 'domestic', 'ecological'];

@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, portAnswers, ServerProcess, waitFor } from './process.ts';
 
+/** The Redis the tests share where they need no configuration of their own (BullMQ queues). */
+export function testRedisUrl(): string {
+  return process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
 export interface TestRedis {
   url: string;
   process: ServerProcess;

@@ -3,7 +3,7 @@
  * whose last calibration (or, if none is recorded, its installation) plus the period lies before
  * today. The due date itself is still in time.
  */
-import { addMonths } from '../../../platform/calendar.ts';
+import { addMonths } from '../../../platform/local-time.ts';
 import { dueDateRule } from '../meter-duty.ts';
 
 export const calibrationOverdue = dueDateRule('calibration-overdue', {

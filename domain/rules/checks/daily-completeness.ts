@@ -3,7 +3,7 @@
  * capped per meter, from the accounts) is below dailyCompletenessMin (95 %). Days still running are
  * not judged: their reports are not all due yet.
  */
-import { localDayEnd, localDayStart } from '../../../platform/calendar.ts';
+import { localDayEnd, localDayStart } from '../../../platform/local-time.ts';
 import { bilingual, pct } from '../format.ts';
 import { endedAccounts, type IntakeRule, silent } from '../rule.ts';
 

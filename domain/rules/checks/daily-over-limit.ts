@@ -1,5 +1,5 @@
 /** Daily volume above the daily limit of the permit in force that day, where one is set (item). */
-import { localDayEnd, localDayStart } from '../../../platform/calendar.ts';
+import { localDayEnd, localDayStart } from '../../../platform/local-time.ts';
 import { bilingual, m3, roundM3 } from '../format.ts';
 import { permitOnDay, permitRef } from '../permits.ts';
 import type { FindingDraft, IntakeRule } from '../rule.ts';

@@ -2,7 +2,7 @@
  * Meter replacement overdue (item): a small water meter (DN ≤ 50) still in service after its
  * service life from installation (JJG 162-2019: 6 years for DN ≤ 25, 4 years for DN ≤ 50).
  */
-import { addMonths } from '../../../platform/calendar.ts';
+import { addMonths } from '../../../platform/local-time.ts';
 import { dueDateRule } from '../meter-duty.ts';
 
 export const meterReplacementDue = dueDateRule('meter-replacement-due', {

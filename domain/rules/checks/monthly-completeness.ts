@@ -3,7 +3,7 @@
  * completeness (Σ completeness × expected / Σ expected over its days) is below
  * monthlyCompletenessMin (90 %). Each month is its own subject (intake code @ month).
  */
-import { localDayEnd, localDayStart, periodBounds } from '../../../platform/calendar.ts';
+import { localDayEnd, localDayStart, periodBounds } from '../../../platform/local-time.ts';
 import { bilingual, pct } from '../format.ts';
 import type { IntakeRule } from '../rule.ts';
 

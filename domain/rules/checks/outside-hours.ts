@@ -5,7 +5,8 @@
  * it is short (≤ sampleGapFactor reporting intervals), since over a gap the time of use is unknown.
  * Intervals are assigned to the day they start in; the outside volume must reach outsideWindowMinM3.
  */
-import { daysTouched, localDay, localDayEnd, localDayStart, permittedHours } from '../../../platform/calendar.ts';
+import { daysTouched, localDay, localDayEnd, localDayStart } from '../../../platform/local-time.ts';
+import { permittedHours } from '../time-windows.ts';
 import { bilingual, localTime, m3, roundM3 } from '../format.ts';
 import { permitOnDay, permitRef } from '../permits.ts';
 import { evaluatedWindow, meterSeries } from '../readings.ts';

@@ -2,7 +2,8 @@
  * Withdrawal outside the permitted season (item): a day outside the permit's season start..end
  * (MM-DD, inclusive, may wrap the new year) whose volume reaches outsideWindowMinM3.
  */
-import { inSeason, localDayEnd, localDayStart } from '../../../platform/calendar.ts';
+import { localDayEnd, localDayStart } from '../../../platform/local-time.ts';
+import { inSeason } from '../time-windows.ts';
 import { bilingual, m3, roundM3 } from '../format.ts';
 import { permitOnDay, permitRef } from '../permits.ts';
 import type { FindingDraft, IntakeRule } from '../rule.ts';

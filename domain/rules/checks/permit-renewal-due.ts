@@ -2,7 +2,7 @@
  * Permit renewal due (notice): a permit in force today expires within renewalNoticeDays (45) and no
  * later permit is recorded for the intake (the regulation asks for renewal 45 days ahead).
  */
-import { daysBetween, localDayEnd } from '../../../platform/calendar.ts';
+import { daysBetween, localDayEnd } from '../../../platform/local-time.ts';
 import { bilingual } from '../format.ts';
 import { isInForce, permitRef } from '../permits.ts';
 import type { FindingDraft, IntakeRule } from '../rule.ts';

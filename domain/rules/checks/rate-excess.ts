@@ -6,7 +6,7 @@
  * single spike is not a violation. Runs may extend into the readings fetched around the window
  * (a run across midnight is measured whole); only runs that touch the evaluated days are reported.
  */
-import { localDay } from '../../../platform/calendar.ts';
+import { localDay } from '../../../platform/local-time.ts';
 import { bilingual, duration, localTime, m3 } from '../format.ts';
 import { permitOnDay, permitRef } from '../permits.ts';
 import { evaluatedWindow, meterSeries, type MeterSeries } from '../readings.ts';

@@ -3,7 +3,7 @@
  * expired, not yet valid, suspended or revoked), unless it is exempt. A bundled small-irrigation
  * intake needs no permit of its own while its year volume stays within the bundle threshold.
  */
-import { localDayEnd, localDayStart } from '../../../platform/calendar.ts';
+import { localDayEnd, localDayStart } from '../../../platform/local-time.ts';
 import { bilingual, m3, roundM3 } from '../format.ts';
 import { noPermitReason, permitOnDay, permitRef } from '../permits.ts';
 import { type IntakeRule, silent } from '../rule.ts';

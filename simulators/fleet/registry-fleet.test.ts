@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withActor } from '../../platform/db/database.ts';
 import { useTestDatabase } from '../../test/database.ts';
-import { loadRegistryFleet } from './fleet.ts';
+import { loadRegistryFleet } from './registry-fleet.ts';
 
 const testDb = useTestDatabase();
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.ts';
+import { buildApp } from '../app.ts';
 import { localDay } from '../../platform/local-time.ts';
-import { type MonthlyReportFigures, monthlyReportFigures } from './monthly-report.ts';
+import { type MonthlyReportFigures, monthlyReportFigures } from '../../domain/reports/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
 import { registerMeters } from '../../test/fixtures/registry.ts';
-import { transitionItem } from '../ledger/index.ts';
-import { finding, raise } from '../ledger/testing/fixtures.ts';
-import { generateMonthlyReports, monthSpan } from './generate-monthly-reports.ts';
+import { transitionItem } from '../../domain/ledger/index.ts';
+import { finding, raise } from '../../domain/ledger/testing/fixtures.ts';
+import { generateMonthlyReports, monthSpan } from '../../domain/reports/index.ts';
 
 const testDb = useTestDatabase();
 // The ledger stamps events with the database's clock, so the report is of the current month.

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, daysBetween, daysTouched, inSeason, periodBounds, permittedHours } from './calendar.ts';
-import { local } from '../domain/rules/testing/fixtures.ts';
+import { addMonths, daysBetween, daysTouched, localDayStart, periodBounds } from './local-time.ts';
 
-describe('calendar helpers', () => {
+/** An instant given as local wall-clock time, 'YYYY-MM-DD HH:MM'. */
+const local = (text: string): number => localDayStart(text.slice(0, 10)) + (Number(text.slice(11, 13)) * 60 + Number(text.slice(14, 16))) * 60_000;
+
+describe('local calendar arithmetic', () => {
   it('adds months with the month-end clamp', () => {
     expect(addMonths('2024-02-29', 12)).toBe('2025-02-28');
     expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
@@ -14,16 +16,6 @@ describe('calendar helpers', () => {
     expect(periodBounds('2024')).toEqual({ kind: 'year', firstDay: '2024-01-01', lastDay: '2024-12-31' });
     expect(periodBounds('2024-02')).toEqual({ kind: 'month', firstDay: '2024-02-01', lastDay: '2024-02-29' });
     expect(periodBounds('2024-13')).toBeNull();
-  });
-
-  it('handles seasons and hours that wrap', () => {
-    expect(inSeason('2026-01-10', '11-01', '03-31')).toBe(true);
-    expect(inSeason('2026-06-10', '11-01', '03-31')).toBe(false);
-    expect(permittedHours('2026-06-14', '22:00', '06:00')).toEqual([
-      [local('2026-06-14 00:00'), local('2026-06-14 06:00')],
-      [local('2026-06-14 22:00'), local('2026-06-15 00:00')],
-    ]);
-    expect(permittedHours('2026-06-14', '06:00', '18:30')).toEqual([[local('2026-06-14 06:00'), local('2026-06-14 18:30')]]);
   });
 
   it('lists the days an interval touches, a midnight end excluded', () => {

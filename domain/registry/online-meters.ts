@@ -1,24 +1,37 @@
 /**
- * The fleet as the registry knows it: every active online meter at an active intake, with the
- * intake's water use and its current permit (valid status, today inside its validity, latest start
- * first). A meter whose intake has no current permit gets annualVolumeM3 null: it withdraws without
- * one, which the monitor should flag.
+ * The registry's read interface for the meter simulators: every active online meter at an active
+ * intake, with the intake's water use and its current permit (valid status, today inside its
+ * validity, latest start first). A meter whose intake has no current permit gets annualVolumeM3
+ * null: it withdraws without one, which the monitor should flag.
  */
 import type { Db } from '../../platform/db/database.ts';
 import { localDay } from '../../platform/local-time.ts';
 import { divisionPrefix } from './divisions.ts';
 import { waterUse } from './vocabulary.ts';
-import { DEFAULT_REPORTING_INTERVAL_S } from '../../simulators/generation/defaults.ts';
-import type { FleetMember } from '../../simulators/fleet/fleet-member.ts';
 
-export interface RegistryFleetOptions {
+export interface OnlineMeter {
+  meterId: string;
+  /** The intake's registry code. */
+  intakeCode: string;
+  waterUse: (typeof waterUse.values)[number];
+  /** Permitted annual volume of the intake's current permit; null when it has no valid permit. */
+  annualVolumeM3: number | null;
+  /** The permit's maximum withdrawal rate; null when the permit sets none. */
+  maxRateM3h: number | null;
+  /** Where the totalizer wraps to zero; null when the registry does not record it. */
+  registerMaxM3: number | null;
+  /** The registered reporting interval in seconds; null when the registry does not record it. */
+  reportingIntervalS: number | null;
+}
+
+export interface OnlineMeterOptions {
   /** The local date whose permits count (default today, Asia/Shanghai). */
   onDate?: string;
   /** Only intakes in this division (6-digit code; a city or province code covers its counties). */
   divisionCode?: string;
 }
 
-export async function loadRegistryFleet(db: Db, options: RegistryFleetOptions = {}): Promise<FleetMember[]> {
+export async function listOnlineMeters(db: Db, options: OnlineMeterOptions = {}): Promise<OnlineMeter[]> {
   const onDate = options.onDate ?? localDay(Date.now());
   let query = db
     .selectFrom('meters as m')
@@ -60,8 +73,7 @@ export async function loadRegistryFleet(db: Db, options: RegistryFleetOptions = 
     annualVolumeM3: numberOrNull(row.annual_volume_m3),
     maxRateM3h: numberOrNull(row.max_rate_m3h),
     registerMaxM3: numberOrNull(row.register_max_m3),
-    reportingIntervalS: row.reporting_interval_s || DEFAULT_REPORTING_INTERVAL_S,
-    scenarios: [],
+    reportingIntervalS: row.reporting_interval_s || null,
   }));
 }
 
