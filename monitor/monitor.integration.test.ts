@@ -25,7 +25,6 @@ afterAll(() => Promise.all(monitors.map((m) => m.close())));
 
 /** The monitor as the process builds it (buildMonitor), on the test's stores; its scheduled work. */
 function scheduledWork(options: { rules?: RuleConfig } = {}): ScheduledWork {
-  const logger = createLogger('test', 'silent');
   const redis = (name: string) => createRedis({ url: testRedisUrl(), connectionName: `test-monitor:${name}`, logger });
   const monitor = buildMonitor({ db: testDb.db, influx, logger, redis, ...options });
   monitors.push(monitor);
