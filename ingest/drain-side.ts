@@ -16,7 +16,7 @@ import { IngestLog } from './journal.ts';
 import { LogDrainer } from './journal-drainer.ts';
 import { MeterDirectory } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { RejectionStore } from './rejection-store.ts';
+import { RejectionStore } from '../domain/telemetry/index.ts';
 
 const HOUSEKEEPING_MS = 5_000;
 const PRUNE_EVERY_MS = 3600_000;

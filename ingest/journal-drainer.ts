@@ -23,7 +23,7 @@ import type { MeterDirectory } from './meter-directory.ts';
 import type { MeterPlacement } from '../domain/telemetry/index.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { readingLineIn, readingSeries, statusLine } from '../domain/telemetry/index.ts';
-import type { Rejection, RejectionStore } from './rejection-store.ts';
+import type { Rejection, RejectionStore } from '../domain/telemetry/index.ts';
 
 export interface LogDrainerOptions {
   log: IngestLog;

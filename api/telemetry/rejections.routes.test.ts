@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RejectionStore } from '../../ingest/rejection-store.ts';
+import { RejectionStore } from '../../domain/telemetry/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
 import { buildApp } from '../app.ts';
 

@@ -4,3 +4,4 @@ export * from './meter-contract.ts';
 export * from './point-layout.ts';
 export * from './points.ts';
 export * from './rejection-codes.ts';
+export * from './rejection-store.ts';

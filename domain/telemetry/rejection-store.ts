@@ -1,7 +1,7 @@
 /** Rejected messages in PostgreSQL (ingest_rejections), with bounded retention. */
 import { sql } from 'kysely';
-import type { Db } from '../platform/db/database.ts';
-import type { RejectionCode } from './message-decoder.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { RejectionCode } from './rejection-codes.ts';
 
 /** Raw bytes kept per rejection; the true size is kept beside them. */
 export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
