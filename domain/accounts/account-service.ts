@@ -51,22 +51,29 @@ export class AccountService {
     this.o = options;
   }
 
-  /** Accounts each intake-day and its neighbours; returns the accounts written. */
+  /**
+   * Accounts each intake-day and its neighbours; returns the accounts written, one per intake-day.
+   * An intake whose span must widen is accounted again over the wider span, which contains the
+   * first: its first-pass accounts are dropped, so each day is written and handed to the rules once.
+   */
   async recompute(intakeDays: readonly IntakeDay[]): Promise<IntakeDailyAccount[]> {
     // Never past today: tomorrow has no readings yet, and a 'missing' row for it would mislead.
     const today = localDay(Date.now());
     const spans = mergeSpans(
       intakeDays.map((d) => ({ intakeId: d.intakeId, fromDay: addDays(d.day, -1), toDay: min(addDays(d.day, 1), max(d.day, today)) })),
     );
-    const written: IntakeDailyAccount[] = [];
+    const written = new Map<string, IntakeDailyAccount>();
     const wider: IntakeSpan[] = [];
     for (const group of groupBySpan(spans)) {
       const { accounts, widen } = await this.accountSpan(group.intakeIds, group.fromDay, group.toDay, intakeDays);
-      written.push(...accounts);
+      const widening = new Set(widen.map((s) => s.intakeId));
+      keepLatest(written, await this.store(accounts.filter((a) => !widening.has(a.intakeId))));
       wider.push(...widen);
     }
-    for (const span of wider) written.push(...(await this.accountSpan([span.intakeId], span.fromDay, span.toDay, [])).accounts);
-    return written;
+    for (const group of groupBySpan(wider)) {
+      keepLatest(written, await this.store((await this.accountSpan(group.intakeIds, group.fromDay, group.toDay, [])).accounts));
+    }
+    return [...written.values()];
   }
 
   /**
@@ -75,9 +82,15 @@ export class AccountService {
    */
   async accountChunk(intakeIds: readonly string[], fromDay: string, toDay: string): Promise<AccountedChunk> {
     const { accounts, readings } = await this.accountSpan(intakeIds, fromDay, toDay, []);
-    return { accounts, readings };
+    return { accounts: await this.store(accounts), readings };
   }
 
+  private async store(accounts: IntakeDailyAccount[]): Promise<IntakeDailyAccount[]> {
+    await upsertAccounts(this.o.db, accounts);
+    return accounts;
+  }
+
+  /** Computes (does not store) the accounts, and the wider spans that `jobs` call for. */
   private async accountSpan(
     intakeIds: readonly string[],
     fromDay: string,
@@ -104,9 +117,13 @@ export class AccountService {
       const days = computeDailyAccounts({ fromDay, toDay, meters: histories, replacements: meters.replacements }, this.o.accounting);
       accounts.push(...days.map((d) => ({ ...d, intakeId })));
     }
-    await upsertAccounts(this.o.db, accounts);
     return { accounts, readings, widen: mergeSpans(widen) };
   }
+}
+
+/** Adds `accounts` to `byDay`, a later account of an intake-day replacing an earlier one. */
+function keepLatest(byDay: Map<string, IntakeDailyAccount>, accounts: readonly IntakeDailyAccount[]): void {
+  for (const a of accounts) byDay.set(`${a.intakeId}|${a.day}`, a);
 }
 
 const min = (a: string, b: string) => (a < b ? a : b);

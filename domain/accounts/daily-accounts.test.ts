@@ -300,6 +300,25 @@ describe('computeDailyAccounts: metering anomalies', () => {
     ]);
   });
 
+  it('tells a backlog forwarded in several messages from a slow clock by what arrived after it', () => {
+    // 2 June 00:00-23:59, one reading a minute, forwarded on 4 June 09:00 oldest first in messages
+    // of at most 1000 (each 5 ms after the last), then the meter goes on live from 09:00.
+    const arrived = local('2026-06-04 09:00');
+    const backlog = series('2026-06-02 00:00', 1440, 1, 0, 1).map((x, i) => ({ ...x, receivedMs: arrived + Math.floor(i / 1000) * 5 }));
+    const live = series('2026-06-04 09:00', 3, 1, 5000, 1).map((x) => ({ ...x, receivedMs: x.ts + 2_000 }));
+    const drift = (readings: AccountReading[], day: string) =>
+      accounts(day, day, [history(meter('m', { reportingIntervalS: 60 }), readings)])[0]?.anomalies.filter((a) => a.kind === 'clock-drift');
+    expect(drift([...backlog, ...live], '2026-06-02')).toEqual([]);
+    // Without the live readings after it, the newest of the backlog is the meter's word on "now": late.
+    expect(drift(backlog, '2026-06-02')).toMatchObject([{ direction: 'behind', readings: 1, worstTs: local('2026-06-02 23:59') }]);
+    // Live readings 10 minutes behind arrive a minute apart, as they were taken: not a backlog.
+    const slow = series('2026-06-02 00:00', 1440, 1, 0, 1).map((x) => ({ ...x, receivedMs: x.ts + 10 * 60_000 }));
+    expect(drift(slow, '2026-06-02')).toMatchObject([{ direction: 'behind', readings: 1440 }]);
+    // A clock ahead is caught after a backlog too: no delay explains a reading stamped after it arrived.
+    const early = live.map((x) => ({ ...x, receivedMs: x.ts - 10 * 60_000 }));
+    expect(drift([...backlog, ...early], '2026-06-04')).toMatchObject([{ direction: 'ahead', readings: 3 }]);
+  });
+
   it('records tamper, power-off and reverse-flow flags with the totals of the flagged readings', () => {
     const readings = [
       r('2026-06-01 10:00', 1, { status: { tamper: true, lowBattery: true } }),

@@ -17,7 +17,7 @@ import {
   serviceWindow,
 } from './intervals.ts';
 import { type AccountingOptions, resolveAccountingOptions, unitsPerM3 } from './options.ts';
-import { clockDriftAnomalies, faultFlagAnomalies } from './reading-anomalies.ts';
+import { clockDriftAnomalies, faultFlagAnomalies, heldBackReadings } from './reading-anomalies.ts';
 import { type AccountingSpan, accountingSpan } from './span.ts';
 import { splitAcrossDays, toM3 } from './split.ts';
 import { stuckRegisterAnomalies } from './stuck-register.ts';
@@ -125,10 +125,11 @@ function accountMeter(
   for (const { dayIndex, anomaly } of stuckRegisterAnomalies(meter.meterId, points, o, span.startMs, dayCount)) {
     dayAt(dayIndex)?.anomalies.push(anomaly);
   }
+  const heldBack = heldBackReadings(readings);
   for (const d of days) {
     const mismatch = flowVolumeMismatch(meter, d.inDay, o, scale);
     if (mismatch) d.anomalies.push(mismatch);
-    d.anomalies.push(...clockDriftAnomalies(meter.meterId, d.readings, o), ...faultFlagAnomalies(meter.meterId, d.readings, o));
+    d.anomalies.push(...clockDriftAnomalies(meter.meterId, d.readings, heldBack, o), ...faultFlagAnomalies(meter.meterId, d.readings, o));
   }
   return { meterId: meter.meterId, reportingIntervalS: meter.reportingIntervalS, intervals, days };
 }

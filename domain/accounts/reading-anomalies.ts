@@ -1,26 +1,51 @@
 /**
- * Anomalies read off single readings of one meter in one day: clock drift and status flags.
+ * Anomalies read off the readings of one meter in one day: clock drift and status flags.
  */
 import type { AccountingOptions } from './options.ts';
 import type { AccountReading, ClockDriftAnomaly, FaultFlagAnomaly } from './types.ts';
 
 /**
+ * The readings a meter held back: those whose next reading (by ts) arrived sooner after them than
+ * half the time between their stamps. A meter that sends faster than it measures is catching up
+ * (the rest of a batch, a store-and-forward backlog in several messages, oldest first, a queue
+ * flushed after an outage), so these readings are late by design and say nothing of its clock.
+ * Ingest stamps one arrival per message, so every reading of a batch but its newest is held back.
+ * Readings sent live arrive as far apart as they were taken, whatever the clock's offset, and stay
+ * in. `readings`: one meter's, time-ordered, one per ts, with the first reading after the window.
+ */
+export function heldBackReadings(readings: readonly AccountReading[]): Set<AccountReading> {
+  const held = new Set<AccountReading>();
+  for (let i = 0; i + 1 < readings.length; i++) {
+    const r = readings[i];
+    const next = readings[i + 1];
+    if (r?.receivedMs === undefined || next?.receivedMs === undefined) continue;
+    if (next.receivedMs - r.receivedMs < (next.ts - r.ts) / 2) held.add(r);
+  }
+  return held;
+}
+
+/**
  * Clock drift (brief: [> 5 minutes]) from the meter's ts against ingest's arrival time.
  * - ahead: a reading stamped later than it arrived; no transport delay explains that.
- * - behind: every reading of the day arrived more than the limit after its ts. A single late
- *   reading proves nothing (store-and-forward batches arrive late by design), but a clock that is
- *   right shows a small lag on the readings sent live; a day without any is evidence of a slow
- *   clock, or of a meter that only sends batches, which staff can tell apart.
+ * - behind: every reading of the day that tells the meter's "now" (not held back, above) arrived
+ *   more than the limit after its ts. A backlog's readings are late, not mis-stamped, and are left
+ *   out; a clock that is right still shows a small lag on the readings it sends live, so a day in
+ *   which every live reading lags is evidence of a slow clock.
  */
-export function clockDriftAnomalies(meterId: string, dayReadings: readonly AccountReading[], o: AccountingOptions): ClockDriftAnomaly[] {
+export function clockDriftAnomalies(
+  meterId: string,
+  dayReadings: readonly AccountReading[],
+  heldBack: ReadonlySet<AccountReading>,
+  o: AccountingOptions,
+): ClockDriftAnomaly[] {
   const timed = dayReadings.filter((r): r is TimedReading => r.receivedMs !== undefined);
-  if (timed.length === 0) return [];
   const out: ClockDriftAnomaly[] = [];
   const ahead = timed.filter((r) => r.ts - r.receivedMs > o.clockDriftMaxMs);
   const worstAhead = ahead.reduce<TimedReading | undefined>((w, r) => (!w || r.ts - r.receivedMs > w.ts - w.receivedMs ? r : w), undefined);
   if (worstAhead) out.push(driftAnomaly(meterId, 'ahead', ahead, worstAhead));
-  const leastLate = timed.reduce((w, r) => (r.receivedMs - r.ts < w.receivedMs - w.ts ? r : w));
-  if (leastLate.receivedMs - leastLate.ts > o.clockDriftMaxMs) out.push(driftAnomaly(meterId, 'behind', timed, leastLate));
+  const live = timed.filter((r) => !heldBack.has(r));
+  const leastLate = live.reduce<TimedReading | undefined>((w, r) => (!w || r.receivedMs - r.ts < w.receivedMs - w.ts ? r : w), undefined);
+  if (leastLate && leastLate.receivedMs - leastLate.ts > o.clockDriftMaxMs) out.push(driftAnomaly(meterId, 'behind', live, leastLate));
   return out;
 }
 

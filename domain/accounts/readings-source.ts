@@ -37,7 +37,7 @@ export function readingsQuery(intakeIds: readonly string[], fromMs: number, toMs
   return [
     `SELECT ${fields} FROM ${m} WHERE ${where} AND time >= ${iso(fromMs)} AND time < ${iso(toMs)} ${by}`,
     `SELECT last("${FIELD.totalM3}") FROM ${m} WHERE ${where} AND time >= ${iso(fromMs - NEIGHBOUR_LOOKAROUND_MS)} AND time < ${iso(fromMs)} ${by}`,
-    `SELECT first("${FIELD.totalM3}") FROM ${m} WHERE ${where} AND time >= ${iso(toMs)} AND time < ${iso(toMs + NEIGHBOUR_LOOKAROUND_MS)} ${by}`,
+    `SELECT first("${FIELD.totalM3}"), "${FIELD.receivedMs}" FROM ${m} WHERE ${where} AND time >= ${iso(toMs)} AND time < ${iso(toMs + NEIGHBOUR_LOOKAROUND_MS)} ${by}`,
   ].join('; ');
 }
 
@@ -92,7 +92,10 @@ export async function fetchReadings(
     const ts = num(row?.[0]);
     const totalM3 = num(row?.[1]);
     const entry = slot(out, series);
-    if (entry && ts !== undefined && totalM3 !== undefined) entry[side] = { ts, totalM3 };
+    // The reading after carries its arrival too: whether the window's last reading was held back
+    // (a backlog's, not a clock's lateness) depends on when the next one arrived.
+    const receivedMs = side === 'after' ? num(row?.[series.columns.indexOf(FIELD.receivedMs)]) : undefined;
+    if (entry && ts !== undefined && totalM3 !== undefined) entry[side] = receivedMs === undefined ? { ts, totalM3 } : { ts, totalM3, receivedMs };
   }
   return out;
 }

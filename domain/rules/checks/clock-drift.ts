@@ -1,4 +1,8 @@
-/** Clock drift (item): readings stamped more than clockDriftMaxMs (5 minutes) away from when they arrived. */
+/**
+ * Clock drift (item): readings stamped more than clockDriftMaxMs (5 minutes) away from when they
+ * arrived. The accounting core has already left a store-and-forward backlog out of "behind" (its
+ * readings are late, not mis-stamped: domain/accounts/reading-anomalies.ts, heldBackReadings).
+ */
 import { anomalyRule } from '../anomaly-rule.ts';
 import { duration, localTime } from '../format.ts';
 
