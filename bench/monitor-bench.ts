@@ -3,7 +3,11 @@
  * PostgreSQL database with N intakes (one online meter and one permit each), one local day of
  * 15-minute readings for each in InfluxDB (N × 96 points), then the day close as the monitor runs
  * it at 00:10 (accounts for every intake, then every rule, into the ledger), timed.
- * Ends with: bench:monitor intakes=<n> points=<n> seconds=<s> intakes_per_s=<r> rss_mb=<n>
+ *
+ * Then its floor: the same InfluxDB reads, chunk by chunk in as many lanes, issued alone with
+ * nothing computed or written. The ratio of the two tells a slow machine day (both slow) from a
+ * slow monitor (the ratio grows), as bench:ingest's broker ceiling does for ingest.
+ * Ends with: bench:monitor intakes=<n> points=<n> seconds=<s> intakes_per_s=<r> rss_mb=<n> floor_s=<s> ratio_to_floor=<r>
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -12,9 +16,11 @@ import { migrateToLatest } from '../platform/db/migrate.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
 import { createLogger } from '../platform/logger.ts';
+import { INTAKES_PER_QUERY, readingsQuery, readingWindow } from '../domain/accounts/index.ts';
 import { seedDivisions } from '../domain/registry/index.ts';
 import { readingLine } from '../domain/telemetry/index.ts';
 import { buildMonitor } from '../monitor/monitor-service.ts';
+import { DAY_CLOSE_LANES } from '../monitor/schedules.ts';
 import { createRedis } from '../platform/redis.ts';
 import { adminUrl, databaseUrl } from '../test/database-urls.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
@@ -45,6 +51,20 @@ async function writeDay(influx: InfluxStore, meters: readonly FixtureMeter[], da
   }
   await influx.writeLines(lines);
   return written + lines.length;
+}
+
+/** The day close's InfluxDB reads alone: the same queries, chunks and lanes; the answers dropped. */
+async function readFloor(influx: InfluxStore, intakeIds: readonly string[], day: string): Promise<number> {
+  const window = readingWindow(day, day);
+  const chunks: string[][] = [];
+  for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) chunks.push(intakeIds.slice(i, i + INTAKES_PER_QUERY));
+  let next = 0;
+  const lane = async () => {
+    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) await influx.query(readingsQuery(chunk, window.fetchFromMs, window.fetchToMs));
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: DAY_CLOSE_LANES }, lane));
+  return (performance.now() - started) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -97,7 +117,11 @@ async function main(): Promise<void> {
     log(`accounts for ${day}: ${accounted.n}; ledger: ${items.map((i) => `${i.rule} ${i.n}`).join(', ') || 'nothing'}`);
     if (Number(accounted.n) !== intakes) throw new Error(`expected ${intakes} accounts, got ${accounted.n}`);
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    console.log(`bench:monitor intakes=${intakes} points=${points} seconds=${seconds.toFixed(1)} intakes_per_s=${Math.round(intakes / seconds)} rss_mb=${rssMb}`);
+    const floor = await readFloor(influx, meters.map((m) => m.intakeId), day);
+    log(`floor: the same InfluxDB reads alone took ${floor.toFixed(1)} s`);
+    console.log(
+      `bench:monitor intakes=${intakes} points=${points} seconds=${seconds.toFixed(1)} intakes_per_s=${Math.round(intakes / seconds)} rss_mb=${rssMb} floor_s=${floor.toFixed(1)} ratio_to_floor=${(seconds / floor).toFixed(2)}`,
+    );
   } finally {
     await monitor.close();
     await db.destroy();

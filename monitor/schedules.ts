@@ -13,7 +13,7 @@ import { generateMonthlyReports } from '../domain/reports/index.ts';
 export const SCHEDULE_QUEUE = 'monitor-schedules';
 
 /** Chunks of the day close in progress at once: the time is mostly InfluxDB answering. */
-const DAY_CLOSE_LANES = 4;
+export const DAY_CLOSE_LANES = 4;
 
 export const SCHEDULES = [
   /** Meters gone silent, offline notices: every 15 minutes. */
