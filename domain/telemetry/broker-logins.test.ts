@@ -23,7 +23,7 @@ afterAll(() => broker.stop());
 const connect = (username: string, password: string) =>
   mqtt.connectAsync(broker.url, { username, password, protocolVersion: 5, reconnectPeriod: 0, clientId: `${username}-${Date.now()}` });
 
-describe('broker accounts generated from the registry', () => {
+describe('broker logins generated from the registry', () => {
   it('lets a meter publish under its own id, seen by the ingester, and refuses it under another', async () => {
     const reader = await connect(ingester.username, ingester.password);
     const seen: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * `npm run broker:accounts -- DIR [--gateway NAME:PASSWORD ...]`: writes DIR/passwd and DIR/acl
+ * `npm run broker:logins -- DIR [--gateway NAME:PASSWORD ...]`: writes DIR/passwd and DIR/acl
  * for Mosquitto from the registry (domain/telemetry/broker-logins.ts). Needs MQTT_USERNAME, MQTT_PASSWORD
  * (the ingester's account) and MQTT_METER_SECRET. Reload a running broker with SIGHUP.
  */
@@ -18,10 +18,10 @@ const [dir] = positionals;
 const config = loadConfigOrExit();
 const { username, password } = config.mqtt;
 const fail = (message: string): never => {
-  process.stderr.write(`broker:accounts: ${message}\n`);
+  process.stderr.write(`broker:logins: ${message}\n`);
   process.exit(64);
 };
-if (!dir) fail('usage: npm run broker:accounts -- DIR [--gateway NAME:PASSWORD ...]');
+if (!dir) fail('usage: npm run broker:logins -- DIR [--gateway NAME:PASSWORD ...]');
 if (!username || !password) fail('set MQTT_USERNAME and MQTT_PASSWORD (the ingester account)');
 if (!config.mqtt.meterSecret) fail('set MQTT_METER_SECRET (meter passwords are derived from it)');
 const gateways = values.gateway.map((g) => {
