@@ -13,3 +13,4 @@ export * from './stores/permit-store.ts';
 export * from './stores/registry-store.ts';
 export * from './stores/unit-store.ts';
 export * from './vocabulary.ts';
+export * from './divisions.ts';

@@ -222,6 +222,55 @@ export interface DivisionPeriodTotalsView {
   partial_days: string;
 }
 
+export type Role = 'admin' | 'staff' | 'auditor';
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string | null;
+  division_code: string;
+  role: Role;
+  confidential: Generated<boolean>;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuthSessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  access_hash: Buffer;
+  access_expires_at: Date;
+  refresh_hash: Buffer;
+  refresh_expires_at: Date;
+  created_at: Timestamp;
+  address: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  division_code: string;
+  scope: 'read' | 'write';
+  created_by: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuthEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  kind: string;
+  actor: string;
+  username: string | null;
+  address: string | null;
+  detail: ColumnType<unknown, string | undefined, string>;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   withdrawal_units: WithdrawalUnitsTable;
@@ -237,6 +286,10 @@ export interface Database {
   monthly_reports: MonthlyReportsTable;
   intake_period_totals: IntakePeriodTotalsView;
   division_period_totals: DivisionPeriodTotalsView;
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  api_keys: ApiKeysTable;
+  auth_events: AuthEventsTable;
 }
 
 export type DivisionRow = Selectable<DivisionsTable>;
