@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Config } from '../common/config.ts';
 import type { Db } from '../common/db/database.ts';
 import { registerActor } from './http/actor.ts';
+import { registerNulGuard } from './http/nul-guard.ts';
 import { ProblemError, problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
 import { registerReportRoutes } from './reports/reports.routes.ts';
@@ -44,6 +45,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
   registerActor(app);
+  registerNulGuard(app);
 
   await app.register(fastifySwagger, {
     openapi: {
