@@ -62,6 +62,15 @@ export async function registerImportRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/registry/imports', {
+    config: {
+      multipartBody: {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: `The form, CSV (UTF-8) or XLSX, at most ${IMPORT_LIMITS.maxFileBytes} bytes` },
+        },
+      },
+    },
     schema: {
       tags: ['registry import'],
       summary: 'Import the registration form (CSV or XLSX): all rows or none',
