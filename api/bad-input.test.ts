@@ -84,6 +84,14 @@ describe('NUL characters', () => {
     expectProblem(res, 400, 'validation_failed', 'sourceName');
   });
 
+  it('are looked for without overflowing the stack in a body nested thousands deep', async () => {
+    const deep = `${'['.repeat(20_000)}"\u0000"${']'.repeat(20_000)}`;
+    const res = await app.inject({ method: 'POST', url: '/v1/units', payload: deep, headers: { 'content-type': 'application/json' } });
+    expectProblem(res, 400, 'validation_failed');
+    const plain = await app.inject({ method: 'PATCH', url: `/v1/units/${unitId}`, payload: `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, headers: { 'content-type': 'application/json' } });
+    expect(plain.statusCode).toBe(200);
+  });
+
   it('in a nested field of a meter replacement are refused with 400 naming the field', async () => {
     const res = await post(`/v1/meters/${meterId}/replace`, {
       newMeter: { meterId: 'BAD-1-M2', meterType: 'electromagnetic', readingMode: 'online', installedOn: '2025-01-01' },
