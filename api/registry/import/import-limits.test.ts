@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/database.ts';
 import { buildApp } from '../../app.ts';
 import { ImportLimitError } from './errors.ts';
-import { importRegistry, MAX_REPORTED_ERRORS } from './import-registry.ts';
+import { IMPORT_LIMITS, importRegistry, MAX_REPORTED_ERRORS } from './import-registry.ts';
+import { parseSheetOffThread } from './parse-off-thread.ts';
 import { csvFile, row } from './test-fixtures.ts';
 import type { ImportOptions } from './types.ts';
 
@@ -92,6 +93,18 @@ describe('upload limits', () => {
       limit: 'uncompressedBytes',
       max: 1000,
     });
+  });
+});
+
+describe('the reading worker', () => {
+  it('refuses a file that needs more than its heap as over the memory limit, and reads the next', async () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => Array.from({ length: 20 }, (_, j) => `cell ${i} ${j}`));
+    const file = await workbook(rows);
+    const refused = parseSheetOffThread(file, IMPORT_LIMITS, 16);
+    await expect(refused).rejects.toBeInstanceOf(ImportLimitError);
+    await expect(refused).rejects.toMatchObject({ limit: 'memory', max: 16 });
+    const read = await parseSheetOffThread(file, IMPORT_LIMITS);
+    expect(read.rows).toHaveLength(3999);
   });
 });
 

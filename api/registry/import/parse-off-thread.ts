@@ -16,18 +16,19 @@ const YOUNG_HEAP_MB = 16;
 
 let queue: Promise<unknown> = Promise.resolve();
 
-export function parseSheetOffThread(bytes: Uint8Array, limits: SheetLimits): Promise<ParsedSheet> {
-  const run = queue.then(() => parseInWorker(bytes, limits));
+/** heapMb: the worker's old-generation cap; tests lower it to see a file refused for memory. */
+export function parseSheetOffThread(bytes: Uint8Array, limits: SheetLimits, heapMb = PARSE_HEAP_MB): Promise<ParsedSheet> {
+  const run = queue.then(() => parseInWorker(bytes, limits, heapMb));
   queue = run.catch(() => undefined);
   return run;
 }
 
-function parseInWorker(bytes: Uint8Array, limits: SheetLimits): Promise<ParsedSheet> {
+function parseInWorker(bytes: Uint8Array, limits: SheetLimits, heapMb: number): Promise<ParsedSheet> {
   return new Promise((resolve, reject) => {
     const request: ParseRequest = { bytes, limits };
     const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), {
       workerData: request,
-      resourceLimits: { maxOldGenerationSizeMb: PARSE_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
     });
     let settled = false;
     worker.once('message', (reply: ParseReply) => {
@@ -41,7 +42,7 @@ function parseInWorker(bytes: Uint8Array, limits: SheetLimits): Promise<ParsedSh
     });
     worker.once('error', (err: Error & { code?: string }) => {
       settled = true;
-      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(new ImportLimitError('memory', PARSE_HEAP_MB, PARSE_HEAP_MB));
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(new ImportLimitError('memory', heapMb, heapMb));
       else reject(err);
     });
     worker.once('exit', (code) => {
