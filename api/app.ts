@@ -5,18 +5,14 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import { registerActor } from './http/actor.ts';
+import { registerNulGuard } from './http/nul-guard.ts';
+import { openApiTransform, openApiTransformObject } from './http/openapi.ts';
 import { ProblemError, problemSchema, registerProblemHandlers } from './http/problem.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
 import { registerReportRoutes } from './reports/reports.routes.ts';
@@ -44,6 +40,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
   registerActor(app);
+  registerNulGuard(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -54,8 +51,8 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
           'Intake registry, water-use accounts and the rectification ledger. Errors are RFC 9457 problem details.',
       },
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

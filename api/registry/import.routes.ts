@@ -35,6 +35,22 @@ const importReport = z
   })
   .meta({ id: 'RegistryImportReport' });
 
+/** The multipart limits' errors: the only ones that mean "too large". */
+const TOO_LARGE = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+/**
+ * Reading the multipart body failed. busboy's own errors (no boundary, a body cut off in a part or
+ * its headers, not multipart at all) carry no status and would be 500s: they are the client's, 400.
+ */
+function multipartProblem(err: unknown): never {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (TOO_LARGE.has(code)) throw new ProblemError('payload_too_large', message, undefined, { cause: err });
+  throw new ProblemError('validation_failed', `not a readable multipart/form-data body: ${message}`, [{ in: 'body', path: 'file', message }], {
+    cause: err,
+  });
+}
+
 const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
 export async function registerImportRoutes(
@@ -46,6 +62,15 @@ export async function registerImportRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/registry/imports', {
+    config: {
+      multipartBody: {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: `The form, CSV (UTF-8) or XLSX, at most ${IMPORT_LIMITS.maxFileBytes} bytes` },
+        },
+      },
+    },
     schema: {
       tags: ['registry import'],
       summary: 'Import the registration form (CSV or XLSX): all rows or none',
@@ -58,13 +83,11 @@ export async function registerImportRoutes(
       response: { 200: importReport, 400: problemSchema, 413: problemSchema, 422: importReport.or(problemSchema) },
     },
     handler: async (req, reply) => {
-      const part = await req.file();
+      const part = await req.file().catch(multipartProblem);
       if (!part || part.fieldname !== 'file') {
         throw new ProblemError('validation_failed', 'send the form as multipart/form-data with the file in the field "file"');
       }
-      const file = await part.toBuffer().catch((err: unknown) => {
-        throw new ProblemError('payload_too_large', err instanceof Error ? err.message : 'file too large');
-      });
+      const file = await part.toBuffer().catch(multipartProblem);
       try {
         const report = await importRegistry(db, file, {
           actor: req.actor,

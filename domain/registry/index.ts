@@ -14,3 +14,4 @@ export * from './stores/registry-store.ts';
 export * from './stores/unit-store.ts';
 export * from './vocabulary.ts';
 export * from './divisions.ts';
+export * from './import/parse-off-thread.ts';

@@ -23,13 +23,37 @@ import {
 } from './vocabulary.ts';
 
 export const divisionCode = z.string().regex(/^[1-9][0-9]{5}$/, 'expected a 6-digit administrative division code');
-/** Database ids are bigint; the API carries them as decimal strings. */
-export const recordId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'expected a positive integer id');
+const MAX_BIGINT = 9223372036854775807n;
+/**
+ * Database ids are bigint; the API carries them as decimal strings. Past bigint's range no record
+ * can exist, so such an id is refused here (400) instead of failing in PostgreSQL (22003).
+ */
+export const recordId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, 'expected a positive integer id')
+  .refine((id) => !/^[0-9]{1,19}$/.test(id) || BigInt(id) <= MAX_BIGINT, 'expected an id of at most 9223372036854775807')
+  .describe('Record id: a positive integer (PostgreSQL bigint) as a decimal string');
 const isoDate = z.iso.date();
 const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'expected MM-DD');
 const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'expected HH:MM');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
-const volume = z.number().positive().max(1e12);
+/**
+ * A number as a PostgreSQL numeric(precision, scale) column holds it: below 10^(precision-scale) and
+ * with at most `scale` decimal places. A value the column would round or refuse is refused here with
+ * a field-level 400, so what is stored is exactly what was sent (a regulator reads permits and meter
+ * readings as written). zod's multipleOf tolerates float error (5e-324 passes multipleOf(0.1)), so
+ * the decimal places are checked by printing; multipleOf is published in the schema for clients.
+ */
+export function decimal(precision: number, scale: number) {
+  const max = Number((10 ** (precision - scale) - 10 ** -scale).toFixed(scale));
+  return z
+    .number()
+    .max(max)
+    .refine((v) => Number(v.toFixed(scale)) === v, scale === 0 ? 'expected a whole number' : `at most ${scale} decimal place${scale === 1 ? '' : 's'}`)
+    .meta({ multipleOf: 10 ** -scale });
+}
+/** Permit volumes: numeric(14, 2). */
+const volume = decimal(14, 2).positive();
 const timestamps = { createdAt: z.iso.datetime({ offset: true }), updatedAt: z.iso.datetime({ offset: true }) };
 
 export const division = z.object({
@@ -69,8 +93,8 @@ const intakeFields = z.object({
   name: nonEmpty.max(200),
   countyCode: divisionCode,
   unitId: recordId,
-  longitude: z.number().min(73).max(136),
-  latitude: z.number().min(3).max(54),
+  longitude: decimal(9, 6).min(73).max(136).describe('WGS 84 decimal degrees, at most 6 decimal places (about 0.1 m)'),
+  latitude: decimal(8, 6).min(3).max(54).describe('WGS 84 decimal degrees, at most 6 decimal places (about 0.1 m)'),
   sourceType: sourceType.schema,
   nonConventionalKind: nonConventionalKind.schema.nullable().default(null),
   sourceName: z.string().trim().max(200).nullable().default(null),
@@ -129,9 +153,9 @@ const permitFields = z.object({
   validFrom: isoDate,
   validTo: isoDate,
   annualVolumeM3: volume,
-  monthlyPlanM3: z.array(z.number().min(0).max(1e12)).length(12).nullable().default(null),
+  monthlyPlanM3: z.array(decimal(14, 2).min(0)).length(12).nullable().default(null),
   dailyLimitM3: volume.nullable().default(null),
-  maxRateM3h: z.number().positive().max(1e7).nullable().default(null),
+  maxRateM3h: decimal(12, 3).positive().max(1e7).nullable().default(null),
   seasonStart: monthDay.nullable().default(null),
   seasonEnd: monthDay.nullable().default(null),
   hoursStart: timeOfDay.nullable().default(null),
@@ -156,9 +180,9 @@ const meterFields = z.object({
   intakeId: recordId,
   meterType: meterType.schema,
   readingMode: readingMode.schema,
-  accuracyClass: z.number().positive().max(10).nullable().default(null),
+  accuracyClass: decimal(3, 1).positive().max(10).nullable().default(null),
   diameterMm: z.number().int().positive().max(5000).nullable().default(null),
-  registerMaxM3: z.number().positive().max(1e13).nullable().default(null),
+  registerMaxM3: decimal(16, 3).positive().nullable().default(null),
   reportingIntervalS: z.number().int().min(1).max(86400).default(900),
   installedOn: isoDate,
   lastCalibratedOn: isoDate.nullable().default(null),
@@ -173,8 +197,8 @@ export type Meter = z.infer<typeof meter>;
 export const meterReplacementInput = z.object({
   newMeter: meterFields.omit({ intakeId: true, status: true }),
   replacedAt: z.iso.datetime({ offset: true }),
-  oldFinalTotalM3: z.number().min(0),
-  newInitialTotalM3: z.number().min(0).default(0),
+  oldFinalTotalM3: decimal(16, 3).min(0),
+  newInitialTotalM3: decimal(16, 3).min(0).default(0),
   note: z.string().max(1000).nullable().default(null),
 });
 export type MeterReplacementInput = z.infer<typeof meterReplacementInput>;

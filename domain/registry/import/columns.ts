@@ -150,6 +150,7 @@ export function resolveHeaders(headers: readonly string[]): { layout: ColumnLayo
   const indexOf = new Map<ColumnKey, number>();
   const written = new Map<ColumnKey, string>();
   const unnamed: number[] = [];
+  let firstUnknown: number | undefined;
   headers.forEach((raw, index) => {
     const header = raw.trim();
     if (header === '') {
@@ -158,7 +159,12 @@ export function resolveHeaders(headers: readonly string[]): { layout: ColumnLayo
     }
     const key = KEY_BY_HEADER.get(normaliseHeader(header));
     if (key === undefined) {
-      errors.push({ row: 1, column: header, reason: `unknown column; accepted columns: ${ACCEPTED_HEADERS}` });
+      // The accepted list is long (about 1 KB): given once, not with each of thousands of unknown headers.
+      const reason = firstUnknown === undefined
+        ? `unknown column; accepted columns: ${ACCEPTED_HEADERS}`
+        : `unknown column (the accepted columns are listed with column ${columnLetter(firstUnknown)})`;
+      firstUnknown ??= index;
+      errors.push({ row: 1, column: header, reason });
       return;
     }
     const earlier = indexOf.get(key);

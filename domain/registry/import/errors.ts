@@ -30,18 +30,29 @@ export class UnreadableFileError extends ImportFileError {
   }
 }
 
-export type ImportLimit = 'fileBytes' | 'rows';
+export type ImportLimit = 'fileBytes' | 'rows' | 'uncompressedBytes' | 'cells' | 'memory';
+
+function limitMessage(limit: ImportLimit, max: number, actual: number): string {
+  switch (limit) {
+    case 'fileBytes':
+      return `the file is ${actual} bytes; the import accepts at most ${max} bytes (split it into several files)`;
+    case 'rows':
+      return `the sheet has more than ${max} data rows (${actual} seen); split it into several files`;
+    case 'uncompressedBytes':
+      return `the XLSX file decompresses to more than ${max} bytes (${actual} seen before stopping); split it into several files`;
+    case 'cells':
+      return `the sheet has more than ${max} cells (${actual} seen before stopping); split it into several files`;
+    case 'memory':
+      return `reading the file needed more than the ${max} MiB of memory an import may use; split it into several files`;
+  }
+}
 
 export class ImportLimitError extends ImportFileError {
   readonly limit: ImportLimit;
   readonly max: number;
   readonly actual: number;
   constructor(limit: ImportLimit, max: number, actual: number) {
-    super(
-      limit === 'fileBytes'
-        ? `the file is ${actual} bytes; the import accepts at most ${max} bytes (split it into several files)`
-        : `the sheet has more than ${max} data rows (${actual} seen); split it into several files`,
-    );
+    super(limitMessage(limit, max, actual));
     this.name = 'ImportLimitError';
     this.limit = limit;
     this.max = max;

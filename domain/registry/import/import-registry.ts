@@ -9,15 +9,37 @@ import { applyImportPlan, type ImportPlan, type PlannedIntake } from './apply.ts
 import { resolveHeaders } from './columns.ts';
 import { findRepeatedIdentifiers, findSuspectedDuplicates } from './duplicates.ts';
 import { ImportLimitError } from './errors.ts';
-import { parseSheet } from './parse.ts';
+import { parseSheetOffThread } from './parse-off-thread.ts';
 import { checkAgainstRegistry } from './registry-checks.ts';
 import type { ImportError, ImportLimits, ImportOptions, ImportResult, RecordCounts } from './types.ts';
 import { groupUnits } from './unit-matching.ts';
 import { checkRows } from './validate.ts';
 
-export const IMPORT_LIMITS: ImportLimits = { maxFileBytes: 20 * 1024 * 1024, maxRows: 50_000 };
+/**
+ * maxUncompressedBytes and maxCells keep an XLSX within what the reading worker's heap
+ * (PARSE_HEAP_MB) holds: exceljs keeps about 330 bytes per cell, so 600,000 cells (25,000 rows of
+ * the 24 columns) need about 200 MB, and a sheet of that size decompresses to about 30 MB.
+ */
+export const IMPORT_LIMITS: ImportLimits = {
+  maxFileBytes: 20 * 1024 * 1024,
+  maxRows: 50_000,
+  maxUncompressedBytes: 64 * 1024 * 1024,
+  maxCells: 600_000,
+};
 
 const NONE: RecordCounts = { units: 0, intakes: 0, permits: 0 };
+
+/** Errors listed in a report, at most; a file wrong on every cell would otherwise answer with megabytes. */
+export const MAX_REPORTED_ERRORS = 1000;
+
+function capErrors(errors: ImportError[]): ImportError[] {
+  if (errors.length <= MAX_REPORTED_ERRORS) return errors;
+  const more = errors.length - MAX_REPORTED_ERRORS;
+  return [
+    ...errors.slice(0, MAX_REPORTED_ERRORS),
+    { row: null, column: null, reason: `${more} more error${more === 1 ? '' : 's'} not listed (a report lists the first ${MAX_REPORTED_ERRORS})` },
+  ];
+}
 
 /** The report of the checks, and the plan to write when they passed. */
 export interface PreparedImport {
@@ -46,7 +68,7 @@ export async function prepareRegistryImport(db: Db, file: Uint8Array, options: I
   if (file.byteLength > limits.maxFileBytes) {
     throw new ImportLimitError('fileBytes', limits.maxFileBytes, file.byteLength);
   }
-  const sheet = await parseSheet(file, limits.maxRows);
+  const sheet = await parseSheetOffThread(file, limits);
   const base: ImportResult = {
     status: 'rejected',
     format: sheet.format,
@@ -61,7 +83,7 @@ export async function prepareRegistryImport(db: Db, file: Uint8Array, options: I
 
   // A wrong header row makes every row's report noise: report the headers alone.
   const { layout, errors: headerErrors } = resolveHeaders(sheet.headers);
-  if (headerErrors.length > 0) return { result: { ...base, errors: headerErrors }, plan: null };
+  if (headerErrors.length > 0) return { result: { ...base, errors: capErrors(headerErrors) }, plan: null };
   if (sheet.rows.length === 0) {
     const noRows: ImportError = { row: null, column: null, reason: 'the file has a header row but no data rows' };
     return { result: { ...base, errors: [noRows] }, plan: null };
@@ -81,7 +103,7 @@ export async function prepareRegistryImport(db: Db, file: Uint8Array, options: I
     registry.registeredIntakes,
     options.duplicateDistanceM,
   );
-  const report: ImportResult = { ...base, errors, suspectedDuplicates, outOfScope: checked.outOfScope };
+  const report: ImportResult = { ...base, errors: capErrors(errors), suspectedDuplicates, outOfScope: checked.outOfScope };
 
   const blockedByDuplicates = suspectedDuplicates.length > 0 && options.acceptSuspectedDuplicates !== true;
   if (errors.length > 0 || blockedByDuplicates) return { result: report, plan: null };

@@ -4,9 +4,12 @@ import { waterUse } from '../vocabulary.ts';
 import { readBoolean, readDate, readNumber, readVocabulary } from './cells.ts';
 import { COLUMNS, resolveHeaders } from './columns.ts';
 import { haversineM } from './duplicates.ts';
+import { IMPORT_LIMITS } from './import-registry.ts';
 import { detectFormat, parseSheet, xlsxCell } from './parse.ts';
 import { templateCsv, templateXlsx } from './template.ts';
 import { checkRows } from './validate.ts';
+
+const limits = (maxRows: number) => ({ ...IMPORT_LIMITS, maxRows });
 
 describe('cell readers', () => {
   it('reads dates as YYYY-MM-DD, YYYY/M/D or Excel serials, and refuses impossible ones', () => {
@@ -51,7 +54,7 @@ describe('parseSheet', () => {
 
   it('reads CSV with a BOM, numbering rows as a spreadsheet does across blank and multi-line rows', async () => {
     const text = '\uFEFF取水口编码,取水口名称\r\nA1, 一号 \r\n\r\n"A2","二\n号"\r\n,\r\nA3,三号\r\n';
-    const sheet = await parseSheet(Buffer.from(text, 'utf8'), 100);
+    const sheet = await parseSheet(Buffer.from(text, 'utf8'), limits(100));
     expect(sheet.format).toBe('csv');
     expect(sheet.headers).toEqual(['取水口编码', '取水口名称']);
     expect(sheet.rows).toEqual([
@@ -80,7 +83,7 @@ describe('parseSheet', () => {
     sheet.addRow(['A1', 'one']);
     sheet.getCell('A4').value = 'A3';
     workbook.addWorksheet('second').addRow(['ignored']);
-    const parsed = await parseSheet(Buffer.from(await workbook.xlsx.writeBuffer()), 100);
+    const parsed = await parseSheet(Buffer.from(await workbook.xlsx.writeBuffer()), limits(100));
     expect(parsed).toEqual({
       format: 'xlsx',
       headers: ['code', 'name'],
@@ -111,7 +114,7 @@ describe('checkRows', () => {
     const header = COLUMNS.map((c) => c.header);
     const example = templateCsv().split('\r\n')[1] ?? '';
     const text = `${[...header.slice(0, 2), '', ...header.slice(2)].join(',')}\n${example.replace(/^([^,]*,[^,]*),/, '$1,stray,')},more\n`;
-    const sheet = await parseSheet(Buffer.from(text, 'utf8'), 10);
+    const sheet = await parseSheet(Buffer.from(text, 'utf8'), limits(10));
     const { layout, errors } = resolveHeaders(sheet.headers);
     expect(errors).toEqual([]);
     expect(checkRows(sheet, layout).errors).toEqual([
@@ -123,7 +126,7 @@ describe('checkRows', () => {
 
 describe('template', () => {
   it('CSV template has every column and an example row that passes the row checks', async () => {
-    const sheet = await parseSheet(Buffer.from(templateCsv(), 'utf8'), 10);
+    const sheet = await parseSheet(Buffer.from(templateCsv(), 'utf8'), limits(10));
     const { layout, errors } = resolveHeaders(sheet.headers);
     expect(errors).toEqual([]);
     expect(sheet.headers).toEqual(COLUMNS.map((c) => c.header));
@@ -134,8 +137,8 @@ describe('template', () => {
 
   it('XLSX template reads back the same, with drop-down lists on vocabulary columns', async () => {
     const bytes = await templateXlsx();
-    const sheet = await parseSheet(bytes, 10);
-    const csv = await parseSheet(Buffer.from(templateCsv(), 'utf8'), 10);
+    const sheet = await parseSheet(bytes, limits(10));
+    const csv = await parseSheet(Buffer.from(templateCsv(), 'utf8'), limits(10));
     expect(sheet.headers).toEqual(csv.headers);
     expect(checkRows(sheet, resolveHeaders(sheet.headers).layout).errors).toEqual([]);
 

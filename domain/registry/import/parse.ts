@@ -5,9 +5,14 @@
  */
 import ExcelJS from 'exceljs';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import JSZip from 'jszip';
+import { SaxesParser } from 'saxes';
 import { isEmptyCell, type RawCell } from './cells.ts';
 import { ImportLimitError, UnreadableFileError } from './errors.ts';
-import type { SheetFormat } from './types.ts';
+import type { ImportLimits, SheetFormat } from './types.ts';
+
+export type SheetLimits = Pick<ImportLimits, 'maxRows' | 'maxUncompressedBytes' | 'maxCells'>;
 
 export interface SheetRow {
   /** The 1-based spreadsheet row number (the header is row 1). */
@@ -45,9 +50,13 @@ export function detectFormat(bytes: Uint8Array): SheetFormat {
   return startsWith(bytes, ZIP_MAGIC) ? 'xlsx' : 'csv';
 }
 
-export async function parseSheet(bytes: Uint8Array, maxRows: number): Promise<ParsedSheet> {
+/**
+ * Reads the file in the calling thread; the import runs it in a worker (parse-off-thread.ts), as a
+ * large file takes seconds of CPU and hundreds of MB.
+ */
+export async function parseSheet(bytes: Uint8Array, limits: SheetLimits): Promise<ParsedSheet> {
   const format = detectFormat(bytes);
-  const sheet = format === 'xlsx' ? await parseXlsx(bytes, maxRows) : parseCsvText(decodeUtf8(bytes), maxRows);
+  const sheet = format === 'xlsx' ? await parseXlsx(bytes, limits) : parseCsvText(decodeUtf8(bytes), limits);
   if (sheet.headers.every((h) => h.trim() === '')) {
     throw new UnreadableFileError('no_header', 'row 1 is empty: the first row must hold the column headers');
   }
@@ -74,7 +83,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   return text;
 }
 
-function parseCsvText(text: string, maxRows: number): Omit<ParsedSheet, 'format'> {
+function parseCsvText(text: string, { maxRows, maxCells }: SheetLimits): Omit<ParsedSheet, 'format'> {
   let records: string[][];
   try {
     // Blank lines are kept as records so record numbers stay the row numbers a spreadsheet shows.
@@ -88,7 +97,10 @@ function parseCsvText(text: string, maxRows: number): Omit<ParsedSheet, 'format'
   const [header, ...data] = records;
   if (!header) throw new UnreadableFileError('no_header', 'the file has no header row');
   const rows: SheetRow[] = [];
+  let cellCount = header.length;
   data.forEach((record, index) => {
+    cellCount += record.length;
+    if (cellCount > maxCells) throw new ImportLimitError('cells', maxCells, cellCount);
     const cells = record.map((c): RawCell => (c.trim() === '' ? null : c.trim()));
     if (cells.every(isEmptyCell)) return;
     if (rows.length >= maxRows) throw new ImportLimitError('rows', maxRows, data.length);
@@ -97,7 +109,50 @@ function parseCsvText(text: string, maxRows: number): Omit<ParsedSheet, 'format'
   return { headers: header.map((h) => h.trim()), rows };
 }
 
-async function parseXlsx(bytes: Uint8Array, maxRows: number): Promise<Omit<ParsedSheet, 'format'>> {
+const WORKSHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
+
+/**
+ * Inflates every entry of the archive as a stream, without keeping it, to refuse before exceljs
+ * loads it whole: an archive whose entries decompress past maxUncompressedBytes (the sizes it
+ * declares may lie, so they are counted), or worksheets holding more than maxCells cell elements
+ * (counted with a streaming XML parser). Each inflated chunk is at most about 1000 times its 16 KiB
+ * compressed block, so memory stays small whatever the archive claims.
+ */
+async function checkXlsxSize(bytes: Uint8Array, { maxUncompressedBytes, maxCells }: SheetLimits): Promise<void> {
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(bytes);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new UnreadableFileError('bad_xlsx', `the file is a ZIP archive but not a readable XLSX workbook (${detail})`);
+  }
+  let inflated = 0;
+  let cells = 0;
+  for (const entry of Object.values(zip.files)) {
+    if (entry.dir) continue;
+    const xml = WORKSHEET_ENTRY.test(entry.name) ? new SaxesParser() : undefined;
+    xml?.on('opentagstart', (tag) => {
+      if (tag.name === 'c' && ++cells > maxCells) throw new ImportLimitError('cells', maxCells, cells);
+    });
+    const decoder = new TextDecoder();
+    try {
+      // JSZip's stream is a readable-stream 2 one, without async iteration: wrap it in Node's.
+      for await (const chunk of new Readable({ objectMode: false }).wrap(entry.nodeStream('nodebuffer')) as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        if (inflated > maxUncompressedBytes) throw new ImportLimitError('uncompressedBytes', maxUncompressedBytes, inflated);
+        xml?.write(decoder.decode(chunk, { stream: true }));
+      }
+    } catch (err) {
+      if (err instanceof ImportLimitError) throw err;
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new UnreadableFileError('bad_xlsx', `the file is a ZIP archive but not a readable XLSX workbook (${entry.name}: ${detail})`);
+    }
+  }
+}
+
+async function parseXlsx(bytes: Uint8Array, limits: SheetLimits): Promise<Omit<ParsedSheet, 'format'>> {
+  const { maxRows } = limits;
+  await checkXlsxSize(bytes, limits);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelBuffer);

@@ -6,6 +6,10 @@ export type SheetFormat = 'csv' | 'xlsx';
 export interface ImportLimits {
   maxFileBytes: number;
   maxRows: number;
+  /** XLSX: the archive's entries, decompressed, in bytes (a small file can inflate to gigabytes). */
+  maxUncompressedBytes: number;
+  /** Cells in the sheet (XLSX: every cell element of the worksheets; CSV: fields of data rows). */
+  maxCells: number;
 }
 
 export interface ImportOptions {
