@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { RegistryScopeError } from '../../domain/registry/index.ts';
 
 export const problemCodes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -108,6 +109,9 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof ProblemError) return { ...problem(err.code, err.message, err.errors), instance };
   if (hasZodFastifySchemaValidationErrors(err)) return { ...validationProblem(err), instance };
   if (isResponseSerializationError(err)) return { ...problem('internal_error', 'response did not match its schema'), instance };
+  if (err instanceof RegistryScopeError) {
+    return { ...problem(err.reason === 'outside_division' ? 'forbidden' : 'unprocessable', err.message), instance };
+  }
   if (isPgError(err)) {
     const mapped = fromPgError(err);
     if (mapped) return { ...mapped, instance };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { recordId } from '../../domain/registry/index.ts';
 import { pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import type { RegistryStore } from '../../domain/registry/index.ts';
+import { type RegistryStore, WHOLE_REGISTRY } from '../../domain/registry/index.ts';
 
 export interface ResourceDefinition<TInput, TRecord, TFilter> {
   /** URL segment, e.g. "intakes". */
@@ -34,7 +34,7 @@ export function registerResource<TInput, TRecord, TFilter>(
   const r = app;
   const { store, path, tag } = def;
   const mustGet = async (id: string) => {
-    const found = await store.get(id);
+    const found = await store.get(WHOLE_REGISTRY, id);
     if (!found) throw notFound(store.kind, id);
     return found;
   };
@@ -48,7 +48,7 @@ export function registerResource<TInput, TRecord, TFilter>(
     },
     handler: async (req) => {
       const { limit, offset, ...filter } = req.query;
-      return store.list(filter as TFilter, { limit, offset });
+      return store.list(WHOLE_REGISTRY, filter as TFilter, { limit, offset });
     },
   });
 
@@ -60,7 +60,7 @@ export function registerResource<TInput, TRecord, TFilter>(
   r.post<{ Body: TInput }>(`/${path}`, {
     schema: { tags: [tag], summary: `Create a ${store.kind}`, body: def.input, response: { 201: def.record, ...errors } },
     handler: async (req, reply) => {
-      const created = await store.create(req.body as TInput, req.actor);
+      const created = await store.create(WHOLE_REGISTRY, req.body as TInput, req.actor);
       return reply.status(201).send(created);
     },
   });
@@ -81,7 +81,7 @@ export function registerResource<TInput, TRecord, TFilter>(
         const fieldErrors = merged.error.issues.map((i) => ({ in: 'body' as const, path: i.path.join('.'), message: i.message }));
         throw new ProblemError('validation_failed', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
       }
-      const updated = await store.update(req.params.id, merged.data, req.actor);
+      const updated = await store.update(WHOLE_REGISTRY, req.params.id, merged.data, req.actor);
       if (!updated) throw notFound(store.kind, req.params.id);
       return updated;
     },
@@ -96,7 +96,7 @@ export function registerResource<TInput, TRecord, TFilter>(
       response: { 200: def.record, ...errors },
     },
     handler: async (req) => {
-      const retired = await store.retire(req.params.id, req.actor);
+      const retired = await store.retire(WHOLE_REGISTRY, req.params.id, req.actor);
       if (!retired) throw notFound(store.kind, req.params.id);
       return retired;
     },

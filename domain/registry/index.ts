@@ -10,7 +10,7 @@ export * from './schemas.ts';
 export * from './stores/intake-store.ts';
 export * from './stores/meter-store.ts';
 export * from './stores/permit-store.ts';
-export * from './stores/registry-store.ts';
+export * from './stores/table-store.ts';
 export * from './stores/unit-store.ts';
 export * from './vocabulary.ts';
 export * from './divisions.ts';

@@ -1,12 +1,11 @@
 /** Intakes (取水口): the registry's central record, one per off-stream withdrawal point. */
 import { z } from 'zod';
-import { type Db, withActor } from '../../../platform/db/database.ts';
+import type { Db } from '../../../platform/db/database.ts';
 import { divisionPrefix } from '../divisions.ts';
 import { divisionCode, type Intake, type IntakeInput, recordId } from '../schemas.ts';
 import { intakeKind, registryStatus, sourceType, waterUse } from '../vocabulary.ts';
 import { intakeFromRow } from '../rows.ts';
-import { listPage } from '../../../platform/db/paging.ts';
-import type { RegistryStore } from './registry-store.ts';
+import { type RegistryStore, tableStore } from './table-store.ts';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -45,46 +44,28 @@ export function intakeToRow(input: IntakeInput) {
 }
 
 export function intakeStore(db: Db): RegistryStore<IntakeInput, Intake, IntakeFilter> {
-  const filtered = (f: IntakeFilter) => {
-    let q = db.selectFrom('intakes');
-    if (f.divisionCode) q = q.where('county_code', 'like', `${divisionPrefix(f.divisionCode)}%`);
-    if (f.unitId) q = q.where('unit_id', '=', f.unitId);
-    if (f.sourceType) q = q.where('source_type', '=', f.sourceType);
-    if (f.waterUse) q = q.where('water_use', '=', f.waterUse);
-    if (f.intakeKind) q = q.where('intake_kind', '=', f.intakeKind);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.confidential !== undefined) q = q.where('confidential', '=', f.confidential);
-    if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
-      q = q.where((eb) => eb.or([eb('code', 'ilike', like), eb('name', 'ilike', like)]));
-    }
-    return q;
-  };
-  return {
+  return tableStore(db, {
     kind: 'intake',
-    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), intakeFromRow, page),
-    async get(id) {
-      const row = await db.selectFrom('intakes').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && intakeFromRow(row);
+    table: 'intakes',
+    placement: { by: 'county', confidentialColumn: true },
+    retiredStatus: 'retired',
+    from: (d) => d.selectFrom('intakes').selectAll(),
+    filter(q, f) {
+      if (f.divisionCode) q = q.where('county_code', 'like', `${divisionPrefix(f.divisionCode)}%`);
+      if (f.unitId) q = q.where('unit_id', '=', f.unitId);
+      if (f.sourceType) q = q.where('source_type', '=', f.sourceType);
+      if (f.waterUse) q = q.where('water_use', '=', f.waterUse);
+      if (f.intakeKind) q = q.where('intake_kind', '=', f.intakeKind);
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.confidential !== undefined) q = q.where('confidential', '=', f.confidential);
+      if (f.q) {
+        const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
+        q = q.where((eb) => eb.or([eb('code', 'ilike', like), eb('name', 'ilike', like)]));
+      }
+      return q;
     },
-    async create(input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.insertInto('intakes').values(intakeToRow(input)).returningAll().executeTakeFirstOrThrow(),
-      );
-      return intakeFromRow(row);
-    },
-    async update(id, input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('intakes').set(intakeToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && intakeFromRow(row);
-    },
-    async retire(id, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('intakes').set({ status: 'retired' }).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && intakeFromRow(row);
-    },
-    countyOf: (intake) => Promise.resolve(intake.countyCode),
-  };
+    fromRow: intakeFromRow,
+    toRow: intakeToRow,
+    placeOf: (i) => ({ countyCode: i.countyCode, confidential: i.confidential }),
+  });
 }

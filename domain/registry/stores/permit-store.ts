@@ -1,12 +1,11 @@
 /** Withdrawal permits (取水许可证): validity, permitted volumes and rate, season and hours. */
 import { z } from 'zod';
-import { type Db, withActor } from '../../../platform/db/database.ts';
+import type { Db } from '../../../platform/db/database.ts';
 import { divisionPrefix } from '../divisions.ts';
 import { divisionCode, type Permit, type PermitInput, recordId } from '../schemas.ts';
 import { permitStatus } from '../vocabulary.ts';
 import { permitFromRow } from '../rows.ts';
-import { listPage } from '../../../platform/db/paging.ts';
-import type { RegistryStore } from './registry-store.ts';
+import { type RegistryStore, tableStore } from './table-store.ts';
 
 export const permitFilter = z.object({
   intakeId: recordId.optional(),
@@ -38,46 +37,25 @@ export function permitToRow(input: PermitInput) {
 }
 
 export function permitStore(db: Db): RegistryStore<PermitInput, Permit, PermitFilter> {
-  const filtered = (f: PermitFilter) => {
-    let q = db.selectFrom('permits');
-    if (f.intakeId) q = q.where('intake_id', '=', f.intakeId);
-    if (f.divisionCode) {
-      const prefix = `${divisionPrefix(f.divisionCode)}%`;
-      q = q.where('intake_id', 'in', db.selectFrom('intakes').select('id').where('county_code', 'like', prefix));
-    }
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.validOn) q = q.where('valid_from', '<=', f.validOn).where('valid_to', '>=', f.validOn);
-    if (f.expiringBefore) q = q.where('valid_to', '<', f.expiringBefore);
-    return q;
-  };
-  return {
+  return tableStore(db, {
     kind: 'permit',
-    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), permitFromRow, page),
-    async get(id) {
-      const row = await db.selectFrom('permits').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && permitFromRow(row);
+    table: 'permits',
+    placement: { by: 'intake' },
+    retiredStatus: 'revoked',
+    from: (d) => d.selectFrom('permits').selectAll(),
+    filter(q, f) {
+      if (f.intakeId) q = q.where('intake_id', '=', f.intakeId);
+      if (f.divisionCode) {
+        const prefix = `${divisionPrefix(f.divisionCode)}%`;
+        q = q.where('intake_id', 'in', db.selectFrom('intakes').select('id').where('county_code', 'like', prefix));
+      }
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.validOn) q = q.where('valid_from', '<=', f.validOn).where('valid_to', '>=', f.validOn);
+      if (f.expiringBefore) q = q.where('valid_to', '<', f.expiringBefore);
+      return q;
     },
-    async create(input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.insertInto('permits').values(permitToRow(input)).returningAll().executeTakeFirstOrThrow(),
-      );
-      return permitFromRow(row);
-    },
-    async update(id, input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('permits').set(permitToRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && permitFromRow(row);
-    },
-    async retire(id, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('permits').set({ status: 'revoked' }).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && permitFromRow(row);
-    },
-    async countyOf(permit) {
-      const row = await db.selectFrom('intakes').select('county_code').where('id', '=', permit.intakeId).executeTakeFirstOrThrow();
-      return row.county_code;
-    },
-  };
+    fromRow: permitFromRow,
+    toRow: permitToRow,
+    placeOf: (p) => ({ intakeId: p.intakeId }),
+  });
 }

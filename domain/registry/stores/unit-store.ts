@@ -1,12 +1,11 @@
 /** Withdrawal units (取水单位): the organisation or person that withdraws the water. */
 import { z } from 'zod';
-import { type Db, withActor } from '../../../platform/db/database.ts';
+import type { Db } from '../../../platform/db/database.ts';
 import type { UnitRow } from '../../../platform/db/schema.ts';
 import { divisionPrefix } from '../divisions.ts';
 import { divisionCode, type Unit, type UnitInput } from '../schemas.ts';
 import { registryStatus, unitKind } from '../vocabulary.ts';
-import { listPage } from '../../../platform/db/paging.ts';
-import type { RegistryStore } from './registry-store.ts';
+import { type RegistryStore, tableStore } from './table-store.ts';
 import { toIso } from '../rows.ts';
 
 export const unitFilter = z.object({
@@ -46,40 +45,22 @@ function toRow(input: UnitInput) {
 }
 
 export function unitStore(db: Db): RegistryStore<UnitInput, Unit, UnitFilter> {
-  const filtered = (f: UnitFilter) => {
-    let q = db.selectFrom('withdrawal_units');
-    if (f.divisionCode) q = q.where('county_code', 'like', `${divisionPrefix(f.divisionCode)}%`);
-    if (f.kind) q = q.where('kind', '=', f.kind);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.creditCode) q = q.where('credit_code', '=', f.creditCode.toUpperCase());
-    if (f.q) q = q.where('name', 'ilike', `%${f.q.replace(/[%_\\]/g, '\\$&')}%`);
-    return q;
-  };
-  return {
+  return tableStore(db, {
     kind: 'unit',
-    list: (filter, page) => listPage(filtered(filter), (q) => q.selectAll().orderBy('id').execute(), fromRow, page),
-    async get(id) {
-      const row = await db.selectFrom('withdrawal_units').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && fromRow(row);
+    table: 'withdrawal_units',
+    placement: { by: 'county', confidentialColumn: false },
+    retiredStatus: 'retired',
+    from: (d) => d.selectFrom('withdrawal_units').selectAll(),
+    filter(q, f) {
+      if (f.divisionCode) q = q.where('county_code', 'like', `${divisionPrefix(f.divisionCode)}%`);
+      if (f.kind) q = q.where('kind', '=', f.kind);
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.creditCode) q = q.where('credit_code', '=', f.creditCode.toUpperCase());
+      if (f.q) q = q.where('name', 'ilike', `%${f.q.replace(/[%_\\]/g, '\\$&')}%`);
+      return q;
     },
-    async create(input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.insertInto('withdrawal_units').values(toRow(input)).returningAll().executeTakeFirstOrThrow(),
-      );
-      return fromRow(row);
-    },
-    async update(id, input, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('withdrawal_units').set(toRow(input)).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && fromRow(row);
-    },
-    async retire(id, actor) {
-      const row = await withActor(db, actor, (trx) =>
-        trx.updateTable('withdrawal_units').set({ status: 'retired' }).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
-      return row && fromRow(row);
-    },
-    countyOf: (unit) => Promise.resolve(unit.countyCode),
-  };
+    fromRow: fromRow,
+    toRow: toRow,
+    placeOf: (u) => ({ countyCode: u.countyCode, confidential: false }),
+  });
 }
