@@ -244,9 +244,25 @@ export class LogDrainer {
       if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable log entry could not be read to its end; its rest is kept as a rejection');
     }
     await this.writePoints(slice, entries);
-    await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
+    await this.keepRejections(slice);
     await retryUntilDone(() => this.jobs.enqueue(slice.readings.intakeDays), this.retryOptions('redis'));
     this.countStored(slice);
+  }
+
+  /**
+   * Keeps the slice's rejections, retrying while PostgreSQL cannot be reached. A rejection it
+   * refuses even alone is logged (with its bytes, up to 1 KiB) and counted, and the slice goes on:
+   * retrying a refused statement would stall the log, valid readings behind it included.
+   */
+  private async keepRejections(slice: PreparedSlice): Promise<void> {
+    const unstorable = await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
+    for (const { rejection: r, error } of unstorable) {
+      this.o.metrics.unstorableRejections.inc({ reason: r.code });
+      this.o.logger.error(
+        { err: error, code: r.code, reason: r.reason, topic: r.topic, receivedMs: r.receivedMs, payloadBase64: r.payload.subarray(0, 1024).toString('base64') },
+        'PostgreSQL refused to keep a rejection; it is only in this log',
+      );
+    }
   }
 
   /**

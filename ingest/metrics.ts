@@ -8,6 +8,12 @@ export class IngestMetrics {
   readonly acked = new Counter({ name: 'ingest_messages_acked_total', help: 'MQTT messages acknowledged to the broker', registers: [this.registry] });
   readonly written = new Counter({ name: 'ingest_readings_written_total', help: 'Readings written to InfluxDB', labelNames: ['registered'] as const, registers: [this.registry] });
   readonly rejected = new Counter({ name: 'ingest_messages_rejected_total', help: 'Messages rejected, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly unstorableRejections = new Counter({
+    name: 'ingest_rejections_unstorable_total',
+    help: 'Rejections PostgreSQL refused to keep (logged instead), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'ingest_batch_size',
     help: 'Messages per stored slice of a drained batch (at most 2 MB of log)',
