@@ -139,4 +139,24 @@ describe('ingest under poison input', () => {
     expect(rows.some((r) => r.reason.includes('\\u0000'))).toBe(true);
     expect(await storedReadings(store)).toEqual(traffic.expected);
   });
+
+  it('keeps a message on a subtopic other than readings and status as unknown_subtopic, with its meter', async () => {
+    const meters = await registerMeters(testDb.db, { count: 3, prefix: 'SUBTOPIC' });
+    const { store, start } = deployment();
+    await start();
+    const since = new Date(Date.now() - 1000);
+    const meterId = meters[0]?.meterId ?? '';
+    const reading = JSON.stringify({ ts: Date.now() - 60_000, totalM3: 1 });
+    // Each within what the broker's ACL lets a meter write: anything under meters/{its id}/.
+    const strays = [raw(`meters/${meterId}/readingz`, reading), raw(`meters/${meterId}/readings/extra`, reading), raw(`meters/${meterId}/Readings`, reading)];
+    const traffic = trafficFor(fleetOf(meters), 2, 33);
+    const report = await publish([...strays, ...traffic.messages]);
+    expect(report.failed).toBe(0);
+    await waitFor('the valid readings stored', async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size, 60_000);
+    await waitFor('every stray message kept', async () => (await rejectionCount('unknown_subtopic', since)) >= strays.length, 60_000);
+    const rows = await testDb.db.selectFrom('ingest_rejections').select(['topic', 'meter_id', 'reason', 'payload']).where('received_at', '>=', since).orderBy('topic').execute();
+    expect(rows.map((r) => [r.topic, r.meter_id, r.payload.toString()])).toEqual(strays.map((m) => [m.topic, meterId, reading]).sort());
+    expect(rows.every((r) => r.reason.includes('not readings or status'))).toBe(true);
+    expect(await storedReadings(store)).toEqual(traffic.expected);
+  });
 });

@@ -14,7 +14,7 @@ import { localDay } from '../common/local-time.ts';
 import { IntakeDaySet } from '../common/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../common/queues.ts';
 import { RetryAbortedError, retryUntilDone } from '../common/retry.ts';
-import { parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
+import { meterOfStrayTopic, parseMeterTopic, type Reading } from '../common/telemetry/meter-contract.ts';
 import type { IngestLog, LogEntry } from './ingest-log.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
 import { LogCodecError, type LoggedMessage, messagesOf } from './log-codec.ts';
@@ -378,7 +378,7 @@ function prepareSlice(
       bodyEnds.push(body.length);
       continue;
     }
-    const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+    const d = decodeLogged(message, limits);
     const placement = d.kind === 'rejected' ? undefined : placements.get(d.meterId);
     if (d.kind !== 'rejected' && !placement) unknownMeters.add(d.meterId);
     const rejection = rejectionOf(message, d, placement);
@@ -393,6 +393,18 @@ function prepareSlice(
     bodyEnds.push(body.length);
   }
   return { slice: { body: body.take(), bodyEnds, receivedMs, rejections, readings }, unknownMeters };
+}
+
+/**
+ * The message decoded; one on a meter's subtopic other than readings or status is refused as
+ * unknown_subtopic, naming its meter (the decoder knows only the contract's topics and would call
+ * it bad_topic, without a meter).
+ */
+function decodeLogged(message: LoggedMessage, limits: DecodeLimits): DecodedMessage {
+  const strayMeter = meterOfStrayTopic(message.topic);
+  if (strayMeter === undefined) return decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+  const reason = `topic "${message.topic.slice(0, 200)}" is under meters/${strayMeter}/ but not readings or status`;
+  return { kind: 'rejected', meterId: strayMeter, code: 'unknown_subtopic', reason };
 }
 
 /** The message's rejection, if any; `placement` is its meter's (undefined for a meter the registry does not know). */

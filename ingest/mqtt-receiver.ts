@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../common/config.ts';
-import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
+import { METERS_TOPIC_FILTER, READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../common/telemetry/meter-contract.ts';
 import { UNTRACED_MQTT_CLIENT } from '../common/telemetry/mqtt-untraced.ts';
 import { AckSequencer } from './ack-sequencer.ts';
 import type { LogAppender } from './log-appender.ts';
@@ -94,7 +94,13 @@ export class MqttReceiver {
           if (failure) {
             o.logger.error({ err: failure, connection: n }, 'subscription failed');
             reject(failure);
-          } else resolve();
+            return;
+          }
+          // After the subscribe, so that no moment is left without a subscription.
+          client.unsubscribe(this.formerFilters, (unsubscribeError) => {
+            if (unsubscribeError) o.logger.warn({ err: unsubscribeError, connection: n }, 'could not drop the subscriptions of an earlier version');
+          });
+          resolve();
         });
       });
     });
@@ -124,7 +130,7 @@ export class MqttReceiver {
       retiring.answered = true;
       if (connack.sessionPresent) {
         this.o.logger.info({ connection: n }, 'retiring the MQTT session of a connection no longer configured');
-        await client.unsubscribeAsync(this.filters);
+        await client.unsubscribeAsync([...this.filters, ...this.formerFilters]);
         while (!this.closed && (Date.now() - lastMessageMs() < RETIRE_QUIET_MS || acks.waiting > 0)) await sleep(100);
         if (this.closed) {
           await client.endAsync(false);
@@ -140,6 +146,14 @@ export class MqttReceiver {
   }
 
   private get filters(): string[] {
+    return [`$share/${this.o.shareGroup}/${METERS_TOPIC_FILTER}`];
+  }
+
+  /**
+   * The filters of ingest before it subscribed to all of meters/#. A session resumed from then
+   * still holds them, and a message matching two of a session's filters is delivered twice.
+   */
+  private get formerFilters(): string[] {
     return [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${this.o.shareGroup}/${t}`);
   }
 
