@@ -154,6 +154,28 @@ describe('no acknowledged reading is lost', () => {
     await expectAllStored(store, traffic, published);
   });
 
+  it('when the log stops draining (InfluxDB stopped), /healthz answers 503 and ingest_log_stalled is 1 until it drains again', async () => {
+    const influxd = await startInfluxd();
+    cleanups.push(() => influxd.stop());
+    const influx = testInfluxConfig(influxd.url);
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx, undefined, undefined, { INGEST_STALL_AFTER_S: '3' });
+    const first = trafficFor(fleetOf(meters), 2, 18);
+    await publishInBackground(first);
+    await whenStored(store, first.expected.size);
+    expect(await ingest.healthStatus()).toBe(200);
+    await influxd.stop();
+    const traffic = trafficFor(fleetOf(meters), 4, 19);
+    const published = publishInBackground(traffic);
+    await waitFor('/healthz 503', async () => (await ingest.healthStatus()) === 503, 60_000);
+    expect(await ingest.metric('ingest_log_stalled')).toBe(1);
+    expect(await ingest.metric('ingest_log_oldest_entry_age_seconds')).toBeGreaterThan(3);
+    await influxd.start();
+    await waitFor('/healthz 200 again', async () => (await ingest.healthStatus()) === 200, 90_000);
+    expect(await ingest.metric('ingest_log_stalled')).toBe(0);
+    await expectAllStored(store, { messages: traffic.messages, expected: new Map([...first.expected, ...traffic.expected]) }, published);
+  });
+
   it('when InfluxDB is down as ingest starts: it starts, acknowledges into the log, and stores all once InfluxDB is up', async () => {
     const influxd = await startInfluxd();
     cleanups.push(() => influxd.stop());

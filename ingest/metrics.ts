@@ -45,6 +45,16 @@ export class IngestMetrics {
     registers: [this.registry],
   });
   readonly backlog = new Gauge({ name: 'ingest_log_backlog', help: 'Entries in the durable log not yet stored', registers: [this.registry] });
+  readonly logOldestEntryAgeSeconds = new Gauge({
+    name: 'ingest_log_oldest_entry_age_seconds',
+    help: 'Age of the oldest entry in the durable log not yet stored (0 when it is empty)',
+    registers: [this.registry],
+  });
+  readonly logStalled = new Gauge({
+    name: 'ingest_log_stalled',
+    help: '1 when the oldest entry in the durable log is older than INGEST_STALL_AFTER_S (the log is not draining), else 0',
+    registers: [this.registry],
+  });
   readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });
   readonly connected = new Gauge({ name: 'ingest_mqtt_connections_up', help: 'MQTT connections currently up', registers: [this.registry] });
 
