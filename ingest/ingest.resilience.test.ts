@@ -12,7 +12,7 @@ import { createRedis } from '../common/redis.ts';
 import { readingsTopic } from '../common/telemetry/meter-contract.ts';
 import type { InfluxConfig } from '../common/config.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
-import type { PublishReport } from '../simulators/publish/publish-report.ts';
+import type { PublishProgress, PublishReport } from '../simulators/publish/publish-report.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { fleetOf, storedReadings, type Traffic, trafficFor } from '../test/fixtures/meter-traffic.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
@@ -39,11 +39,11 @@ afterAll(async () => {
   await Promise.all([broker.stop(), redis.stop()]);
 });
 
-async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}): Promise<IngestHandle> {
+async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}, mqttUrl = broker.url): Promise<IngestHandle> {
   const ingest = await startIngest({
     databaseUrl: testDb.url,
     redisUrl: redis.url,
-    mqttUrl: broker.url,
+    mqttUrl,
     influx,
     id,
     extra: { INGEST_LOG_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group, ...extra },
@@ -56,10 +56,10 @@ async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group
 }
 
 /** Publishes the traffic; returns when the broker has acknowledged all of it. */
-async function publishInBackground(traffic: Traffic): Promise<PublishReport> {
-  const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 4, stallTimeoutMs: 120_000 });
+async function publishInBackground(traffic: Traffic, o: { url?: string; reconnectPeriodMs?: number; onProgress?: (p: PublishProgress) => void } = {}): Promise<PublishReport> {
+  const publisher = await MqttPublisher.connect({ url: o.url ?? broker.url, ...SIMULATOR, connections: 4, stallTimeoutMs: 120_000, reconnectPeriodMs: o.reconnectPeriodMs });
   try {
-    return await publisher.publish(traffic.messages);
+    return await publisher.publish(traffic.messages, { onProgress: o.onProgress, progressIntervalMs: 50 });
   } finally {
     await publisher.close();
   }
@@ -257,5 +257,33 @@ describe('no acknowledged reading is lost', () => {
     await whenStored(store, 1000);
     await broker.restart('SIGTERM');
     await expectAllStored(store, traffic, published);
+  });
+
+  it('when the broker restarts and meters, reconnecting after 100 ms, are back before ingest: what it answers "no matching subscribers" is sent again and stored', async () => {
+    // A broker of its own: another test's ingest, subscribed in another share group, would make the
+    // broker answer "delivered" for messages that this test's ingest never gets.
+    const own = await startBroker();
+    cleanups.push(() => own.stop());
+    const influx = testInfluxConfig();
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx, undefined, undefined, {}, own.url);
+    const traffic = trafficFor(fleetOf(meters), 96, 16);
+    // Settled publishes: acknowledged, or answered "no matching subscribers" and sent again.
+    let settled = 0;
+    const onProgress = (p: PublishProgress) => (settled = p.acked + (p.resent > 0 ? p.resent : 0));
+    const published = publishInBackground(traffic, { url: own.url, reconnectPeriodMs: 100, onProgress });
+    await whenStored(store, 1000);
+    // Ingest frozen across the restart, so that the meters are surely back first: the broker has
+    // forgotten the shared subscription until ingest subscribes again.
+    ingest.process.signal('SIGSTOP');
+    try {
+      await own.restart('SIGTERM');
+      const before = settled;
+      await waitFor('meters publishing to the restarted broker', () => Promise.resolve(settled >= before + 500), 60_000);
+    } finally {
+      ingest.process.signal('SIGCONT');
+    }
+    await expectAllStored(store, traffic, published);
+    console.info(`broker restart: ${(await published).resent} publishes answered "no matching subscribers" and sent again`);
   });
 });
