@@ -22,6 +22,11 @@ import { MqttReceiver } from './mqtt-receiver.ts';
 
 /** How long /healthz waits for Redis to answer a PING. */
 const HEALTH_PING_MS = 1_000;
+/** How often the age of the log's oldest entry is checked, for /healthz and the metrics. */
+const JOURNAL_CHECK_MS = 5_000;
+
+/** What /healthz says: ok; unavailable (Redis or every MQTT connection down); stalled (the log is not draining). */
+export type IngestHealth = 'ok' | 'unavailable' | 'stalled';
 
 export class IngestService {
   readonly metrics = new IngestMetrics({ processMetrics: true });
@@ -30,6 +35,11 @@ export class IngestService {
   private readonly appendRedis: Redis;
   private readonly receiver: MqttReceiver;
   private readonly drain: DrainThread;
+  /** The log as the drain sees it, read on the append connection to judge whether it drains. */
+  private readonly journal: IngestLog;
+  private journalTimer: NodeJS.Timeout | undefined;
+  private checkingJournal = false;
+  private stalled = false;
   private closing: Promise<void> | undefined;
 
   constructor(config: Config, logger: Logger, onFailure: (err: Error) => void) {
@@ -38,8 +48,9 @@ export class IngestService {
     const { ingest } = config;
     // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (log-appender.ts).
     this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, logger });
+    this.journal = new IngestLog(this.appendRedis, { stream: ingest.logStream });
     const appender = new LogAppender({
-      log: new IngestLog(this.appendRedis, { stream: ingest.logStream }),
+      log: this.journal,
       metrics: this.metrics,
       logger,
       minIntervalMs: ingest.appendIntervalMs,
@@ -65,6 +76,7 @@ export class IngestService {
    */
   async start(): Promise<void> {
     void this.warnIfLogNotDurable();
+    this.journalTimer = setInterval(() => void this.checkJournal(), JOURNAL_CHECK_MS);
     await this.drain.started();
     if (this.closing) return; // a signal came while the drain thread was loading
     await this.receiver.start();
@@ -85,14 +97,50 @@ export class IngestService {
     }
   }
 
+  /**
+   * Judges whether the log drains: stalled when its oldest entry waits longer than the configured
+   * threshold (INGEST_STALL_AFTER_S). One test covers both ways a drain stops: a batch that never
+   * leaves the log while others pass it, and no progress at all with entries waiting (the oldest
+   * then ages past the threshold). Skipped while Redis is down: that is unhealthy on its own, and
+   * commands would wait for the reconnect.
+   */
+  private async checkJournal(): Promise<void> {
+    if (this.checkingJournal || this.appendRedis.status !== 'ready') return;
+    this.checkingJournal = true;
+    try {
+      const { oldestMs, nowMs } = await this.journal.oldestEntry();
+      const ageMs = oldestMs === undefined ? 0 : Math.max(0, nowMs - oldestMs);
+      const stalled = ageMs > this.config.ingest.stallAfterMs;
+      if (stalled !== this.stalled) {
+        if (stalled) this.logger.error({ oldestEntryAgeS: Math.round(ageMs / 1000) }, 'the durable log is not draining; /healthz answers 503');
+        else this.logger.info('the durable log drains again');
+      }
+      this.stalled = stalled;
+      this.metrics.logOldestEntryAgeSeconds.set(ageMs / 1000);
+      this.metrics.logStalled.set(stalled ? 1 : 0);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not check the age of the durable log');
+    } finally {
+      this.checkingJournal = false;
+    }
+  }
+
   /** Prometheus text of both threads' metrics. */
   async metricsText(): Promise<{ contentType: string; text: string }> {
     const merged = AggregatorRegistry.aggregate([await this.metrics.registry.getMetricsAsJSON(), await this.drain.metrics()]);
     return { contentType: merged.contentType, text: await merged.metrics() };
   }
 
-  /** True when Redis answers a PING within 1 s and at least one MQTT connection is up. */
-  async healthy(): Promise<boolean> {
+  /**
+   * ok when Redis answers a PING within 1 s, at least one MQTT connection is up and the log
+   * drains (checkJournal); otherwise which of these is not so.
+   */
+  async health(): Promise<IngestHealth> {
+    if (!(await this.receiving())) return 'unavailable';
+    return this.stalled ? 'stalled' : 'ok';
+  }
+
+  private async receiving(): Promise<boolean> {
     // Commands wait for a reconnect (createRedis), so a PING would hang while Redis is down.
     if (this.appendRedis.status !== 'ready') return false;
     try {
@@ -105,6 +153,7 @@ export class IngestService {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.journalTimer);
       await this.receiver.close();
       if (!(await this.drain.stop())) this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the log for the next start');
       this.appendRedis.disconnect();

@@ -12,7 +12,7 @@ import { createRedis } from '../platform/redis.ts';
 import { readingsTopic } from '../domain/telemetry/index.ts';
 import type { InfluxConfig } from '../platform/config.ts';
 import { MqttPublisher } from '../simulators/publish/mqtt-publisher.ts';
-import type { PublishReport } from '../simulators/publish/publish-report.ts';
+import type { PublishProgress, PublishReport } from '../simulators/publish/publish-report.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { fleetOf, storedReadings, type Traffic, trafficFor } from '../test/fixtures/meter-traffic.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
@@ -39,11 +39,11 @@ afterAll(async () => {
   await Promise.all([broker.stop(), redis.stop()]);
 });
 
-async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}): Promise<IngestHandle> {
+async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}, mqttUrl = broker.url): Promise<IngestHandle> {
   const ingest = await startIngest({
     databaseUrl: testDb.url,
     redisUrl: redis.url,
-    mqttUrl: broker.url,
+    mqttUrl,
     influx,
     id,
     extra: { INGEST_LOG_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group, ...extra },
@@ -56,10 +56,10 @@ async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group
 }
 
 /** Publishes the traffic; returns when the broker has acknowledged all of it. */
-async function publishInBackground(traffic: Traffic): Promise<PublishReport> {
-  const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 4, stallTimeoutMs: 120_000 });
+async function publishInBackground(traffic: Traffic, o: { url?: string; reconnectPeriodMs?: number; onProgress?: (p: PublishProgress) => void } = {}): Promise<PublishReport> {
+  const publisher = await MqttPublisher.connect({ url: o.url ?? broker.url, ...SIMULATOR, connections: 4, stallTimeoutMs: 120_000, reconnectPeriodMs: o.reconnectPeriodMs });
   try {
-    return await publisher.publish(traffic.messages);
+    return await publisher.publish(traffic.messages, { onProgress: o.onProgress, progressIntervalMs: 50 });
   } finally {
     await publisher.close();
   }
@@ -154,6 +154,28 @@ describe('no acknowledged reading is lost', () => {
     await expectAllStored(store, traffic, published);
   });
 
+  it('when the log stops draining (InfluxDB stopped), /healthz answers 503 and ingest_log_stalled is 1 until it drains again', async () => {
+    const influxd = await startInfluxd();
+    cleanups.push(() => influxd.stop());
+    const influx = testInfluxConfig(influxd.url);
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx, undefined, undefined, { INGEST_STALL_AFTER_S: '3' });
+    const first = trafficFor(fleetOf(meters), 2, 18);
+    await publishInBackground(first);
+    await whenStored(store, first.expected.size);
+    expect(await ingest.healthStatus()).toBe(200);
+    await influxd.stop();
+    const traffic = trafficFor(fleetOf(meters), 4, 19);
+    const published = publishInBackground(traffic);
+    await waitFor('/healthz 503', async () => (await ingest.healthStatus()) === 503, 60_000);
+    expect(await ingest.metric('ingest_log_stalled')).toBe(1);
+    expect(await ingest.metric('ingest_log_oldest_entry_age_seconds')).toBeGreaterThan(3);
+    await influxd.start();
+    await waitFor('/healthz 200 again', async () => (await ingest.healthStatus()) === 200, 90_000);
+    expect(await ingest.metric('ingest_log_stalled')).toBe(0);
+    await expectAllStored(store, { messages: traffic.messages, expected: new Map([...first.expected, ...traffic.expected]) }, published);
+  });
+
   it('when InfluxDB is down as ingest starts: it starts, acknowledges into the log, and stores all once InfluxDB is up', async () => {
     const influxd = await startInfluxd();
     cleanups.push(() => influxd.stop());
@@ -235,5 +257,33 @@ describe('no acknowledged reading is lost', () => {
     await whenStored(store, 1000);
     await broker.restart('SIGTERM');
     await expectAllStored(store, traffic, published);
+  });
+
+  it('when the broker restarts and meters, reconnecting after 100 ms, are back before ingest: what it answers "no matching subscribers" is sent again and stored', async () => {
+    // A broker of its own: another test's ingest, subscribed in another share group, would make the
+    // broker answer "delivered" for messages that this test's ingest never gets.
+    const own = await startBroker();
+    cleanups.push(() => own.stop());
+    const influx = testInfluxConfig();
+    const store = new InfluxStore(influx);
+    const ingest = await ingestFor(influx, undefined, undefined, {}, own.url);
+    const traffic = trafficFor(fleetOf(meters), 96, 16);
+    // Settled publishes: acknowledged, or answered "no matching subscribers" and sent again.
+    let settled = 0;
+    const onProgress = (p: PublishProgress) => (settled = p.acked + (p.resent > 0 ? p.resent : 0));
+    const published = publishInBackground(traffic, { url: own.url, reconnectPeriodMs: 100, onProgress });
+    await whenStored(store, 1000);
+    // Ingest frozen across the restart, so that the meters are surely back first: the broker has
+    // forgotten the shared subscription until ingest subscribes again.
+    ingest.process.signal('SIGSTOP');
+    try {
+      await own.restart('SIGTERM');
+      const before = settled;
+      await waitFor('meters publishing to the restarted broker', () => Promise.resolve(settled >= before + 500), 60_000);
+    } finally {
+      ingest.process.signal('SIGCONT');
+    }
+    await expectAllStored(store, traffic, published);
+    console.info(`broker restart: ${(await published).resent} publishes answered "no matching subscribers" and sent again`);
   });
 });

@@ -14,7 +14,7 @@ import { localDay } from '../platform/local-time.ts';
 import { IntakeDaySet } from '../platform/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../platform/queues.ts';
 import { RetryAbortedError, retryUntilDone } from '../platform/retry.ts';
-import { parseMeterTopic, type Reading } from '../domain/telemetry/index.ts';
+import { meterOfStrayTopic, parseMeterTopic, type Reading } from '../domain/telemetry/index.ts';
 import type { IngestLog, LogEntry } from './journal.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
 import { LogCodecError, type LoggedMessage, messagesOf } from './journal-codec.ts';
@@ -245,9 +245,25 @@ export class LogDrainer {
       if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable log entry could not be read to its end; its rest is kept as a rejection');
     }
     await this.writePoints(slice, entries);
-    await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
+    await this.keepRejections(slice);
     await retryUntilDone(() => this.jobs.enqueue(slice.readings.intakeDays), this.retryOptions('redis'));
     this.countStored(slice);
+  }
+
+  /**
+   * Keeps the slice's rejections, retrying while PostgreSQL cannot be reached. A rejection it
+   * refuses even alone is logged (with its bytes, up to 1 KiB) and counted, and the slice goes on:
+   * retrying a refused statement would stall the log, valid readings behind it included.
+   */
+  private async keepRejections(slice: PreparedSlice): Promise<void> {
+    const unstorable = await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
+    for (const { rejection: r, error } of unstorable) {
+      this.o.metrics.unstorableRejections.inc({ reason: r.code });
+      this.o.logger.error(
+        { err: error, code: r.code, reason: r.reason, topic: r.topic, receivedMs: r.receivedMs, payloadBase64: r.payload.subarray(0, 1024).toString('base64') },
+        'PostgreSQL refused to keep a rejection; it is only in this log',
+      );
+    }
   }
 
   /**
@@ -363,7 +379,7 @@ function prepareSlice(
       bodyEnds.push(body.length);
       continue;
     }
-    const d = decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+    const d = decodeLogged(message, limits);
     const placement = d.kind === 'rejected' ? undefined : placements.get(d.meterId);
     if (d.kind !== 'rejected' && !placement) unknownMeters.add(d.meterId);
     const rejection = rejectionOf(message, d, placement);
@@ -378,6 +394,18 @@ function prepareSlice(
     bodyEnds.push(body.length);
   }
   return { slice: { body: body.take(), bodyEnds, receivedMs, rejections, readings }, unknownMeters };
+}
+
+/**
+ * The message decoded; one on a meter's subtopic other than readings or status is refused as
+ * unknown_subtopic, naming its meter (the decoder knows only the contract's topics and would call
+ * it bad_topic, without a meter).
+ */
+function decodeLogged(message: LoggedMessage, limits: DecodeLimits): DecodedMessage {
+  const strayMeter = meterOfStrayTopic(message.topic);
+  if (strayMeter === undefined) return decodeMessage(message.topic, message.payload, message.receivedMs, limits);
+  const reason = `topic "${message.topic.slice(0, 200)}" is under meters/${strayMeter}/ but not readings or status`;
+  return { kind: 'rejected', meterId: strayMeter, code: 'unknown_subtopic', reason };
 }
 
 /** The message's rejection, if any; `placement` is its meter's (undefined for a meter the registry does not know). */

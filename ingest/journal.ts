@@ -105,6 +105,26 @@ export class IngestLog {
     await this.redis.multi().xack(this.stream, this.group, ...ids).xdel(this.stream, ...ids).exec();
   }
 
+  /**
+   * When the oldest entry not yet stored was appended, in Redis's clock, with Redis's time now;
+   * `oldestMs` undefined when the log is empty. Entries leave the log once stored, so the oldest
+   * is the smallest pending id when a drain holds any (no entry bodies cross the wire), else the
+   * stream's first entry.
+   */
+  async oldestEntry(): Promise<{ oldestMs: number | undefined; nowMs: number }> {
+    const [seconds = '0', micros = '0'] = await this.redis.time();
+    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const pending = await this.redis.xpending(this.stream, this.group).catch((err: unknown) => {
+      // No stream or group yet: nothing is pending.
+      if (err instanceof Error && err.message.includes('NOGROUP')) return [0];
+      throw err;
+    });
+    const smallestPending = Array.isArray(pending) && Number(pending[0]) > 0 ? pending[1] : undefined;
+    if (typeof smallestPending === 'string') return { oldestMs: idMs(smallestPending), nowMs };
+    const [first] = await this.redis.xrange(this.stream, '-', '+', 'COUNT', 1);
+    return { oldestMs: first ? idMs(first[0]) : undefined, nowMs };
+  }
+
   /** Entries not yet stored (the backlog). */
   async length(): Promise<number> {
     return this.redis.xlen(this.stream);
@@ -148,4 +168,9 @@ function toEntry([id, fields]: RawStreamEntry): LogEntry {
     body: Buffer.concat(fields.filter((_, i) => i % 2 === 1)),
     foreign: `stream entry has the fields (${names.join(', ')}) instead of the one field "m" this log writes`,
   };
+}
+
+/** The append time in a stream entry id ("<ms>-<seq>"). */
+function idMs(id: string): number {
+  return Number.parseInt(id, 10);
 }

@@ -23,7 +23,7 @@ const server = createServer((req, res) => {
       () => res.writeHead(500).end(),
     );
   } else if (req.url === '/healthz') {
-    void service.healthy().then((ok) => res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' })));
+    void service.health().then((status) => res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status })));
   } else {
     res.writeHead(404).end();
   }

@@ -8,6 +8,12 @@ export class IngestMetrics {
   readonly acked = new Counter({ name: 'ingest_messages_acked_total', help: 'MQTT messages acknowledged to the broker', registers: [this.registry] });
   readonly written = new Counter({ name: 'ingest_readings_written_total', help: 'Readings written to InfluxDB', labelNames: ['registered'] as const, registers: [this.registry] });
   readonly rejected = new Counter({ name: 'ingest_messages_rejected_total', help: 'Messages rejected, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly unstorableRejections = new Counter({
+    name: 'ingest_rejections_unstorable_total',
+    help: 'Rejections PostgreSQL refused to keep (logged instead), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'ingest_batch_size',
     help: 'Messages per stored slice of a drained batch (at most 2 MB of log)',
@@ -39,6 +45,16 @@ export class IngestMetrics {
     registers: [this.registry],
   });
   readonly backlog = new Gauge({ name: 'ingest_log_backlog', help: 'Entries in the durable log not yet stored', registers: [this.registry] });
+  readonly logOldestEntryAgeSeconds = new Gauge({
+    name: 'ingest_log_oldest_entry_age_seconds',
+    help: 'Age of the oldest entry in the durable log not yet stored (0 when it is empty)',
+    registers: [this.registry],
+  });
+  readonly logStalled = new Gauge({
+    name: 'ingest_log_stalled',
+    help: '1 when the oldest entry in the durable log is older than INGEST_STALL_AFTER_S (the log is not draining), else 0',
+    registers: [this.registry],
+  });
   readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });
   readonly connected = new Gauge({ name: 'ingest_mqtt_connections_up', help: 'MQTT connections currently up', registers: [this.registry] });
 

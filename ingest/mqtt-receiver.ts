@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { MAX_MQTT_CONNECTIONS } from '../platform/config.ts';
-import { READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../domain/telemetry/index.ts';
+import { METERS_TOPIC_FILTER, READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../domain/telemetry/index.ts';
 import { UNTRACED_MQTT_CLIENT } from '../platform/mqtt-untraced.ts';
 import { AckSequencer } from './ack-sequencer.ts';
 import type { LogAppender } from './journal-appender.ts';
@@ -41,11 +41,14 @@ const SESSION_EXPIRY_S = 7 * 24 * 3600;
 const ACK_DEFERRED = new Error('acknowledged by ingest once durable');
 
 /**
- * Reconnect back-off: 200 ms doubling to 2 s. Kept short on purpose: after a broker restart,
- * Mosquitto 2.0 has forgotten the shared subscriptions, so whatever meters publish before ingest
- * has subscribed again finds no subscriber (docs/ingest.md, "Broker restart").
+ * Reconnect schedule: every 20 ms for the first 10 s of an outage, then doubling to 2 s. After a
+ * broker restart Mosquitto 2.0 has forgotten the shared subscriptions (docs/ingest.md, "Broker
+ * restart"), and every moment it accepts meters before ingest has subscribed again, a reading can
+ * find no subscriber: so ingest tries to be back the moment the broker listens. An attempt on a
+ * port nobody listens on costs next to nothing; a broker away for long is not hammered.
  */
-const MIN_RECONNECT_MS = 200;
+const FAST_RECONNECT_MS = 20;
+const FAST_RECONNECT_FOR_MS = 10_000;
 const MAX_RECONNECT_MS = 2_000;
 
 /** A retiring session is ended once nothing has arrived on it for this long. */
@@ -94,7 +97,13 @@ export class MqttReceiver {
           if (failure) {
             o.logger.error({ err: failure, connection: n }, 'subscription failed');
             reject(failure);
-          } else resolve();
+            return;
+          }
+          // After the subscribe, so that no moment is left without a subscription.
+          client.unsubscribe(this.formerFilters, (unsubscribeError) => {
+            if (unsubscribeError) o.logger.warn({ err: unsubscribeError, connection: n }, 'could not drop the subscriptions of an earlier version');
+          });
+          resolve();
         });
       });
     });
@@ -124,7 +133,7 @@ export class MqttReceiver {
       retiring.answered = true;
       if (connack.sessionPresent) {
         this.o.logger.info({ connection: n }, 'retiring the MQTT session of a connection no longer configured');
-        await client.unsubscribeAsync(this.filters);
+        await client.unsubscribeAsync([...this.filters, ...this.formerFilters]);
         while (!this.closed && (Date.now() - lastMessageMs() < RETIRE_QUIET_MS || acks.waiting > 0)) await sleep(100);
         if (this.closed) {
           await client.endAsync(false);
@@ -140,6 +149,14 @@ export class MqttReceiver {
   }
 
   private get filters(): string[] {
+    return [`$share/${this.o.shareGroup}/${METERS_TOPIC_FILTER}`];
+  }
+
+  /**
+   * The filters of ingest before it subscribed to all of meters/#. A session resumed from then
+   * still holds them, and a message matching two of a session's filters is delivered twice.
+   */
+  private get formerFilters(): string[] {
     return [READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER].map((t) => `$share/${this.o.shareGroup}/${t}`);
   }
 
@@ -151,7 +168,7 @@ export class MqttReceiver {
       clientId: `${o.clientIdPrefix}-${n}`,
       clean: false,
       properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: 1000 },
-      reconnectPeriod: reconnect ? MIN_RECONNECT_MS : 0,
+      reconnectPeriod: reconnect ? FAST_RECONNECT_MS : 0,
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
@@ -176,7 +193,7 @@ export class MqttReceiver {
     return { client, acks, lastMessageMs: () => lastMessageMs };
   }
 
-  /** Doubles the reconnect wait after each failed attempt, back to the minimum once connected. */
+  /** Keeps reconnect attempts fast for the first seconds of an outage, then doubles the wait; fast again once connected. */
   private backOffReconnects(client: MqttClient, n: number): void {
     const { metrics, logger } = this.o;
     // The gauge is recounted on every change: mqtt.js also emits 'offline' after a first connect
@@ -186,15 +203,19 @@ export class MqttReceiver {
     };
     // mqtt.js reports every failed attempt of a reconnect loop; the first of an outage says enough.
     let failing = false;
+    let outageSinceMs: number | undefined;
     client.on('connect', () => {
       failing = false;
-      client.options.reconnectPeriod = MIN_RECONNECT_MS;
+      outageSinceMs = undefined;
+      client.options.reconnectPeriod = FAST_RECONNECT_MS;
       recount();
       logger.info({ connection: n }, 'mqtt connected');
     });
     client.on('close', () => {
       if (client.connected) return;
-      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? MIN_RECONNECT_MS) * 2, MAX_RECONNECT_MS);
+      outageSinceMs ??= Date.now();
+      if (Date.now() - outageSinceMs < FAST_RECONNECT_FOR_MS) return;
+      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? FAST_RECONNECT_MS) * 2, MAX_RECONNECT_MS);
     });
     client.on('offline', () => {
       recount();

@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(bucketAsDatabase.influx.database).toBe('b');
   });
 
+  it('judges the durable log stalled after INGEST_STALL_AFTER_S, 30 s unless set', () => {
+    expect(loadConfig({}).ingest.stallAfterMs).toBe(30_000);
+    expect(loadConfig({ INGEST_STALL_AFTER_S: '90' }).ingest.stallAfterMs).toBe(90_000);
+    expect(() => loadConfig({ INGEST_STALL_AFTER_S: '0' })).toThrow(/INGEST_STALL_AFTER_S/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ API_PORT: '' }).api.port).toBe(3000);
   });

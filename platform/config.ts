@@ -80,6 +80,7 @@ export const envSchema = z
     INGEST_REJECTION_MAX_ROWS: z.coerce.number().int().min(1000).default(1_000_000),
     INGEST_REGISTRY_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
     INGEST_COALESCE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    INGEST_STALL_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(30),
     INGEST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     INGEST_METRICS_PORT: port.default(9464),
 
@@ -152,6 +153,8 @@ export interface IngestConfig {
   rejectionMaxRows: number;
   registryRefreshMs: number;
   coalesceMs: number;
+  /** /healthz turns unhealthy when the oldest entry waiting in the log is older than this. */
+  stallAfterMs: number;
   metrics: { host: string; port: number };
 }
 
@@ -206,6 +209,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       rejectionMaxRows: e.INGEST_REJECTION_MAX_ROWS,
       registryRefreshMs: e.INGEST_REGISTRY_REFRESH_MS,
       coalesceMs: e.INGEST_COALESCE_MS,
+      stallAfterMs: e.INGEST_STALL_AFTER_S * 1000,
       metrics: { host: e.INGEST_METRICS_HOST, port: e.INGEST_METRICS_PORT },
     },
     monitor: { rulesFile: e.MONITOR_RULES_FILE },

@@ -1,7 +1,7 @@
 /**
  * The broker's accounts and ACL, generated from the registry: one account per meter (username =
  * meterId), the ingester's account, and an ACL that lets each meter publish only under
- * meters/{its meterId}/ and the ingester read every meter's readings and status.
+ * meters/{its meterId}/ and the ingester read all that meters write (meters/#).
  *
  * Meter passwords are derived, not stored: HMAC-SHA256(MQTT_METER_SECRET, meterId), base64url,
  * first 24 characters (meterPassword). Whoever provisions a meter computes the same value from the
@@ -36,12 +36,10 @@ export function aclFile(ingesterUsername: string, gatewayUsernames: readonly str
     '# Each meter logs in as its meterId and may publish only under meters/<meterId>/.',
     'pattern write meters/%u/#',
     '',
-    '# The ingester reads every meter (through the shared subscription $share/<group>/meters/+/...).',
+    '# The ingester reads all that meters write (through the shared subscription $share/<group>/meters/#).',
     `user ${ingesterUsername}`,
-    'topic read meters/+/readings',
-    'topic read meters/+/status',
-    'topic read $share/+/meters/+/readings',
-    'topic read $share/+/meters/+/status',
+    'topic read meters/#',
+    'topic read $share/+/meters/#',
     ...gatewayUsernames.flatMap((u) => ['', `# Gateway or simulator publishing for many meters.`, `user ${u}`, 'topic write meters/#']),
     '',
   ].join('\n');

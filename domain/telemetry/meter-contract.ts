@@ -13,6 +13,12 @@ export const MAX_PAYLOAD_BYTES = 512 * 1024;
 
 export const READINGS_TOPIC_FILTER = 'meters/+/readings';
 export const STATUS_TOPIC_FILTER = 'meters/+/status';
+/**
+ * What ingest subscribes to: all a meter may write (the broker's ACL lets it write anywhere under
+ * meters/{its id}/), so that a message on a wrong subtopic is kept as a rejection, not dropped by
+ * the broker for want of a subscriber while the meter gets its PUBACK.
+ */
+export const METERS_TOPIC_FILTER = 'meters/#';
 export const readingsTopic = (meterId: string) => `meters/${meterId}/readings`;
 export const statusTopic = (meterId: string) => `meters/${meterId}/status`;
 
@@ -118,4 +124,14 @@ function splitMeterTopic(topic: string): MeterTopic | undefined {
   const [, meterId = '', kind] = parts;
   if (!METER_ID_PATTERN.test(meterId) || (kind !== 'readings' && kind !== 'status')) return undefined;
   return { meterId, kind };
+}
+
+/**
+ * The meter of a topic under meters/{meterId}/ that is not of the contract (another subtopic, a
+ * deeper one, or none); undefined for a topic of the contract or one without a valid meterId.
+ */
+export function meterOfStrayTopic(topic: string): string | undefined {
+  if (!topic.startsWith('meters/') || parseMeterTopic(topic)) return undefined;
+  const meterId = topic.split('/', 2)[1] ?? '';
+  return METER_ID_PATTERN.test(meterId) ? meterId : undefined;
 }

@@ -1,6 +1,7 @@
 /** Why ingest refused a message (docs/meter-contract.md): stored with it and used by the API's filter. */
 export const REJECTION_CODES = [
   'bad_topic',
+  'unknown_subtopic',
   'oversize',
   'not_utf8',
   'malformed_json',

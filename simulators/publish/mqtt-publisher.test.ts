@@ -88,6 +88,8 @@ describe('MqttPublisher', () => {
   it('opens a connection per meter with a retained online status and offline at close', async () => {
     const fleet = generateFleet({ count: 3, seed: 1, meterIdPrefix: `${PREFIX}S` });
     const { client, received } = await subscriber('meters/+/status');
+    // A reader of the readings, as ingest is: a reading no subscription matches is not delivered, and is sent again.
+    const readings = await subscriber('meters/+/readings');
     const publisher = await MqttPublisher.connect({ url: BROKER, perMeterConnections: true });
     try {
       const messages = [...fleetMessages(fleet, { from: JUNE_WEEK.from, to: JUNE_WEEK.from + 3_600_000, seed: 1 })];
@@ -106,6 +108,7 @@ describe('MqttPublisher', () => {
     } finally {
       for (const member of fleet) await client.publishAsync(statusTopic(member.meterId), '', { qos: 1, retain: true });
       await client.endAsync();
+      await readings.client.endAsync();
     }
   });
 });
@@ -137,6 +140,42 @@ describe('MqttPublisher on a broker of its own', () => {
       expect(report.errors.join(' ')).toMatch(/no acknowledgement/);
     } finally {
       broker.process.kill('SIGCONT');
+      await publisher.close();
+      await broker.stop();
+    }
+  });
+
+  it('sends again a message the broker acknowledged with "no matching subscribers" (reason code 16), until one subscribes', async () => {
+    const broker = await startMosquitto();
+    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 1 });
+    const [first] = messages;
+    if (!first) throw new Error('no message generated');
+    let resent = 0;
+    try {
+      const publishing = publisher.publish([first], { progressIntervalMs: 5, onProgress: (p) => (resent = p.resent) });
+      // Nobody subscribes yet: the broker answers reason code 16 and the publisher tries again.
+      await until(() => resent > 0);
+      const late = await subscriber(first.topic, broker.url);
+      const report = await publishing;
+      expect(report).toMatchObject({ published: 1, acked: 1, failed: 0 });
+      expect(report.resent).toBeGreaterThan(0);
+      await until(() => late.received.length >= 1);
+      expect(late.received[0]?.payload).toBe(first.payload);
+      await late.client.endAsync();
+    } finally {
+      await publisher.close();
+      await broker.stop();
+    }
+  });
+
+  it('gives a message up as failed when no subscriber appears within its resend window', async () => {
+    const broker = await startMosquitto();
+    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 1, unroutedResend: { everyMs: 50, forMs: 300 } });
+    try {
+      const report = await publisher.publish(messages.slice(0, 3));
+      expect(report).toMatchObject({ published: 3, acked: 0, failed: 3 });
+      expect(report.errors.join(' ')).toMatch(/no matching subscribers/);
+    } finally {
       await publisher.close();
       await broker.stop();
     }

@@ -14,7 +14,7 @@ import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { hashSeed } from '../random/prng.ts';
 import { connectClient } from './connect-client.ts';
 import { ACCELERATED, createPacer, type PublishClock } from './publish-clock.ts';
-import { PublishChannel } from './publish-channel.ts';
+import { DEFAULT_UNROUTED_RESEND, PublishChannel, type UnroutedResend } from './publish-channel.ts';
 import type { PublishProgress, PublishReport } from './publish-report.ts';
 
 export interface MqttPublisherOptions {
@@ -38,6 +38,13 @@ export interface MqttPublisherOptions {
   stallTimeoutMs?: number;
   /** Per connection attempt (default 10 s). */
   connectTimeoutMs?: number;
+  /** Wait before reconnecting a dropped connection (default 1000 ms). */
+  reconnectPeriodMs?: number;
+  /**
+   * A message whose PUBACK says "no matching subscribers" (reason code 16) was not delivered: sent
+   * again every `everyMs` for at most `forMs` (default every 100 ms for 30 s), then failed.
+   */
+  unroutedResend?: UnroutedResend;
 }
 
 export interface PublishOptions {
@@ -103,12 +110,14 @@ export class MqttPublisher {
   private async publishAll(messages: Iterable<SimulatedMessage>, options: PublishOptions): Promise<PublishReport> {
     const startedAt = Date.now();
     const before = { ...this.counts };
+    const resentBefore = this.resentCount();
     let published = 0;
     let aborted = false;
     const progress = (): PublishProgress => ({
       published,
       acked: this.counts.acked - before.acked,
       failed: this.counts.failed - before.failed,
+      resent: this.resentCount() - resentBefore,
       inFlight: this.inFlight(),
       expectedTotal: options.expectedTotal,
       elapsedMs: Date.now() - startedAt,
@@ -171,22 +180,27 @@ export class MqttPublisher {
       password,
       protocolVersion: this.options.protocolVersion ?? 5,
       clean: true,
-      reconnectPeriod: 1000,
+      reconnectPeriod: this.options.reconnectPeriodMs ?? 1000,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       ...UNTRACED_MQTT_CLIENT,
     };
   }
 
   private channel(client: PublishChannel['client']): PublishChannel {
-    return new PublishChannel(client, this.options.maxInFlightPerConnection ?? 1000, (error) => {
-      this.lastSettledAt = Date.now();
-      if (error === undefined) {
-        this.counts.acked++;
-      } else {
-        this.counts.failed++;
-        if (this.errors.size < MAX_ERRORS_KEPT) this.errors.add(error.message);
-      }
-    });
+    return new PublishChannel(
+      client,
+      this.options.maxInFlightPerConnection ?? 1000,
+      (error) => {
+        this.lastSettledAt = Date.now();
+        if (error === undefined) {
+          this.counts.acked++;
+        } else {
+          this.counts.failed++;
+          if (this.errors.size < MAX_ERRORS_KEPT) this.errors.add(error.message);
+        }
+      },
+      this.options.unroutedResend ?? DEFAULT_UNROUTED_RESEND,
+    );
   }
 
   private async openChannelFor(meterId: string): Promise<PublishChannel> {
@@ -222,6 +236,10 @@ export class MqttPublisher {
 
   private allChannels(): PublishChannel[] {
     return [...new Set([...this.shared, ...this.channelOfMeter.values()])];
+  }
+
+  private resentCount(): number {
+    return this.allChannels().reduce((sum, c) => sum + c.resent, 0);
   }
 
   private inFlight(): number {

@@ -7,6 +7,8 @@ export interface PublishProgress {
   acked: number;
   /** Messages refused by the broker (e.g. PUBACK "not authorized") or lost with their connection. */
   failed: number;
+  /** Times a message was sent again because the broker said no subscription matched it (PUBACK reason code 16). */
+  resent: number;
   /** Published but not yet settled. */
   inFlight: number;
   /** The expected number of messages, when the caller knows or estimates it. */
@@ -30,5 +32,5 @@ export function formatProgress(p: PublishProgress): string {
   const seconds = p.elapsedMs / 1000;
   const total = p.expectedTotal === undefined ? '' : `/~${p.expectedTotal}`;
   const rate = seconds > 0 ? Math.round(p.acked / seconds) : 0;
-  return `published ${p.published}${total}, acked ${p.acked}, failed ${p.failed}, in flight ${p.inFlight}, ${rate} msg/s, ${seconds.toFixed(1)} s`;
+  return `published ${p.published}${total}, acked ${p.acked}, failed ${p.failed}, resent ${p.resent}, in flight ${p.inFlight}, ${rate} msg/s, ${seconds.toFixed(1)} s`;
 }

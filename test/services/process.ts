@@ -89,6 +89,11 @@ export class ServerProcess {
     return this;
   }
 
+  /** Sends `signal` (e.g. SIGSTOP, SIGCONT) without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child?.kill(signal);
+  }
+
   /** Sends `signal` and waits for the process to end. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
     const child = this.child;
