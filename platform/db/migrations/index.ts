@@ -11,6 +11,7 @@ import * as accountTotals from './0004_account_totals.ts';
 import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
 import * as monthlyReports from './0006_monthly_reports.ts';
 import * as rejectionOnce from './0007_rejection_once.ts';
+import * as grafanaViews from './0010_grafana_views.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0005_ledger_fingerprint': ledgerFingerprint,
   '0006_monthly_reports': monthlyReports,
   '0007_rejection_once': rejectionOnce,
+  '0010_grafana_views': grafanaViews,
 };
