@@ -27,7 +27,7 @@ const { services } = compose.parse(parse(text, { merge: true }));
 describe('docker-compose.yml', () => {
   it('has the stores, Grafana and the project services, each with an image or a build', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'grafana', 'influxdb', 'ingest', 'migrate', 'monitor', 'mosquitto', 'postgres', 'redis'].sort(),
+      ['api', 'grafana', 'influxdb', 'ingest', 'migrate', 'monitor', 'mosquitto', 'postgres', 'prometheus', 'redis'].sort(),
     );
     for (const [name, s] of Object.entries(services)) expect(s.image ?? s.build, name).toBeDefined();
   });
@@ -52,6 +52,14 @@ describe('docker-compose.yml', () => {
     expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
     // The same Node options as `npm run ingest` (heap bounds, V8's helper threads; docs/ingest.md).
     expect(services.ingest?.command).toEqual(['node', ...INGEST_NODE_ARGS, 'ingest/main.ts']);
+  });
+
+  it("mounts Prometheus's config, which scrapes ingest's metrics port", () => {
+    expect(services.prometheus?.volumes).toContain('./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    const config = z
+      .object({ scrape_configs: z.array(z.looseObject({ job_name: z.string(), dns_sd_configs: z.array(z.object({ names: z.array(z.string()), type: z.string(), port: z.number() })) })) })
+      .parse(parse(readFileSync('deploy/prometheus/prometheus.yml', 'utf8')));
+    expect(config.scrape_configs.find((c) => c.job_name === 'ingest')?.dns_sd_configs[0]).toMatchObject({ names: ['ingest'], port: 9464 });
   });
 
   it('has a default for every variable it reads, so it needs no .env', () => {

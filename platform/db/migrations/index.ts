@@ -11,7 +11,8 @@ import * as accountTotals from './0004_account_totals.ts';
 import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
 import * as monthlyReports from './0006_monthly_reports.ts';
 import * as rejectionOnce from './0007_rejection_once.ts';
-import * as access from './0011_access.ts';
+import * as grafanaViews from './0008_grafana_views.ts';
+import * as access from './0009_access.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0005_ledger_fingerprint': ledgerFingerprint,
   '0006_monthly_reports': monthlyReports,
   '0007_rejection_once': rejectionOnce,
-  '0011_access': access,
+  '0008_grafana_views': grafanaViews,
+  '0009_access': access,
 };
