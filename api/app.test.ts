@@ -5,7 +5,7 @@ import { freePort } from '../test/services/process.ts';
 import { buildApp } from './app.ts';
 
 const testDb = useTestDatabase();
-const config = { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 } as const;
+import { TEST_APP_CONFIG as config } from './testing/app.ts';
 
 describe('GET /healthz', () => {
   it('is ok while PostgreSQL answers', async () => {

@@ -1,62 +1,59 @@
 /**
  * The API application factory: builds a Fastify instance from its dependencies without listening,
  * so tests drive it with app.inject() and main.ts decides ports and shutdown.
+ *
+ * Built from plugins, in this order: problem documents for every error, the NUL guard, security
+ * headers, authentication and route access (every /v1 route declares its policy), the OpenAPI
+ * document, then the route groups under /v1, one plugin each, with their options.
  */
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
-import { registerActor } from './http/actor.ts';
-import { registerNulGuard } from './http/nul-guard.ts';
-import { openApiTransform, openApiTransformObject } from './http/openapi.ts';
-import { ProblemError, problemSchema, registerProblemHandlers } from './http/problem.ts';
-import { registerRegistryRoutes } from './registry/registry.routes.ts';
-import { registerReportRoutes } from './reports/reports.routes.ts';
-import { registerRejectionRoutes } from './telemetry/rejections.routes.ts';
+import { authRoutes } from './access/auth.routes.ts';
+import { userRoutes } from './access/users.routes.ts';
+import { auth } from './http/auth.ts';
+import { nulGuard } from './http/nul-guard.ts';
+import { openApiDocs } from './http/openapi.ts';
+import { ProblemError, problemHandlers, problemSchema } from './http/problem.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
+import { rejectionRoutes } from './telemetry/rejections.routes.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'logLevel' | 'provinceCode' | 'importDuplicateDistanceM'>;
+  config: Pick<Config, 'logLevel' | 'provinceCode' | 'importDuplicateDistanceM' | 'auth'>;
   db: Db;
+  /** Shares the sign-in rate limits among API processes; without it they are per process. */
+  redis?: Redis;
   /** Fastify logger option; default: pino at config.logLevel with credentials redacted. */
   logger?: FastifyServerOptions['logger'];
 }
 
-export const API_VERSION = '0.1.0';
+export const API_VERSION = '0.2.0';
 
-export async function buildApp({ config, db, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, redis, logger }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
     },
     // 25 MB: room for a registry import file; JSON bodies are far smaller.
     bodyLimit: 25 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblemHandlers(app);
-  registerActor(app);
-  registerNulGuard(app);
-
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Water-intake monitor API',
-        version: API_VERSION,
-        description:
-          'Intake registry, water-use accounts and the rectification ledger. Errors are RFC 9457 problem details.',
-      },
-    },
-    transform: openApiTransform,
-    transformObject: openApiTransformObject,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(problemHandlers);
+  await app.register(nulGuard);
+  await app.register(helmet, { global: true });
+  await app.register(auth, { db });
+  await app.register(openApiDocs, { version: API_VERSION });
 
   app.withTypeProvider<ZodTypeProvider>().get('/healthz', {
+    config: { access: { access: 'public' } },
     schema: {
       tags: ['operations'],
       summary: 'Liveness and database reachability',
@@ -74,9 +71,11 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
 
   await app.register(
     async (v1) => {
-      await registerRegistryRoutes(v1, db, config);
-      registerRejectionRoutes(v1, db);
-      registerReportRoutes(v1, db);
+      await v1.register(authRoutes, { db, sessions: config.auth.sessions, loginsPerMinute: config.auth.loginsPerMinute, secureCookies: config.auth.secureCookies, redis });
+      await v1.register(userRoutes, { db });
+      await v1.register(registryRoutes, { db, config });
+      await v1.register(rejectionRoutes, { db });
+      await v1.register(reportRoutes, { db });
     },
     { prefix: '/v1' },
   );

@@ -5,15 +5,16 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/database.ts';
-import { buildApp } from './app.ts';
+import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 let unitId = '';
 let intakeId = '';
 let meterId = '';
 
-const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
+const post = (url: string, payload: object) => api({ method: 'POST', url, payload });
 
 const permitBody = (number: string, extra: object = {}) => ({
   permitNumber: number,
@@ -34,7 +35,8 @@ const meterBody = (id: string, extra: object = {}) => ({
 });
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
   const unit = await post('/v1/units', { name: '测试单位', kind: 'person', countyCode: '220102' });
   unitId = unit.json<{ id: string }>().id;
   const intake = await post('/v1/intakes', {
@@ -71,7 +73,7 @@ describe('NUL characters', () => {
     ['/v1/ingest/rejections?meterId=m%00', 'meterId'],
     ['/v1/units?creditCode=%00', 'creditCode'],
   ])('in the query %s are refused with 400 naming the field', async (url, field) => {
-    expectProblem(await app.inject(url), 400, 'validation_failed', field);
+    expectProblem(await api(url), 400, 'validation_failed', field);
   });
 
   it('in a created record are refused with 400 naming the field', async () => {
@@ -80,15 +82,15 @@ describe('NUL characters', () => {
   });
 
   it('in a patch are refused with 400 naming the field', async () => {
-    const res = await app.inject({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { sourceName: '\u0000' } });
+    const res = await api({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { sourceName: '\u0000' } });
     expectProblem(res, 400, 'validation_failed', 'sourceName');
   });
 
   it('are looked for without overflowing the stack in a body nested thousands deep', async () => {
     const deep = `${'['.repeat(20_000)}"\u0000"${']'.repeat(20_000)}`;
-    const res = await app.inject({ method: 'POST', url: '/v1/units', payload: deep, headers: { 'content-type': 'application/json' } });
+    const res = await api({ method: 'POST', url: '/v1/units', payload: deep, headers: { 'content-type': 'application/json' } });
     expectProblem(res, 400, 'validation_failed');
-    const plain = await app.inject({ method: 'PATCH', url: `/v1/units/${unitId}`, payload: `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, headers: { 'content-type': 'application/json' } });
+    const plain = await api({ method: 'PATCH', url: `/v1/units/${unitId}`, payload: `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, headers: { 'content-type': 'application/json' } });
     expect(plain.statusCode).toBe(200);
   });
 
@@ -105,14 +107,14 @@ describe('NUL characters', () => {
 
 describe('ids beyond bigint', () => {
   it('in a path are refused with 400, not a database error', async () => {
-    expectProblem(await app.inject('/v1/units/9223372036854775808'), 400, 'validation_failed', 'id');
-    expectProblem(await app.inject('/v1/units/9999999999999999999'), 400, 'validation_failed', 'id');
-    const largest = await app.inject('/v1/units/9223372036854775807');
+    expectProblem(await api('/v1/units/9223372036854775808'), 400, 'validation_failed', 'id');
+    expectProblem(await api('/v1/units/9999999999999999999'), 400, 'validation_failed', 'id');
+    const largest = await api('/v1/units/9223372036854775807');
     expectProblem(largest, 404, 'not_found');
   });
 
   it('in a list filter or a body are refused with 400', async () => {
-    expectProblem(await app.inject('/v1/meters?intakeId=9223372036854775808'), 400, 'validation_failed', 'intakeId');
+    expectProblem(await api('/v1/meters?intakeId=9223372036854775808'), 400, 'validation_failed', 'intakeId');
     expectProblem(await post('/v1/meters', meterBody('BAD-X', { intakeId: '9223372036854775808' })), 400, 'validation_failed', 'intakeId');
   });
 });
@@ -156,22 +158,22 @@ describe('malformed multipart bodies on the import route', () => {
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n`;
 
   it('answers 400 to multipart without a boundary', async () => {
-    const res = await app.inject({ method: 'POST', url, payload: `${head}a,b\r\n--${boundary}--\r\n`, headers: { 'content-type': 'multipart/form-data' } });
+    const res = await api({ method: 'POST', url, payload: `${head}a,b\r\n--${boundary}--\r\n`, headers: { 'content-type': 'multipart/form-data' } });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400 to a body that is not multipart at all', async () => {
-    const res = await app.inject({ method: 'POST', url, payload: '{"file": "x"}', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({ method: 'POST', url, payload: '{"file": "x"}', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400, not 413, to a part cut off mid-way', async () => {
-    const res = await app.inject({ method: 'POST', url, payload: `${head}取水口编码,取水口名称\r\nQS-1,`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({ method: 'POST', url, payload: `${head}取水口编码,取水口名称\r\nQS-1,`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400 to a body cut off inside the part headers', async () => {
-    const res = await app.inject({ method: 'POST', url, payload: `--${boundary}\r\nContent-Disposition: form-da`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({ method: 'POST', url, payload: `--${boundary}\r\nContent-Disposition: form-da`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     expectProblem(res, 400, 'validation_failed');
   });
 });

@@ -2,7 +2,7 @@
  * Schema-driven fuzzing of every operation in the API's own OpenAPI document (issue 15, defect 7):
  * requests are generated from the published parameter and body schemas, then pushed toward the
  * edges (NUL characters, huge and tiny numbers, long strings, ids past bigint, wrong types,
- * malformed JSON and multipart), and sent with app.inject() to an app on a real PostgreSQL
+ * malformed JSON and multipart), and sent with api() to an app on a real PostgreSQL
  * database. No answer may be a 5xx. Reproduce a failure with FUZZ_SEED=<seed> (printed by
  * fast-check); FUZZ_RUNS sets the runs per operation.
  */
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/database.ts';
-import { buildApp } from './app.ts';
+import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260615);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -53,13 +53,15 @@ interface Document {
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 let doc: Document;
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
-  doc = (await app.inject('/docs/json')).json<Document>();
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
+  doc = (await api('/docs/json')).json<Document>();
   // A record of each kind with id 1, so that generated ids also reach existing records.
-  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
+  const post = (url: string, payload: object) => api({ method: 'POST', url, payload });
   const seeded = [
     await post('/v1/units', { name: '模糊测试单位', kind: 'person', countyCode: '220102' }),
     await post('/v1/intakes', {
@@ -258,9 +260,11 @@ describe('API fuzzing from the OpenAPI document', () => {
     for (const [path, method, op] of operations()) {
       // Uploads start a worker per file; fewer runs keep the test quick.
       const numRuns = op.requestBody?.content['multipart/form-data'] ? Math.ceil(RUNS / 2) : RUNS;
+      // A session of its own per operation: fuzzing POST /v1/auth/logout ends the one it runs in.
+      const call = callerOf(app, await signedIn(testDb.db));
       await fc.assert(
         fc.asyncProperty(requestFor(path, method, op), async (request) => {
-          const res = await app.inject(request);
+          const res = await call(request);
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           if (res.statusCode >= 500) throw new Error(`${request.method ?? ''} ${path}: ${res.statusCode} ${res.body.slice(0, 500)}`);
           if (res.statusCode >= 400 && !res.headers['content-type']?.toString().startsWith('application/json')) {

@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/database.ts';
-import { buildApp } from './app.ts';
+import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 
 interface Media { schema?: { $ref?: string; anyOf?: { $ref?: string }[] } }
 interface Operation {
@@ -15,8 +16,9 @@ interface Operation {
 let doc: { paths: Record<string, Record<string, Operation>> };
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
-  doc = (await app.inject('/docs/json')).json();
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
+  doc = (await api('/docs/json')).json();
 });
 afterAll(() => app.close());
 
@@ -36,7 +38,7 @@ describe('OpenAPI document', () => {
     }
     expect(wrong).toEqual([]);
     expect(problems).toBeGreaterThan(30);
-    const notFound = await app.inject('/v1/units/1');
+    const notFound = await api('/v1/units/1');
     expect(notFound.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 

@@ -85,6 +85,13 @@ export const envSchema = z
     INGEST_METRICS_PORT: port.default(9464),
 
     MONITOR_RULES_FILE: z.string().min(1).optional(),
+
+    AUTH_ACCESS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
+    AUTH_REFRESH_TTL_S: z.coerce.number().int().min(300).max(90 * 86_400).default(604_800),
+    AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(10),
+    AUTH_FAILED_LOGIN_WINDOW_S: z.coerce.number().int().min(60).max(86_400).default(900),
+    AUTH_LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+    AUTH_SECURE_COOKIES: boolish.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.INFLUX_API !== 'v2') return;
@@ -135,6 +142,16 @@ export interface Config {
   seedDivisions: boolean;
   ingest: IngestConfig;
   monitor: { rulesFile: string | undefined };
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** Lifetimes and the per-account throttle of sign-in sessions (domain/access SessionOptions). */
+  sessions: { accessTtlS: number; refreshTtlS: number; maxFailures: number; failureWindowS: number };
+  /** Sign-in attempts per address and minute. */
+  loginsPerMinute: number;
+  /** Cookies only over HTTPS; default: in production. */
+  secureCookies: boolean;
 }
 
 export interface IngestConfig {
@@ -213,6 +230,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       metrics: { host: e.INGEST_METRICS_HOST, port: e.INGEST_METRICS_PORT },
     },
     monitor: { rulesFile: e.MONITOR_RULES_FILE },
+    auth: {
+      sessions: { accessTtlS: e.AUTH_ACCESS_TTL_S, refreshTtlS: e.AUTH_REFRESH_TTL_S, maxFailures: e.AUTH_MAX_FAILED_LOGINS, failureWindowS: e.AUTH_FAILED_LOGIN_WINDOW_S },
+      loginsPerMinute: e.AUTH_LOGINS_PER_MINUTE,
+      secureCookies: e.AUTH_SECURE_COOKIES ?? e.NODE_ENV === 'production',
+    },
   };
 }
 

@@ -4,7 +4,10 @@
  * (the type they are sent with, see problem.ts), and multipart routes, whose parts the handler
  * reads itself (no body schema validates them), publish their fields from route config.
  */
-import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
+import fastifySwagger, { type SwaggerTransform, type SwaggerTransformObject } from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 declare module 'fastify' {
@@ -63,3 +66,38 @@ export const openApiTransformObject: SwaggerTransformObject = (documentObject) =
   }
   return doc;
 };
+
+export interface OpenApiOptions {
+  version: string;
+}
+
+/**
+ * The OpenAPI document at /docs/json and its page at /docs (fastify-plugin: the document must see
+ * every route of the app). The security schemes are the credentials api/http/auth.ts accepts.
+ */
+export const openApiDocs = fp(
+  async (app: FastifyInstance, { version }: OpenApiOptions) => {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: 'Water-intake monitor API',
+          version,
+          description:
+            'Intake registry, water-use accounts and the rectification ledger. Errors are RFC 9457 problem details. ' +
+            'Sign in with POST /v1/auth/login and send the access token as a bearer token, or send an API key as X-API-Key.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', description: 'The access token from POST /v1/auth/login' },
+            cookie: { type: 'apiKey', in: 'cookie', name: 'wim_access', description: 'The session cookie of a browser sign-in' },
+            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A machine client key (POST /v1/api-keys)' },
+          },
+        },
+      },
+      transform: openApiTransform,
+      transformObject: openApiTransformObject,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  },
+  { name: 'wim-openapi', fastify: '5.x' },
+);

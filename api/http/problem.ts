@@ -3,6 +3,7 @@
  * programs; `title` and `detail` are for people. The codes are listed in docs/api.md.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RegistryScopeError } from '../../domain/registry/index.ts';
@@ -127,7 +128,9 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   return { ...problem('internal_error', 'an unexpected error occurred; it has been logged'), instance };
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** Every error and unknown route as a problem document (fastify-plugin: sets the app's handlers). */
+export const problemHandlers = fp(
+  (app: FastifyInstance, _options: object, ready: (err?: Error) => void) => {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const body = toProblem(err, request);
     if (body.status >= 500) request.log.error({ err }, 'request failed');
@@ -137,7 +140,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const body = { ...problem('not_found', `no route ${request.method} ${request.url}`), instance: request.url };
     return reply.status(404).type('application/problem+json').send(body);
   });
-}
+  ready();
+  },
+  { name: 'wim-problems', fastify: '5.x' },
+);
 
 export function notFound(kind: string, id: string): ProblemError {
   return new ProblemError('not_found', `${kind} ${id} does not exist`);

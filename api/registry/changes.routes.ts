@@ -22,8 +22,9 @@ const changeFromRow = (c: Selectable<RegistryChangesTable>): RegistryChange => (
   after: c.after as Record<string, unknown> | null,
 });
 
-export function registerChangeRoutes(app: FastifyInstance, db: Db): void {
+export function changeRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   app.withTypeProvider<ZodTypeProvider>().get('/registry-changes', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['audit'],
       summary: 'Registry change history, newest first',

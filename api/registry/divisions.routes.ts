@@ -11,9 +11,10 @@ import { notFound, problemSchema } from '../http/problem.ts';
 
 const divisionFromRow = (d: DivisionRow): Division => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code });
 
-export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
+export function divisionRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/divisions', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['divisions'],
       summary: 'List administrative divisions',
@@ -32,6 +33,7 @@ export function registerDivisionRoutes(app: FastifyInstance, db: Db): void {
     },
   });
   r.get('/divisions/:code', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['divisions'],
       summary: 'Get one division',

@@ -8,15 +8,17 @@ import type { FastifyInstance } from 'fastify';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { buildApp } from '../app.ts';
+import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
 import { IMPORT_LIMITS, ImportLimitError, type ImportOptions, importRegistry, MAX_REPORTED_ERRORS, parseSheetOffThread } from '../../domain/registry/index.ts';
 import { csvFile, row } from '../../domain/registry/import/testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
 });
 afterAll(() => app.close());
 
@@ -34,7 +36,7 @@ function upload(file: Buffer) {
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return app.inject({ method: 'POST', url: '/v1/registry/imports?dryRun=true', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return api({ method: 'POST', url: '/v1/registry/imports?dryRun=true', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
 }
 
 async function workbook(rows: (string | number)[][]): Promise<Buffer> {
@@ -63,7 +65,7 @@ describe('upload limits', () => {
       answers.push('import');
       return res;
     });
-    const health = await app.inject('/healthz');
+    const health = await api('/healthz');
     answers.push('healthz');
     expect(health.statusCode).toBe(200);
     const res = await importing;

@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { buildApp } from '../app.ts';
+import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
 import { csvFile, row } from '../../domain/registry/import/testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
 });
 afterAll(() => app.close());
 
@@ -19,7 +21,7 @@ function upload(file: Buffer, query = '', field = 'file') {
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return app.inject({
+  return api({
     method: 'POST',
     url: `/v1/registry/imports${query}`,
     payload: body,
@@ -37,12 +39,12 @@ describe('POST /v1/registry/imports', () => {
     const real = await upload(file);
     expect(real.statusCode).toBe(200);
     expect(real.json()).toMatchObject({ status: 'imported', created: { units: 1, intakes: 2, permits: 2 } });
-    const listed = await app.inject('/v1/intakes?q=QS-00');
+    const listed = await api('/v1/intakes?q=QS-00');
     expect(listed.json()).toMatchObject({ total: 2 });
   });
 
   it('answers 422 with every error by row and column, writing nothing', async () => {
-    const before = await app.inject('/v1/intakes');
+    const before = await api('/v1/intakes');
     const file = csvFile([row({ code: 'BAD 1', permitNumber: 'X-1' }), row({ code: 'QS-010', longitude: 300, permitNumber: 'X-2' })]);
     const res = await upload(file);
     expect(res.statusCode).toBe(422);
@@ -51,7 +53,7 @@ describe('POST /v1/registry/imports', () => {
     expect(report.errors).toEqual(
       expect.arrayContaining([expect.objectContaining({ row: 2, column: '取水口编码' }), expect.objectContaining({ row: 3, column: '经度' })]),
     );
-    const after = await app.inject('/v1/intakes');
+    const after = await api('/v1/intakes');
     expect(after.json<{ total: number }>().total).toBe(before.json<{ total: number }>().total);
   });
 
@@ -65,10 +67,10 @@ describe('POST /v1/registry/imports', () => {
   });
 
   it('serves the templates', async () => {
-    const csv = await app.inject('/v1/registry/import-template.csv');
+    const csv = await api('/v1/registry/import-template.csv');
     expect(csv.statusCode).toBe(200);
     expect(csv.body.split('\n')[0]).toContain('取水口编码');
-    const xlsx = await app.inject('/v1/registry/import-template.xlsx');
+    const xlsx = await api('/v1/registry/import-template.xlsx');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });

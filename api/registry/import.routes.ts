@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ProblemError, problemSchema } from '../http/problem.ts';
+import { principalOf } from '../http/auth.ts';
 import { ImportLimitError, UnreadableFileError } from '../../domain/registry/index.ts';
 import { IMPORT_LIMITS, importRegistry } from '../../domain/registry/index.ts';
 import { templateCsv, templateXlsx } from '../../domain/registry/index.ts';
@@ -53,16 +54,16 @@ function multipartProblem(err: unknown): never {
 
 const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
-export async function registerImportRoutes(
+export async function importRoutes(
   app: FastifyInstance,
-  db: Db,
-  config: Pick<Config, 'provinceCode' | 'importDuplicateDistanceM'>,
+  { db, config }: { db: Db; config: Pick<Config, 'provinceCode' | 'importDuplicateDistanceM'> },
 ): Promise<void> {
   await app.register(multipart, { limits: { files: 1, fileSize: IMPORT_LIMITS.maxFileBytes, fields: 5 } });
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/registry/imports', {
     config: {
+      access: { access: 'write' },
       multipartBody: {
         type: 'object',
         required: ['file'],
@@ -92,6 +93,7 @@ export async function registerImportRoutes(
         const report = await importRegistry(db, file, {
           actor: req.actor,
           provinceCode: config.provinceCode,
+          scopeDivisionCode: principalOf(req).divisionCode,
           duplicateDistanceM: config.importDuplicateDistanceM,
           dryRun: req.query.dryRun,
           acceptSuspectedDuplicates: req.query.acceptSuspectedDuplicates,
@@ -106,6 +108,7 @@ export async function registerImportRoutes(
   });
 
   r.get('/registry/import-template.csv', {
+    config: { access: { access: 'read' } },
     schema: { tags: ['registry import'], summary: 'The registration form template, CSV (UTF-8)' },
     handler: (_req, reply) =>
       reply
@@ -114,6 +117,7 @@ export async function registerImportRoutes(
         .send(templateCsv()),
   });
   r.get('/registry/import-template.xlsx', {
+    config: { access: { access: 'read' } },
     schema: { tags: ['registry import'], summary: 'The registration form template, XLSX' },
     handler: async (_req, reply) =>
       reply

@@ -10,8 +10,9 @@ import { meter, meterReplacementInput, recordId } from '../../domain/registry/in
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
 import { insertMeter, meterFromRow } from '../../domain/registry/index.ts';
 
-export function registerMeterReplacementRoutes(app: FastifyInstance, db: Db): void {
+export function meterReplacementRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   app.withTypeProvider<ZodTypeProvider>().post('/meters/:id/replace', {
+    config: { access: { access: 'write' } },
     schema: {
       tags: ['meters'],
       summary: 'Replace a meter, recording the old final and new initial totalizer readings',

@@ -1,21 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { buildApp } from '../app.ts';
+import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 
 beforeAll(async () => {
-  app = await buildApp({
-    config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 },
-    db: testDb.db,
-  });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
 });
 afterAll(() => app.close());
 
 async function post(url: string, payload: object) {
-  return app.inject({ method: 'POST', url, payload });
+  return api({ method: 'POST', url, payload });
 }
 
 const unitBody = { name: '长春市第一水厂', kind: 'organisation', creditCode: '91220101MA0Y3K4L2F', countyCode: '220102' };
@@ -76,7 +75,7 @@ describe('registry API', () => {
     expect(meter.statusCode).toBe(201);
     expect(meter.json()).toMatchObject({ reportingIntervalS: 900, installedOn: '2024-05-01' });
 
-    const got = await app.inject(`/v1/intakes/${intakeId}`);
+    const got = await api(`/v1/intakes/${intakeId}`);
     expect(got.statusCode).toBe(200);
     expect(got.json()).toMatchObject({ id: intakeId, sourceName: '伊通河' });
   });
@@ -85,23 +84,23 @@ describe('registry API', () => {
     await post('/v1/intakes', intakeBody(unitId, 'CC-0002'));
     await post('/v1/intakes', { ...intakeBody(unitId, 'CC-0003'), countyCode: '220104' });
 
-    const city = await app.inject('/v1/intakes?divisionCode=220100&limit=2');
+    const city = await api('/v1/intakes?divisionCode=220100&limit=2');
     expect(city.json()).toMatchObject({ total: 3, limit: 2, offset: 0 });
     expect(city.json<{ items: unknown[] }>().items).toHaveLength(2);
-    const county = await app.inject('/v1/intakes?divisionCode=220104');
+    const county = await api('/v1/intakes?divisionCode=220104');
     expect(county.json<{ items: { code: string }[] }>().items.map((i) => i.code)).toEqual(['CC-0003']);
-    const otherCity = await app.inject('/v1/intakes?divisionCode=220200');
+    const otherCity = await api('/v1/intakes?divisionCode=220200');
     expect(otherCity.json()).toMatchObject({ total: 0 });
-    const search = await app.inject('/v1/intakes?q=0002');
+    const search = await api('/v1/intakes?q=0002');
     expect(search.json()).toMatchObject({ total: 1 });
   });
 
   it('patches a field, validating the merged record, and retires without deleting', async () => {
-    const patched = await app.inject({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { confidential: true } });
+    const patched = await api({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { confidential: true } });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ confidential: true, code: 'CC-0001' });
 
-    const broken = await app.inject({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { intakeKind: 'well' } });
+    const broken = await api({ method: 'PATCH', url: `/v1/intakes/${intakeId}`, payload: { intakeKind: 'well' } });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({
       code: 'validation_failed',
@@ -111,19 +110,19 @@ describe('registry API', () => {
     const retired = await post(`/v1/intakes/${intakeId}/retire`, {});
     expect(retired.statusCode).toBe(200);
     expect(retired.json()).toMatchObject({ status: 'retired' });
-    expect((await app.inject(`/v1/intakes/${intakeId}`)).statusCode).toBe(200);
+    expect((await api(`/v1/intakes/${intakeId}`)).statusCode).toBe(200);
   });
 
   it('keeps the change history of a record', async () => {
-    const history = await app.inject(`/v1/registry-changes?table=intakes&rowId=${intakeId}`);
+    const history = await api(`/v1/registry-changes?table=intakes&rowId=${intakeId}`);
     const items = history.json<{ items: { action: string; actor: string; after: { status: string } }[] }>().items;
     expect(items.map((c) => c.action)).toEqual(['update', 'update', 'insert']);
     expect(items[0]?.after.status).toBe('retired');
-    expect(items.every((c) => c.actor === 'api:anonymous')).toBe(true);
+    expect(items.every((c) => c.actor.startsWith('user:test-'))).toBe(true);
   });
 
   it('replaces a meter, keeping both readings at the change', async () => {
-    const meters = await app.inject(`/v1/meters?intakeId=${intakeId}`);
+    const meters = await api(`/v1/meters?intakeId=${intakeId}`);
     const oldId = meters.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
     const res = await post(`/v1/meters/${oldId}/replace`, {
       newMeter: { meterId: 'CC-0001-M2', meterType: 'ultrasonic', readingMode: 'online', installedOn: '2026-03-01' },
@@ -158,10 +157,10 @@ describe('registry API errors are RFC 9457 problem details', () => {
   });
 
   it('404 for a missing record and for an unknown route', async () => {
-    const missing = await app.inject('/v1/intakes/999999');
+    const missing = await api('/v1/intakes/999999');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'not_found', detail: 'intake 999999 does not exist' });
-    expect((await app.inject('/v1/nothing')).json()).toMatchObject({ code: 'not_found', status: 404 });
+    expect((await api('/v1/nothing')).json()).toMatchObject({ code: 'not_found', status: 404 });
   });
 
   it('409 for a duplicate intake code, 422 for a reference to a missing unit or a city as county', async () => {
@@ -181,10 +180,10 @@ describe('registry API errors are RFC 9457 problem details', () => {
   });
 
   it('serves the OpenAPI document and the /docs page', async () => {
-    const spec = await app.inject('/docs/json');
+    const spec = await api('/docs/json');
     expect(spec.statusCode).toBe(200);
     const paths = Object.keys(spec.json<{ paths: Record<string, unknown> }>().paths);
     expect(paths).toEqual(expect.arrayContaining(['/v1/intakes', '/v1/intakes/{id}', '/v1/permits', '/v1/meters/{id}/replace']));
-    expect((await app.inject('/docs/')).statusCode).toBe(200);
+    expect((await api('/docs/')).statusCode).toBe(200);
   });
 });

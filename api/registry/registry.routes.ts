@@ -1,24 +1,23 @@
-/** Every registry route under one prefix (/v1). */
+/** The registry's routes (a plugin, registered under /v1): records, divisions, replacements, changes, imports. */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../domain/registry/index.ts';
-import { registerChangeRoutes } from './changes.routes.ts';
-import { registerDivisionRoutes } from './divisions.routes.ts';
-import { registerImportRoutes } from './import.routes.ts';
+import { changeRoutes } from './changes.routes.ts';
+import { divisionRoutes } from './divisions.routes.ts';
+import { importRoutes } from './import.routes.ts';
 import { intakeFilter, intakeStore } from '../../domain/registry/index.ts';
-import { registerMeterReplacementRoutes } from './meter-replacement.routes.ts';
+import { meterReplacementRoutes } from './meter-replacement.routes.ts';
 import { meterFilter, meterStore } from '../../domain/registry/index.ts';
 import { permitFilter, permitStore } from '../../domain/registry/index.ts';
 import { registerResource } from './resource-routes.ts';
 import { unitFilter, unitStore } from '../../domain/registry/index.ts';
 
-export async function registerRegistryRoutes(
+export async function registryRoutes(
   app: FastifyInstance,
-  db: Db,
-  config: Pick<Config, 'provinceCode' | 'importDuplicateDistanceM'>,
+  { db, config }: { db: Db; config: Pick<Config, 'provinceCode' | 'importDuplicateDistanceM'> },
 ): Promise<void> {
-  registerDivisionRoutes(app, db);
+  divisionRoutes(app, { db });
   registerResource(app, { path: 'units', tag: 'units', store: unitStore(db), input: unitInput, record: unit, filter: unitFilter });
   registerResource(app, {
     path: 'intakes',
@@ -37,7 +36,7 @@ export async function registerRegistryRoutes(
     filter: permitFilter,
   });
   registerResource(app, { path: 'meters', tag: 'meters', store: meterStore(db), input: meterInput, record: meter, filter: meterFilter });
-  registerMeterReplacementRoutes(app, db);
-  registerChangeRoutes(app, db);
-  await registerImportRoutes(app, db, config);
+  meterReplacementRoutes(app, { db });
+  changeRoutes(app, { db });
+  await app.register(importRoutes, { db, config });
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { recordId } from '../../domain/registry/index.ts';
 import { pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import { type RegistryStore, WHOLE_REGISTRY } from '../../domain/registry/index.ts';
+import type { RegistryStore, Viewer } from '../../domain/registry/index.ts';
+import { principalOf } from '../http/auth.ts';
 
 export interface ResourceDefinition<TInput, TRecord, TFilter> {
   /** URL segment, e.g. "intakes". */
@@ -33,13 +34,14 @@ export function registerResource<TInput, TRecord, TFilter>(
   // still validate every request and serialise every response (see app.ts compilers).
   const r = app;
   const { store, path, tag } = def;
-  const mustGet = async (id: string) => {
-    const found = await store.get(WHOLE_REGISTRY, id);
+  const mustGet = async (viewer: Viewer, id: string) => {
+    const found = await store.get(viewer, id);
     if (!found) throw notFound(store.kind, id);
     return found;
   };
 
   r.get<{ Querystring: { limit: number; offset: number } & Record<string, unknown> }>(`/${path}`, {
+    config: { access: { access: 'read' as const } },
     schema: {
       tags: [tag],
       summary: `List ${path}`,
@@ -48,24 +50,27 @@ export function registerResource<TInput, TRecord, TFilter>(
     },
     handler: async (req) => {
       const { limit, offset, ...filter } = req.query;
-      return store.list(WHOLE_REGISTRY, filter as TFilter, { limit, offset });
+      return store.list(principalOf(req), filter as TFilter, { limit, offset });
     },
   });
 
   r.get<{ Params: IdParams }>(`/${path}/:id`, {
+    config: { access: { access: 'read' as const } },
     schema: { tags: [tag], summary: `Get one ${store.kind}`, params: idParams, response: { 200: def.record, ...errors } },
-    handler: (req) => mustGet(req.params.id),
+    handler: (req) => mustGet(principalOf(req), req.params.id),
   });
 
   r.post<{ Body: TInput }>(`/${path}`, {
+    config: { access: { access: 'write' as const } },
     schema: { tags: [tag], summary: `Create a ${store.kind}`, body: def.input, response: { 201: def.record, ...errors } },
     handler: async (req, reply) => {
-      const created = await store.create(WHOLE_REGISTRY, req.body as TInput, req.actor);
+      const created = await store.create(principalOf(req), req.body as TInput, req.actor);
       return reply.status(201).send(created);
     },
   });
 
   r.patch<{ Params: IdParams; Body: Record<string, unknown> }>(`/${path}/:id`, {
+    config: { access: { access: 'write' as const } },
     schema: {
       tags: [tag],
       summary: `Change fields of a ${store.kind}`,
@@ -75,19 +80,20 @@ export function registerResource<TInput, TRecord, TFilter>(
       response: { 200: def.record, ...errors },
     },
     handler: async (req) => {
-      const current = await mustGet(req.params.id);
+      const current = await mustGet(principalOf(req), req.params.id);
       const merged = def.input.safeParse({ ...(current as object), ...req.body });
       if (!merged.success) {
         const fieldErrors = merged.error.issues.map((i) => ({ in: 'body' as const, path: i.path.join('.'), message: i.message }));
         throw new ProblemError('validation_failed', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
       }
-      const updated = await store.update(WHOLE_REGISTRY, req.params.id, merged.data, req.actor);
+      const updated = await store.update(principalOf(req), req.params.id, merged.data, req.actor);
       if (!updated) throw notFound(store.kind, req.params.id);
       return updated;
     },
   });
 
   r.post<{ Params: IdParams }>(`/${path}/:id/retire`, {
+    config: { access: { access: 'write' as const } },
     schema: {
       tags: [tag],
       summary: `Retire a ${store.kind}`,
@@ -96,7 +102,7 @@ export function registerResource<TInput, TRecord, TFilter>(
       response: { 200: def.record, ...errors },
     },
     handler: async (req) => {
-      const retired = await store.retire(WHOLE_REGISTRY, req.params.id, req.actor);
+      const retired = await store.retire(principalOf(req), req.params.id, req.actor);
       if (!retired) throw notFound(store.kind, req.params.id);
       return retired;
     },

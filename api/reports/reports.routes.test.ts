@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
+import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
 import { localDay } from '../../platform/local-time.ts';
 import { type MonthlyReportFigures, monthlyReportFigures } from '../../domain/reports/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
@@ -16,6 +16,7 @@ const month = localDay(now.getTime()).slice(0, 7);
 const { firstDay, lastDay } = monthSpan(month);
 const secondDay = `${month}-02`;
 let app: FastifyInstance;
+let api: Caller;
 
 function account(intakeId: string, day: string, volume: number | null, completeness: number) {
   return {
@@ -72,7 +73,8 @@ beforeAll(async () => {
   await transitionItem(testDb.db, other, 'dismiss', 'staff:test', { reason: 'meter under repair, reported in advance' });
 
   await generateMonthlyReports(testDb.db, month, now);
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
 });
 afterAll(() => app.close());
 
@@ -111,14 +113,14 @@ describe('monthly progress reports', () => {
   });
 
   it('serves the reports over HTTP, with a 404 for a month not reported', async () => {
-    const list = await app.inject(`/v1/reports/monthly?month=${month}&level=city`);
+    const list = await api(`/v1/reports/monthly?month=${month}&level=city`);
     expect(list.statusCode).toBe(200);
     expect(list.json<{ items: MonthlyReportFigures[] }>().items.map((r) => r.divisionCode)).toEqual(['220100', '220200']);
-    const one = await app.inject(`/v1/reports/monthly/${month}/220102`);
+    const one = await api(`/v1/reports/monthly/${month}/220102`);
     expect(one.json<MonthlyReportFigures>().withdrawal.volumeM3).toBe(180);
-    const missing = await app.inject('/v1/reports/monthly/1999-01/220102');
+    const missing = await api('/v1/reports/monthly/1999-01/220102');
     expect(missing.statusCode).toBe(404);
-    const bad = await app.inject('/v1/reports/monthly?month=2026-13');
+    const bad = await api('/v1/reports/monthly?month=2026-13');
     expect(bad.statusCode).toBe(400);
   });
 });

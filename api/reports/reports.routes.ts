@@ -21,9 +21,10 @@ const month = z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM');
 // the way out (a stored report that did not match would be a 500, not a wrong answer).
 const reportFromRow = (r: Selectable<MonthlyReportsTable>): MonthlyReportFigures => r.figures as MonthlyReportFigures;
 
-export function registerReportRoutes(app: FastifyInstance, db: Db): void {
+export function reportRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/reports/monthly', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['reports'],
       summary: 'Monthly progress reports, newest month first, then by division code',
@@ -44,6 +45,7 @@ export function registerReportRoutes(app: FastifyInstance, db: Db): void {
     },
   });
   r.get('/reports/monthly/:month/:divisionCode', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['reports'],
       summary: "One division's monthly progress report",

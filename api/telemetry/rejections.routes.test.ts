@@ -2,13 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RejectionStore } from '../../domain/telemetry/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
-import { buildApp } from '../app.ts';
+import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
 
 const testDb = useTestDatabase();
 let app: FastifyInstance;
+let api: Caller;
 
 beforeAll(async () => {
-  app = await buildApp({ config: { logLevel: 'silent', provinceCode: '220000', importDuplicateDistanceM: 100 }, db: testDb.db });
+  app = await testApp(testDb.db);
+  api = callerOf(app, await signedIn(testDb.db));
   await new RejectionStore(testDb.db).insert([
     { receivedMs: Date.parse('2026-06-01T00:00:00Z'), topic: 'meters/m-1/readings', meterId: 'm-1', code: 'malformed_json', reason: 'not JSON', payload: Buffer.from('nope') },
     { receivedMs: Date.parse('2026-06-01T00:01:00Z'), topic: 'meters/m-2/readings', meterId: 'm-2', code: 'not_utf8', reason: 'payload is not valid UTF-8', payload: Buffer.from([0xff, 0xfe]) },
@@ -18,7 +20,7 @@ afterAll(() => app.close());
 
 describe('GET /v1/ingest/rejections', () => {
   it('lists refused messages newest first, with their bytes', async () => {
-    const res = await app.inject('/v1/ingest/rejections');
+    const res = await api('/v1/ingest/rejections');
     expect(res.statusCode).toBe(200);
     const body = res.json<{ total: number; items: { meterId: string; payloadText: string | null; payloadBase64: string }[] }>();
     expect(body.total).toBe(2);
@@ -27,8 +29,8 @@ describe('GET /v1/ingest/rejections', () => {
   });
 
   it('filters by reason and meter, and refuses an unknown reason code', async () => {
-    expect((await app.inject('/v1/ingest/rejections?reasonCode=malformed_json')).json()).toMatchObject({ total: 1 });
-    expect((await app.inject('/v1/ingest/rejections?meterId=m-2')).json()).toMatchObject({ total: 1 });
-    expect((await app.inject('/v1/ingest/rejections?reasonCode=whatever')).statusCode).toBe(400);
+    expect((await api('/v1/ingest/rejections?reasonCode=malformed_json')).json()).toMatchObject({ total: 1 });
+    expect((await api('/v1/ingest/rejections?meterId=m-2')).json()).toMatchObject({ total: 1 });
+    expect((await api('/v1/ingest/rejections?reasonCode=whatever')).statusCode).toBe(400);
   });
 });

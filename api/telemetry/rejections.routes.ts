@@ -47,8 +47,9 @@ const rejectionFromRow = (r: Selectable<IngestRejectionsTable>): z.infer<typeof 
   payloadText: asText(r.payload),
 });
 
-export function registerRejectionRoutes(app: FastifyInstance, db: Db): void {
+export function rejectionRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   app.withTypeProvider<ZodTypeProvider>().get('/ingest/rejections', {
+    config: { access: { access: 'read' } },
     schema: {
       tags: ['telemetry'],
       summary: 'Messages ingest refused, newest first',

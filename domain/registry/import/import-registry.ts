@@ -91,7 +91,7 @@ export async function prepareRegistryImport(db: Db, file: Uint8Array, options: I
 
   const checked = checkRows(sheet, layout);
   const units = groupUnits(checked.rows, layout);
-  const registry = await checkAgainstRegistry(db, checked.rows, units.groups, layout, options.provinceCode);
+  const registry = await checkAgainstRegistry(db, checked.rows, units.groups, layout, options.provinceCode, options.scopeDivisionCode);
   const errors = sortByRow([
     ...checked.errors,
     ...units.errors,

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.ts';
+import { divisionPrefix } from '../divisions.ts';
 import { divisionCode } from '../schemas.ts';
 import type { ColumnLayout } from './columns.ts';
 import type { RegisteredIntake } from './duplicates.ts';
@@ -27,9 +28,10 @@ export async function checkAgainstRegistry(
   units: ReadonlyMap<string, UnitGroup>,
   layout: ColumnLayout,
   provinceCode: string,
+  scopeDivisionCode?: string,
 ): Promise<RegistryFindings> {
   const errors = [
-    ...(await checkCounties(db, rows, layout, provinceCode)),
+    ...(await checkCounties(db, rows, layout, provinceCode, scopeDivisionCode)),
     ...(await checkIntakeCodes(db, rows, layout)),
     ...(await checkPermitNumbers(db, rows, layout)),
   ];
@@ -46,6 +48,7 @@ async function checkCounties(
   rows: readonly CheckedRow[],
   layout: ColumnLayout,
   provinceCode: string,
+  scopeDivisionCode: string | undefined,
 ): Promise<ImportError[]> {
   const codes = distinct(rows.map((r) => r.countyCode)).filter((c) => divisionCode.safeParse(c).success);
   if (codes.length === 0) return [];
@@ -65,6 +68,7 @@ async function checkCounties(
     else {
       const province = d.parentLevel === 'province' ? d.parentCode : d.grandparentCode;
       if (province !== provinceCode) problemOf.set(code, `county ${code} (${d.name}) is not in province ${provinceCode}`);
+      else if (scopeDivisionCode && !code.startsWith(divisionPrefix(scopeDivisionCode))) problemOf.set(code, `county ${code} (${d.name}) is outside your division ${scopeDivisionCode}`);
     }
   }
   return rows.flatMap((r) => {

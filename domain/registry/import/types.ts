@@ -21,6 +21,8 @@ export interface ImportOptions {
   acceptSuspectedDuplicates?: boolean;
   /** Counties must lie in this province (config PROVINCE_CODE). */
   provinceCode: string;
+  /** Counties must also lie in this division: the importing user's (default: the whole province). */
+  scopeDivisionCode?: string;
   /** Same-unit intakes closer than this are suspected duplicates (config IMPORT_DUPLICATE_DISTANCE_M). */
   duplicateDistanceM: number;
   limits?: Partial<ImportLimits>;
