@@ -29,4 +29,12 @@ describe('RuleConfig', () => {
     expect(() => RuleConfig.load(path)).toThrow(/not JSON/);
     expect(() => RuleConfig.load(join(dir, 'missing.json'))).toThrow(/cannot read/);
   });
+
+  it('reads the ledger section: rules of duty and escalation, with defaults', () => {
+    expect(RuleConfig.load(undefined).ledger).toEqual({ closeNeedsUpperLevel: true, escalateToCityAfterDays: 0, escalateToProvinceAfterDays: 30 });
+    const config = RuleConfig.from({ ledger: { closeNeedsUpperLevel: false, escalateToProvinceAfterDays: 10 } }, 'test');
+    expect(config.ledger).toEqual({ closeNeedsUpperLevel: false, escalateToCityAfterDays: 0, escalateToProvinceAfterDays: 10 });
+    expect(() => RuleConfig.from({ ledger: { escalateToProvinceAfterDays: 0 } }, 'test')).toThrow(/ledger\.escalateToProvinceAfterDays/);
+    expect(() => RuleConfig.from({ ledger: { closeByCounty: true } }, 'test')).toThrow(RuleConfigError);
+  });
 });

@@ -8,10 +8,15 @@
  *
  * The accounting thresholds (stuck register, flow/volume, clock drift) apply province-wide: accounts
  * are computed for many intakes per query with one set of options.
+ *
+ * Two more sections set the ledger's workflow rather than the rules' thresholds, province-wide:
+ * "ledger" (rules of duty and escalation, domain/ledger/workflow-options.ts) and "submissions"
+ * (the deadlines of level-by-level submissions, domain/submissions/deadlines.ts).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AccountingOptions } from '../accounts/index.ts';
+import { type LedgerWorkflowOptions, ledgerWorkflowOptions } from '../ledger/index.ts';
 import { resolveRuleOptions, type RuleOptions, RuleOptionsError, type RuleOptionsOverrides } from '../rules/index.ts';
 
 export class RuleConfigError extends Error {
@@ -22,15 +27,19 @@ const overrides = z.record(z.string(), z.unknown());
 const ruleConfigFile = z.strictObject({
   province: overrides.default({}),
   intakes: z.record(z.string(), overrides).default({}),
+  ledger: ledgerWorkflowOptions.default(ledgerWorkflowOptions.parse({})),
 });
 
 export class RuleConfig {
   readonly province: RuleOptions;
+  /** Rules of duty and escalation of the ledger. */
+  readonly ledger: LedgerWorkflowOptions;
   private readonly byIntake: ReadonlyMap<string, RuleOptions>;
 
-  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>) {
+  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>, ledger: LedgerWorkflowOptions) {
     this.province = province;
     this.byIntake = byIntake;
+    this.ledger = ledger;
   }
 
   /**
@@ -60,7 +69,7 @@ export class RuleConfig {
         return [code, resolve(`intake ${code}`, o)] as const;
       }),
     );
-    return new RuleConfig(resolve('province'), byIntake);
+    return new RuleConfig(resolve('province'), byIntake, Object.freeze(parsed.data.ledger));
   }
 
   /** Reads a JSON file; no path: the defaults (on `base`). */

@@ -12,6 +12,8 @@ import * as ledgerFingerprint from './0005_ledger_fingerprint.ts';
 import * as monthlyReports from './0006_monthly_reports.ts';
 import * as rejectionOnce from './0007_rejection_once.ts';
 import * as access from './0011_access.ts';
+import * as ledgerWorkflow from './0012_ledger_workflow.ts';
+import * as submissions from './0013_submissions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0006_monthly_reports': monthlyReports,
   '0007_rejection_once': rejectionOnce,
   '0011_access': access,
+  '0012_ledger_workflow': ledgerWorkflow,
+  '0013_submissions': submissions,
 };
