@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AccountingOptions } from '../accounts/index.ts';
 import { type LedgerWorkflowOptions, ledgerWorkflowOptions } from '../ledger/index.ts';
+import { type SubmissionDeadlines, submissionDeadlines } from '../submissions/index.ts';
 import { resolveRuleOptions, type RuleOptions, RuleOptionsError, type RuleOptionsOverrides } from '../rules/index.ts';
 
 export class RuleConfigError extends Error {
@@ -28,18 +29,22 @@ const ruleConfigFile = z.strictObject({
   province: overrides.default({}),
   intakes: z.record(z.string(), overrides).default({}),
   ledger: ledgerWorkflowOptions.default(ledgerWorkflowOptions.parse({})),
+  submissions: submissionDeadlines.default(submissionDeadlines.parse({})),
 });
 
 export class RuleConfig {
   readonly province: RuleOptions;
   /** Rules of duty and escalation of the ledger. */
   readonly ledger: LedgerWorkflowOptions;
+  /** Deadlines of level-by-level submissions. */
+  readonly submissions: SubmissionDeadlines;
   private readonly byIntake: ReadonlyMap<string, RuleOptions>;
 
-  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>, ledger: LedgerWorkflowOptions) {
+  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>, workflow: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines }) {
     this.province = province;
     this.byIntake = byIntake;
-    this.ledger = ledger;
+    this.ledger = workflow.ledger;
+    this.submissions = workflow.submissions;
   }
 
   /**
@@ -69,7 +74,7 @@ export class RuleConfig {
         return [code, resolve(`intake ${code}`, o)] as const;
       }),
     );
-    return new RuleConfig(resolve('province'), byIntake, Object.freeze(parsed.data.ledger));
+    return new RuleConfig(resolve('province'), byIntake, { ledger: Object.freeze(parsed.data.ledger), submissions: Object.freeze(parsed.data.submissions) });
   }
 
   /** Reads a JSON file; no path: the defaults (on `base`). */
