@@ -4,3 +4,4 @@ export * from './generate-monthly-reports.ts';
 export * from './intake-status.ts';
 export * from './monthly-narrative.ts';
 export * from './monthly-report.ts';
+export * from './export/index.ts';
