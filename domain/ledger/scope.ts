@@ -5,7 +5,7 @@
  */
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
-import { type Principal, canSee } from '../access/index.ts';
+import type { Principal } from '../access/index.ts';
 import { divisionPrefix } from '../registry/index.ts';
 
 export type DivisionLevel = 'province' | 'city' | 'county';
@@ -16,9 +16,6 @@ export function levelOf(code: string): DivisionLevel {
   if (code.endsWith('00')) return 'city';
   return 'county';
 }
-
-const LEVEL_RANK: Record<DivisionLevel, number> = { county: 0, city: 1, province: 2 };
-export const levelRank = (l: DivisionLevel): number => LEVEL_RANK[l];
 
 /**
  * The narrower of the principal's division and a requested one, as a code prefix; null when they
@@ -50,7 +47,3 @@ export function visibleItems(
   ]);
 }
 
-/** Whether one entry (with its intake's confidentiality) exists for the principal. */
-export function mayRead(p: Principal, entry: { countyCode: string; confidential: boolean }): boolean {
-  return canSee(p, entry);
-}
