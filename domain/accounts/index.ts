@@ -21,3 +21,4 @@ export type * from './types.ts';
 export * from './account-service.ts';
 export * from './account-store.ts';
 export * from './readings-source.ts';
+export * from './read-model.ts';

@@ -8,10 +8,16 @@
  *
  * The accounting thresholds (stuck register, flow/volume, clock drift) apply province-wide: accounts
  * are computed for many intakes per query with one set of options.
+ *
+ * Two more sections set the ledger's workflow rather than the rules' thresholds, province-wide:
+ * "ledger" (rules of duty and escalation, domain/ledger/workflow-options.ts) and "submissions"
+ * (the deadlines of level-by-level submissions, domain/submissions/deadlines.ts).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AccountingOptions } from '../accounts/index.ts';
+import { type LedgerWorkflowOptions, ledgerWorkflowOptions } from '../ledger/index.ts';
+import { type SubmissionDeadlines, submissionDeadlines } from '../submissions/index.ts';
 import { resolveRuleOptions, type RuleOptions, RuleOptionsError, type RuleOptionsOverrides } from '../rules/index.ts';
 
 export class RuleConfigError extends Error {
@@ -22,15 +28,23 @@ const overrides = z.record(z.string(), z.unknown());
 const ruleConfigFile = z.strictObject({
   province: overrides.default({}),
   intakes: z.record(z.string(), overrides).default({}),
+  ledger: ledgerWorkflowOptions.default(ledgerWorkflowOptions.parse({})),
+  submissions: submissionDeadlines.default(submissionDeadlines.parse({})),
 });
 
 export class RuleConfig {
   readonly province: RuleOptions;
+  /** Rules of duty and escalation of the ledger. */
+  readonly ledger: LedgerWorkflowOptions;
+  /** Deadlines of level-by-level submissions. */
+  readonly submissions: SubmissionDeadlines;
   private readonly byIntake: ReadonlyMap<string, RuleOptions>;
 
-  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>) {
+  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>, workflow: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines }) {
     this.province = province;
     this.byIntake = byIntake;
+    this.ledger = workflow.ledger;
+    this.submissions = workflow.submissions;
   }
 
   /**
@@ -60,7 +74,7 @@ export class RuleConfig {
         return [code, resolve(`intake ${code}`, o)] as const;
       }),
     );
-    return new RuleConfig(resolve('province'), byIntake);
+    return new RuleConfig(resolve('province'), byIntake, { ledger: Object.freeze(parsed.data.ledger), submissions: Object.freeze(parsed.data.submissions) });
   }
 
   /** Reads a JSON file; no path: the defaults (on `base`). */

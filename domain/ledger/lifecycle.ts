@@ -28,6 +28,14 @@ export interface TransitionResult {
   event: LedgerEvent;
 }
 
+/** Hooks that run inside the transition's transaction, so what they check or write commits with it. */
+export interface TransitionHooks {
+  /** Runs on the locked row before the table's check; throws to refuse (nothing is changed then). */
+  guard?: (trx: DbTransaction, row: LedgerItemRow) => Promise<void>;
+  /** Runs after the event is written (e.g. to attach files to it). */
+  after?: (trx: DbTransaction, result: TransitionResult) => Promise<void>;
+}
+
 /**
  * Applies `action` to entry `itemId` on behalf of `actor`. Throws LedgerTransitionError with code
  * not_found, invalid_transition or invalid_payload; the entry is unchanged then.
@@ -38,6 +46,7 @@ export async function transitionItem<A extends LedgerAction>(
   action: A,
   actor: string,
   payload: TransitionPayload<A>,
+  hooks: TransitionHooks = {},
 ): Promise<TransitionResult> {
   if (!ledgerAction.safeParse(action).success) throw new LedgerTransitionError('invalid_transition', `unknown action '${action}'`);
   if (actor.trim() === '') throw new LedgerTransitionError('invalid_payload', 'actor: must not be empty');
@@ -47,6 +56,7 @@ export async function transitionItem<A extends LedgerAction>(
     return await db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('ledger_items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
       if (!row) throw new LedgerTransitionError('not_found', `ledger entry ${itemId} not found`);
+      await hooks.guard?.(trx, row);
       const refused = refusal(action, row);
       if (refused !== null) throw new LedgerTransitionError('invalid_transition', `cannot ${action} entry ${itemId}: ${refused}`);
       if (action === 'reopen') await refuseIfSuperseded(trx, row);
@@ -67,7 +77,9 @@ export async function transitionItem<A extends LedgerAction>(
         note: change.note,
         data: change.data,
       });
-      return { item: itemFromRow(updated, localToday(updated.updated_at)), event: eventFromRow(event) };
+      const result = { item: itemFromRow(updated, localToday(updated.updated_at)), event: eventFromRow(event) };
+      await hooks.after?.(trx, result);
+      return result;
     });
   } catch (err) {
     // A recurrence raised between our check and our update (see refuseIfSuperseded).

@@ -33,6 +33,9 @@ export function itemFromRow(row: LedgerItemRow, today: string): LedgerItem {
     deadline: row.deadline,
     rectificationEvidence: row.rectification_evidence,
     overdue: isOverdue(row, today),
+    overdueMarkedAt: row.overdue_marked_at?.toISOString() ?? null,
+    escalatedLevel: row.escalated_level,
+    escalatedAt: row.escalated_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

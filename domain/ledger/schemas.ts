@@ -28,6 +28,9 @@ export const LEDGER_EVENT_ACTIONS = [
   'closed',
   'resolved',
   'reopened',
+  // Written by the daily escalation (escalation.ts), never by a person.
+  'overdue',
+  'escalated',
 ] as const;
 export const ledgerEventAction = z.enum(LEDGER_EVENT_ACTIONS);
 export type LedgerEventAction = z.infer<typeof ledgerEventAction>;
@@ -132,6 +135,9 @@ export const ledgerItem = z.object({
   deadline: z.iso.date().nullable(),
   rectificationEvidence: z.string().nullable(),
   overdue: z.boolean().describe('Past the deadline (Asia/Shanghai) while confirmed or rectifying'),
+  overdueMarkedAt: instant.nullable().describe('When the daily escalation first recorded the item overdue'),
+  escalatedLevel: z.enum(['city', 'province']).nullable().describe("The level an overdue item was escalated to: it is in that level's queue"),
+  escalatedAt: instant.nullable(),
   createdAt: instant,
   updatedAt: instant,
 });

@@ -42,11 +42,22 @@ export function monthSpan(month: string): { firstDay: string; lastDay: string; f
   return { firstDay: bounds.firstDay, lastDay: bounds.lastDay, fromMs: localDayStart(bounds.firstDay), toMs: localDayEnd(bounds.lastDay) };
 }
 
-async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>> {
+/** Rows of `alias` (a table with intake_id) whose intake is not confidential (an unregistered meter's are kept). */
+const publicIntake = (alias: string) => sql<boolean>`not exists (select 1 from intakes c where c.id = ${sql.ref(`${alias}.intake_id`)} and c.confidential)`;
+
+/** `publicOnly`: leave confidential intakes out (the figures for readers without the clearance). */
+async function countyCounts(db: Db, month: string, publicOnly = false): Promise<Map<string, Counts>> {
   const { firstDay, lastDay, fromMs, toMs } = monthSpan(month);
   const [from, to] = [new Date(fromMs), new Date(toMs)];
+  const onlyPublic = (alias: string) => (publicOnly ? sql`and ${publicIntake(alias)}` : sql``);
   const [active, accounts, raised, moved, open] = await Promise.all([
-    db.selectFrom('intakes').select(['county_code', (eb) => eb.fn.countAll<string>().as('n')]).where('status', '=', 'active').groupBy('county_code').execute(),
+    db
+      .selectFrom('intakes')
+      .select(['county_code', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('status', '=', 'active')
+      .$if(publicOnly, (q) => q.where('confidential', '=', false))
+      .groupBy('county_code')
+      .execute(),
     sql<{ county_code: string; accounted: string; with_missing: string; volume: string | null; days: string; missing: string; partial: string; expected: string | null; received: string | null }>`
       select county_code, count(*) as accounted, count(*) filter (where missing > 0) as with_missing, sum(volume) as volume,
              sum(days) as days, sum(missing) as missing, sum(partial) as partial, sum(expected) as expected, sum(received) as received
@@ -54,7 +65,7 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
                    count(*) filter (where a.status = 'missing') as missing, count(*) filter (where a.status = 'partial') as partial,
                    sum(a.expected_reports) as expected, sum(a.completeness * a.expected_reports) as received
             from daily_accounts a join intakes i on i.id = a.intake_id
-            where a.day between ${firstDay}::date and ${lastDay}::date
+            where a.day between ${firstDay}::date and ${lastDay}::date ${publicOnly ? sql`and not i.confidential` : sql``}
             group by i.county_code, a.intake_id) per_intake
       group by county_code`.execute(db),
     db
@@ -62,6 +73,7 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
       .select(['county_code', 'kind', 'rule', (eb) => eb.fn.countAll<string>().as('n')])
       .where('first_detected_at', '>=', from)
       .where('first_detected_at', '<', to)
+      .$if(publicOnly, (q) => q.where(publicIntake('ledger_items')))
       .groupBy(['county_code', 'kind', 'rule'])
       .execute(),
     db
@@ -73,6 +85,7 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
       .where('e.action', 'in', ['closed', 'dismissed'])
       .where('e.at', '>=', from)
       .where('e.at', '<', to)
+      .$if(publicOnly, (q) => q.where(publicIntake('i')))
       .groupBy(['i.county_code', 'e.action'])
       .execute(),
     // Each item's status when the month ended: the last event before then (every event records
@@ -84,7 +97,7 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
              count(*) filter (where s.status in (${OVERDUE_LIST}) and i.deadline <= ${lastDay}::date) as overdue
       from (select distinct on (e.item_id) e.item_id, e.to_status as status
             from ledger_events e join ledger_items i on i.id = e.item_id
-            where i.kind = 'item' and i.first_detected_at < ${to} and e.at < ${to} and e.to_status is not null
+            where i.kind = 'item' and i.first_detected_at < ${to} and e.at < ${to} and e.to_status is not null ${onlyPublic('i')}
             order by e.item_id, e.at desc, e.id desc) s
       join ledger_items i on i.id = s.item_id
       group by i.county_code`.execute(db),
@@ -119,23 +132,33 @@ async function countyCounts(db: Db, month: string): Promise<Map<string, Counts>>
   return out;
 }
 
-/** Generates (or regenerates) every division's report for `month` (YYYY-MM); returns how many were written. */
+/**
+ * Generates (or regenerates) every division's report for `month` (YYYY-MM); returns how many were
+ * written. Each report is kept twice: with every intake (for readers with the clearance) and
+ * without confidential intakes (public_figures: for everyone else, and for submissions).
+ */
 export async function generateMonthlyReports(db: Db, month: string, now: Date = new Date()): Promise<number> {
   const { firstDay, lastDay } = monthSpan(month);
-  const [divisions, byCounty] = await Promise.all([
+  const [divisions, byCounty, byCountyPublic] = await Promise.all([
     db.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute(),
     countyCounts(db, month),
+    countyCounts(db, month, true),
   ]);
   const divisionOf = new Map(divisions.map((d) => [d.code, d]));
-  const totals = new Map<string, Counts>();
-  for (const [county, counts] of byCounty) {
-    // The county, its city, the province: each gets the county's figures added.
-    for (let code: string | null | undefined = county; code; code = divisionOf.get(code)?.parent_code) {
-      let t = totals.get(code);
-      if (!t) totals.set(code, (t = emptyCounts()));
-      addInto(t, counts);
+  const sumUp = (perCounty: Map<string, Counts>) => {
+    const totals = new Map<string, Counts>();
+    for (const [county, counts] of perCounty) {
+      // The county, its city, the province: each gets the county's figures added.
+      for (let code: string | null | undefined = county; code; code = divisionOf.get(code)?.parent_code) {
+        let t = totals.get(code);
+        if (!t) totals.set(code, (t = emptyCounts()));
+        addInto(t, counts);
+      }
     }
-  }
+    return totals;
+  };
+  const totals = sumUp(byCounty);
+  const publicTotals = sumUp(byCountyPublic);
   const basis = {
     firstDay,
     lastDay,
@@ -143,11 +166,9 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
     items: "ledger_items of the division's counties first detected in the month; ledger_events for closures and for each item's status at the month's end",
     generatedAt: now.toISOString(),
   } as const;
-  const rows = [...totals].flatMap(([code, t]) => {
-    const level = divisionOf.get(code)?.level;
-    if (!level) return [];
+  const reportOf = (code: string, level: MonthlyReportFigures['level'], t: Counts): MonthlyReportFigures => {
     const { expected, received, ...figures } = t;
-    const report: MonthlyReportFigures = {
+    return {
       month,
       divisionCode: code,
       level,
@@ -155,7 +176,12 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
       ...figures,
       withdrawal: { ...figures.withdrawal, volumeM3: Math.round(figures.withdrawal.volumeM3 * 1000) / 1000, completeness: expected > 0 ? received / expected : null },
     };
-    return [{ month, division_code: code, level, figures: JSON.stringify(report), generated_at: now }];
+  };
+  const rows = [...totals].flatMap(([code, t]) => {
+    const level = divisionOf.get(code)?.level;
+    if (!level) return [];
+    const publicReport = reportOf(code, level, publicTotals.get(code) ?? emptyCounts());
+    return [{ month, division_code: code, level, figures: JSON.stringify(reportOf(code, level, t)), public_figures: JSON.stringify(publicReport), generated_at: now }];
   });
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('monthly_reports').where('month', '=', month).execute();

@@ -174,6 +174,11 @@ export interface LedgerItemsTable {
   rectification_evidence: string | null;
   /** The rule's identity of the condition (migration 0005); null when the finding had none. */
   fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the daily escalation first recorded the item overdue (migration 0010). */
+  overdue_marked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The level the overdue item was escalated to (migration 0010); null: not escalated. */
+  escalated_level: ColumnType<'city' | 'province' | null, 'city' | 'province' | null | undefined, 'city' | 'province' | null>;
+  escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -197,7 +202,58 @@ export interface MonthlyReportsTable {
   level: 'province' | 'city' | 'county';
   /** domain/reports/monthly-report.ts MonthlyReportFigures */
   figures: ColumnType<unknown, string, string>;
+  /** The same figures without confidential intakes (migration 0011); null for reports generated before it. */
+  public_figures: ColumnType<unknown, string | null | undefined, string | null>;
   generated_at: Timestamp;
+}
+
+export interface LedgerDailyChangesTable {
+  day: DateString;
+  item_id: ColumnType<string, string | number, string | number>;
+  change: 'overdue' | 'escalated_city' | 'escalated_province';
+  county_code: string;
+  at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface LedgerAttachmentsTable {
+  id: Generated<string>;
+  item_id: ColumnType<string, string | number, string | number>;
+  event_id: ColumnType<string, string | number, string | number>;
+  filename: string;
+  media_type: 'image/jpeg' | 'image/png' | 'application/pdf';
+  size_bytes: number;
+  sha256: Buffer;
+  content: Buffer;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+export interface SubmissionsTable {
+  id: Generated<string>;
+  kind: 'ledger' | 'registration' | 'monthly';
+  period: string;
+  division_code: string;
+  level: 'county' | 'city';
+  to_division_code: string;
+  status: ColumnType<'submitted' | 'accepted' | 'returned', 'submitted' | undefined, 'accepted' | 'returned'>;
+  snapshot: ColumnType<unknown, string, never>;
+  submitted_by: string;
+  submitted_at: ColumnType<Date, Date | string, never>;
+  due_on: DateString;
+  reviewed_by: string | null;
+  reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  review_note: string | null;
+}
+
+export interface MonthlyReportNarrativesTable {
+  month: string;
+  division_code: string;
+  work_done: string;
+  results: string;
+  difficulties: string;
+  suggestions: string;
+  updated_by: string;
+  updated_at: Timestamp;
 }
 
 export interface IntakePeriodTotalsView {
@@ -284,6 +340,10 @@ export interface Database {
   ledger_items: LedgerItemsTable;
   ledger_events: LedgerEventsTable;
   monthly_reports: MonthlyReportsTable;
+  monthly_report_narratives: MonthlyReportNarrativesTable;
+  ledger_daily_changes: LedgerDailyChangesTable;
+  ledger_attachments: LedgerAttachmentsTable;
+  submissions: SubmissionsTable;
   intake_period_totals: IntakePeriodTotalsView;
   division_period_totals: DivisionPeriodTotalsView;
   users: UsersTable;

@@ -1,5 +1,6 @@
 /** Findings and entries for the ledger's tests. */
-import type { Db } from '../../../platform/db/database.ts';
+import { type Db, withActor } from '../../../platform/db/database.ts';
+import type { Principal } from '../../access/index.ts';
 import { localDayStart } from '../../../platform/local-time.ts';
 import { registerMeters } from '../../../test/fixtures/registry.ts';
 import { applyEvaluation } from '../apply-evaluation.ts';
@@ -57,3 +58,13 @@ export async function eventsOf(db: Db, itemId: string): Promise<{ action: string
 }
 
 export const ZERO_COUNTS = { raised: 0, updated: 0, recurred: 0, cleared: 0, resolved: 0, unchanged: 0 } as const;
+
+/** A principal for the access-scoped functions: `user:<name>` in `divisionCode`. */
+export function principal(name: string, divisionCode: string, role: 'admin' | 'staff' | 'auditor' = 'staff', confidential = false): Principal {
+  return { actor: `user:${name}`, kind: 'user', id: name, divisionCode, role, confidential };
+}
+
+/** Marks the intake confidential (a boundary-river intake). */
+export async function makeConfidential(db: Db, intakeId: string): Promise<void> {
+  await withActor(db, 'test:fixture', (trx) => trx.updateTable('intakes').set({ confidential: true }).where('id', '=', intakeId).execute());
+}

@@ -13,6 +13,8 @@ import * as monthlyReports from './0006_monthly_reports.ts';
 import * as rejectionOnce from './0007_rejection_once.ts';
 import * as grafanaViews from './0008_grafana_views.ts';
 import * as access from './0009_access.ts';
+import * as ledgerWorkflow from './0010_ledger_workflow.ts';
+import * as submissions from './0011_submissions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0007_rejection_once': rejectionOnce,
   '0008_grafana_views': grafanaViews,
   '0009_access': access,
+  '0010_ledger_workflow': ledgerWorkflow,
+  '0011_submissions': submissions,
 };

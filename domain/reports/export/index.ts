@@ -1,0 +1,3 @@
+/** Shared export code (CSV with BOM, XLSX, formula neutralising) and the campaign tables' layouts. */
+export * from './campaign-exports.ts';
+export * from './tabular.ts';

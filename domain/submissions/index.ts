@@ -1,0 +1,3 @@
+/** Level-by-level submissions (docs/submissions.md): county to city to province, reviewed, frozen. */
+export * from './deadlines.ts';
+export * from './submissions.ts';
