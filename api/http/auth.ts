@@ -24,12 +24,22 @@ declare module 'fastify' {
     /** Who may call the route (docs/api.md, "Access"). Required on every route under /v1. */
     access?: AccessPolicy;
   }
+  interface FastifyInstance {
+    /** Every route with its access policy, as registered: for the access matrix test and docs. */
+    readonly accessTable: readonly RouteAccess[];
+  }
   interface FastifyRequest {
     /** The caller, once authenticated; null on public routes. */
     principal: Principal | null;
     /** For the audit trail: `user:<name>`, `key:<prefix>`, or `anonymous`. */
     actor: string;
   }
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: AccessPolicy;
 }
 
 export const ACCESS_COOKIE = 'wim_access';
@@ -67,10 +77,13 @@ async function authPlugin(app: FastifyInstance, { db }: AuthPluginOptions): Prom
   await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', 'anonymous');
+  const table: RouteAccess[] = [];
+  app.decorate('accessTable', table);
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (route.url.startsWith('/v1') && !access) throw new Error(`route ${String(route.method)} ${route.url} declares no access policy (config.access)`);
+    if (access) for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
     // The OpenAPI document shows who may call each route, and which credentials it takes.
     if (access && route.schema) {
       route.schema = {

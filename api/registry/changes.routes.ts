@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { RegistryChangesTable } from '../../platform/db/schema.ts';
-import { type RegistryChange, registryChange } from '../../domain/registry/index.ts';
+import { type RegistryChange, registryChange, visibleChanges } from '../../domain/registry/index.ts';
+import { principalOf } from '../http/auth.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 
@@ -37,7 +38,7 @@ export function changeRoutes(app: FastifyInstance, { db }: { db: Db }): void {
     },
     handler: (req) => {
       const { limit, offset, table, rowId, actor } = req.query;
-      let q = db.selectFrom('registry_changes');
+      let q = db.selectFrom('registry_changes').where(visibleChanges(principalOf(req)));
       if (table) q = q.where('table_name', '=', table);
       if (rowId) q = q.where('row_id', '=', rowId);
       if (actor) q = q.where('actor', '=', actor);

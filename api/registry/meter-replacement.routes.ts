@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { type Db, withActor } from '../../platform/db/database.ts';
 import { meter, meterReplacementInput, recordId } from '../../domain/registry/index.ts';
 import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
-import { insertMeter, meterFromRow } from '../../domain/registry/index.ts';
+import { insertMeter, meterFromRow, visibleIntakes } from '../../domain/registry/index.ts';
+import { principalOf } from '../http/auth.ts';
+import { sql, type SqlBool } from 'kysely';
 
 export function meterReplacementRoutes(app: FastifyInstance, { db }: { db: Db }): void {
   app.withTypeProvider<ZodTypeProvider>().post('/meters/:id/replace', {
@@ -29,7 +31,9 @@ export function meterReplacementRoutes(app: FastifyInstance, { db }: { db: Db })
     handler: async (req, reply) => {
       const body = req.body;
       const result = await withActor(db, req.actor, async (trx) => {
-        const old = await trx.selectFrom('meters').selectAll().where('id', '=', req.params.id).forUpdate().executeTakeFirst();
+        // A meter at an intake the caller may not see does not exist for it.
+        const visible = sql<SqlBool>`intake_id in (select id from intakes where ${visibleIntakes(principalOf(req))})`;
+        const old = await trx.selectFrom('meters').selectAll().where('id', '=', req.params.id).where(visible).forUpdate().executeTakeFirst();
         if (!old) throw notFound('meter', req.params.id);
         if (old.status !== 'active') throw new ProblemError('conflict', `meter ${old.meter_id} is ${old.status}, not active`);
         const oldMeter = await trx

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { IngestRejectionsTable } from '../../platform/db/schema.ts';
+import { visibleRejections } from '../../domain/registry/index.ts';
 import { REJECTION_CODES } from '../../domain/telemetry/index.ts';
+import { principalOf } from '../http/auth.ts';
 import { listPage, pageOf, pageQuery } from '../../platform/db/paging.ts';
 import { problemSchema } from '../http/problem.ts';
 
@@ -62,7 +64,7 @@ export function rejectionRoutes(app: FastifyInstance, { db }: { db: Db }): void 
     },
     handler: (req) => {
       const { limit, offset, meterId, reasonCode, since } = req.query;
-      let q = db.selectFrom('ingest_rejections');
+      let q = db.selectFrom('ingest_rejections').where(visibleRejections(principalOf(req)));
       if (meterId) q = q.where('meter_id', '=', meterId);
       if (reasonCode) q = q.where('reason_code', '=', reasonCode);
       if (since) q = q.where('received_at', '>=', new Date(since));

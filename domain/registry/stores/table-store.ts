@@ -147,3 +147,35 @@ export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilte
     },
   };
 }
+
+/**
+ * The registry's audit trail as the viewer may see it: a change of a record it can see (by the
+ * record's county and, for intakes, confidentiality before or after the change; permits and meters
+ * by their intake; a replacement by its old meter). Divisions are everyone's.
+ */
+export function visibleChanges(viewer: Viewer): RawBuilder<SqlBool> {
+  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
+  const prefix = `${divisionPrefix(viewer.divisionCode)}%`;
+  const field = (name: string) => sql`coalesce(after ->> ${name}, before ->> ${name})`;
+  const confidentialEither = sql<SqlBool>`(coalesce((after ->> 'confidential')::boolean, false) or coalesce((before ->> 'confidential')::boolean, false))`;
+  const intakeVisible = (id: RawBuilder<unknown>) => sql<SqlBool>`${id}::bigint in (select id from intakes where ${visibleIntakes(viewer)})`;
+  return sql<SqlBool>`(case table_name
+    when 'divisions' then true
+    when 'withdrawal_units' then ${field('county_code')} like ${prefix}
+    when 'intakes' then ${field('county_code')} like ${prefix} and (${viewer.confidential} or not ${confidentialEither})
+    when 'permits' then ${intakeVisible(field('intake_id'))}
+    when 'meters' then ${intakeVisible(field('intake_id'))}
+    when 'meter_replacements' then ${field('old_meter_id')}::bigint in (select m.id from meters m join intakes on intakes.id = m.intake_id where ${visibleIntakes(viewer)})
+    else false end)`;
+}
+
+/**
+ * Rejected messages the viewer may see: those of meters at intakes it can see, and, for
+ * province-level viewers, those of no registered meter (unregistered meters, unreadable topics).
+ */
+export function visibleRejections(viewer: Viewer): RawBuilder<SqlBool> {
+  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
+  const ofVisibleMeter = sql<SqlBool>`meter_id in (select m.meter_id from meters m join intakes on intakes.id = m.intake_id where ${visibleIntakes(viewer)})`;
+  if (divisionPrefix(viewer.divisionCode).length > 2) return ofVisibleMeter;
+  return sql<SqlBool>`(${ofVisibleMeter} or meter_id is null or meter_id not in (select meter_id from meters))`;
+}
