@@ -43,7 +43,10 @@ describe('sign-in', () => {
     expect(res.json<object>()).not.toHaveProperty('accessToken');
     const cookies = [res.headers['set-cookie']].flat().filter((c): c is string => typeof c === 'string');
     expect(cookies).toHaveLength(2);
-    for (const c of cookies) expect(c).toMatch(/HttpOnly/i), expect(c).toMatch(/SameSite=Strict/i);
+    for (const c of cookies) {
+      expect(c).toMatch(/HttpOnly/i);
+      expect(c).toMatch(/SameSite=Strict/i);
+    }
     const access = cookies.find((c) => c.startsWith('wim_access='))?.split(';')[0] ?? '';
     expect((await me({ cookie: access })).statusCode).toBe(200);
     const out = await app.inject({ method: 'POST', url: '/v1/auth/logout', headers: { cookie: access } });
