@@ -4,6 +4,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { intake, intakeInput, meter, meterInput, permit, permitInput, unit, unitInput } from '../../domain/registry/index.ts';
 import { changeRoutes } from './changes.routes.ts';
+import { confidentialExportRoutes } from './confidential-export.routes.ts';
 import { divisionRoutes } from './divisions.routes.ts';
 import { importRoutes } from './import.routes.ts';
 import { intakeFilter, intakeStore } from '../../domain/registry/index.ts';
@@ -38,5 +39,6 @@ export async function registryRoutes(
   registerResource(app, { path: 'meters', tag: 'meters', store: meterStore(db), input: meterInput, record: meter, filter: meterFilter });
   meterReplacementRoutes(app, { db });
   changeRoutes(app, { db });
+  confidentialExportRoutes(app, { db });
   await app.register(importRoutes, { db, config });
 }

@@ -15,3 +15,4 @@ export * from './stores/unit-store.ts';
 export * from './vocabulary.ts';
 export * from './divisions.ts';
 export * from './import/parse-off-thread.ts';
+export * from './confidential-export.ts';
