@@ -1,5 +1,5 @@
 /**
- * The drain half of ingest: durable log -> InfluxDB, rejections to PostgreSQL, intake-day jobs,
+ * The drain half of ingest: durable journal -> InfluxDB, rejections to PostgreSQL, intake-day jobs,
  * and the housekeeping of both (backlog gauge, rejection retention). It runs in a worker thread of
  * its own (drain-worker.ts), so decoding and writing never hold up the acknowledgement of MQTT
  * messages on the main thread.
@@ -12,8 +12,8 @@ import { InfluxStore } from '../platform/influx/influx-store.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
 import { createRedis, unlessConnectionError } from '../platform/redis.ts';
-import { IngestLog } from './journal.ts';
-import { LogDrainer } from './journal-drainer.ts';
+import { Journal } from './journal.ts';
+import { JournalDrainer } from './journal-drainer.ts';
 import { MeterDirectory } from './meter-directory.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { RejectionStore } from '../domain/telemetry/index.ts';
@@ -29,8 +29,8 @@ export class DrainSide {
   private readonly redis: Redis;
   private readonly queue: Queue<AccountJobData>;
   private readonly rejections: RejectionStore;
-  private readonly log: IngestLog;
-  private readonly drainer: LogDrainer;
+  private readonly journal: Journal;
+  private readonly drainer: JournalDrainer;
   private housekeeping: NodeJS.Timeout | undefined;
   private lastPruneMs = 0;
 
@@ -46,9 +46,9 @@ export class DrainSide {
     });
     this.queue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'job queue error'); }));
     this.rejections = new RejectionStore(this.db);
-    this.log = new IngestLog(this.redis, { stream: ingest.logStream });
-    this.drainer = new LogDrainer({
-      log: this.log,
+    this.journal = new Journal(this.redis, { stream: ingest.journalStream });
+    this.drainer = new JournalDrainer({
+      journal: this.journal,
       directory: new MeterDirectory(this.db, ingest.registryRefreshMs),
       influx: new InfluxStore(config.influx),
       rejections: this.rejections,
@@ -72,7 +72,7 @@ export class DrainSide {
 
   private async houseKeep(): Promise<void> {
     try {
-      this.metrics.backlog.set(await this.log.length());
+      this.metrics.backlog.set(await this.journal.length());
       const now = Date.now();
       if (now - this.lastPruneMs >= PRUNE_EVERY_MS) {
         this.lastPruneMs = now;

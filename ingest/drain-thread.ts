@@ -13,7 +13,7 @@ type Reply = { type: 'started' } | { type: 'stopped' } | { type: 'metrics'; id: 
 /**
  * How long stop() waits for the drain side to finish its batches. A store that is down makes it
  * wait for ever (commands to Redis wait for a reconnect); past this, the thread is ended and its
- * batches stay in the log for the next start. docker-compose.yml gives ingest 30 s to stop.
+ * batches stay in the journal for the next start. docker-compose.yml gives ingest 30 s to stop.
  */
 const STOP_WAIT_MS = 20_000;
 

@@ -1,11 +1,11 @@
 /**
- * Ingest, assembled. The main thread is the receive side: MQTT connections -> durable log (Redis
+ * Ingest, assembled. The main thread is the receive side: MQTT connections -> durable journal (Redis
  * stream) -> acknowledgement. The drain side (log -> InfluxDB, rejections, intake-day jobs) runs
  * in a worker thread (drain-side.ts), so its decoding and writing never delay an acknowledgement.
  *
  * Shutdown order (close(), idempotent): stop receiving MQTT messages (acknowledging those already
  * logged), let the drain side finish the batches in hand and close its stores, then close the
- * receive side's Redis. Whatever is still in the log is drained by the next start or by another
+ * receive side's Redis. Whatever is still in the journal is drained by the next start or by another
  * ingest process.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,17 +15,17 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { DrainThread } from './drain-thread.ts';
-import { IngestLog } from './journal.ts';
-import { LogAppender } from './journal-appender.ts';
+import { Journal } from './journal.ts';
+import { JournalAppender } from './journal-appender.ts';
 import { IngestMetrics } from './metrics.ts';
 import { MqttReceiver } from './mqtt-receiver.ts';
 
 /** How long /healthz waits for Redis to answer a PING. */
 const HEALTH_PING_MS = 1_000;
-/** How often the age of the log's oldest entry is checked, for /healthz and the metrics. */
+/** How often the age of the journal's oldest entry is checked, for /healthz and the metrics. */
 const JOURNAL_CHECK_MS = 5_000;
 
-/** What /healthz says: ok; unavailable (Redis or every MQTT connection down); stalled (the log is not draining). */
+/** What /healthz says: ok; unavailable (Redis or every MQTT connection down); stalled (the journal is not draining). */
 export type IngestHealth = 'ok' | 'unavailable' | 'stalled';
 
 export class IngestService {
@@ -36,7 +36,7 @@ export class IngestService {
   private readonly receiver: MqttReceiver;
   private readonly drain: DrainThread;
   /** The log as the drain sees it, read on the append connection to judge whether it drains. */
-  private readonly journal: IngestLog;
+  private readonly journal: Journal;
   private journalTimer: NodeJS.Timeout | undefined;
   private checkingJournal = false;
   private stalled = false;
@@ -48,9 +48,9 @@ export class IngestService {
     const { ingest } = config;
     // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (log-appender.ts).
     this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, logger });
-    this.journal = new IngestLog(this.appendRedis, { stream: ingest.logStream });
-    const appender = new LogAppender({
-      log: this.journal,
+    this.journal = new Journal(this.appendRedis, { stream: ingest.journalStream });
+    const appender = new JournalAppender({
+      journal: this.journal,
       metrics: this.metrics,
       logger,
       minIntervalMs: ingest.appendIntervalMs,
@@ -62,7 +62,7 @@ export class IngestService {
       clientIdPrefix: `ingest-${ingest.id}`,
       connections: ingest.mqttConnections,
       shareGroup: ingest.shareGroup,
-      log: appender,
+      journal: appender,
       metrics: this.metrics,
       logger,
     });
@@ -83,7 +83,7 @@ export class IngestService {
     this.logger.info({ id: this.config.ingest.id, connections: this.config.ingest.mqttConnections }, 'ingest started');
   }
 
-  /** Acknowledged readings are only as safe as the Redis that holds the log: say so when it is not. */
+  /** Acknowledged readings are only as safe as the Redis that holds the journal: say so when it is not. */
   private async warnIfLogNotDurable(): Promise<void> {
     try {
       const aof = await this.appendRedis.config('GET', 'appendonly');
@@ -98,9 +98,9 @@ export class IngestService {
   }
 
   /**
-   * Judges whether the log drains: stalled when its oldest entry waits longer than the configured
+   * Judges whether the journal drains: stalled when its oldest entry waits longer than the configured
    * threshold (INGEST_STALL_AFTER_S). One test covers both ways a drain stops: a batch that never
-   * leaves the log while others pass it, and no progress at all with entries waiting (the oldest
+   * leaves the journal while others pass it, and no progress at all with entries waiting (the oldest
    * then ages past the threshold). Skipped while Redis is down: that is unhealthy on its own, and
    * commands would wait for the reconnect.
    */
@@ -112,14 +112,14 @@ export class IngestService {
       const ageMs = oldestMs === undefined ? 0 : Math.max(0, nowMs - oldestMs);
       const stalled = ageMs > this.config.ingest.stallAfterMs;
       if (stalled !== this.stalled) {
-        if (stalled) this.logger.error({ oldestEntryAgeS: Math.round(ageMs / 1000) }, 'the durable log is not draining; /healthz answers 503');
-        else this.logger.info('the durable log drains again');
+        if (stalled) this.logger.error({ oldestEntryAgeS: Math.round(ageMs / 1000) }, 'the durable journal is not draining; /healthz answers 503');
+        else this.logger.info('the durable journal drains again');
       }
       this.stalled = stalled;
       this.metrics.logOldestEntryAgeSeconds.set(ageMs / 1000);
       this.metrics.logStalled.set(stalled ? 1 : 0);
     } catch (err) {
-      this.logger.warn({ err }, 'could not check the age of the durable log');
+      this.logger.warn({ err }, 'could not check the age of the durable journal');
     } finally {
       this.checkingJournal = false;
     }
@@ -132,7 +132,7 @@ export class IngestService {
   }
 
   /**
-   * ok when Redis answers a PING within 1 s, at least one MQTT connection is up and the log
+   * ok when Redis answers a PING within 1 s, at least one MQTT connection is up and the journal
    * drains (checkJournal); otherwise which of these is not so.
    */
   async health(): Promise<IngestHealth> {
@@ -155,7 +155,7 @@ export class IngestService {
     this.closing ??= (async () => {
       clearInterval(this.journalTimer);
       await this.receiver.close();
-      if (!(await this.drain.stop())) this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the log for the next start');
+      if (!(await this.drain.stop())) this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the journal for the next start');
       this.appendRedis.disconnect();
       this.logger.info('ingest stopped');
     })();

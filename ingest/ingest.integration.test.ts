@@ -47,7 +47,7 @@ function deployment(extraEnv: Record<string, string> = {}) {
     mqttUrl: broker.url,
     influx,
     id: `t${n}`,
-    extra: { INGEST_LOG_STREAM: `log-${n}`, INGEST_SHARE_GROUP: `g${n}`, ...extraEnv },
+    extra: { INGEST_JOURNAL_STREAM: `log-${n}`, INGEST_SHARE_GROUP: `g${n}`, ...extraEnv },
   };
   const processes: IngestHandle[] = [];
   const start = async (id = env.id) => {
@@ -148,10 +148,10 @@ describe('ingest', () => {
     const log = createRedis({ url: redis.url, connectionName: 'corrupt-entry-test', logger: createLogger('corrupt-entry-test', 'silent') });
     try {
       // Both in the log before ingest starts, so that its first read takes them together.
-      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', corrupt);
-      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'm', encodeMessages([logged(c, 3)]));
+      await log.xadd(env.extra.INGEST_JOURNAL_STREAM, '*', 'm', corrupt);
+      await log.xadd(env.extra.INGEST_JOURNAL_STREAM, '*', 'm', encodeMessages([logged(c, 3)]));
       // And one not of the log's form at all, as something else sharing the stream's name might write.
-      await log.xadd(env.extra.INGEST_LOG_STREAM, '*', 'note', 'not a reading');
+      await log.xadd(env.extra.INGEST_JOURNAL_STREAM, '*', 'note', 'not a reading');
       await start();
       await waitForPoints(store, 2, 20_000);
       expect(await storedReadings(store)).toEqual(new Map([[`${a}|${ts}`, 1], [`${c}|${ts}`, 3]]));
@@ -178,7 +178,7 @@ describe('ingest', () => {
           meter_id: null,
         },
       ]);
-      await waitFor('the corrupt entry gone from the log', async () => (await log.xlen(env.extra.INGEST_LOG_STREAM)) === 0, 10_000);
+      await waitFor('the corrupt entry gone from the log', async () => (await log.xlen(env.extra.INGEST_JOURNAL_STREAM)) === 0, 10_000);
     } finally {
       log.disconnect();
     }
@@ -237,7 +237,7 @@ describe('ingest', () => {
       mqttUrl: broker.url,
       influx,
       id: `least${++run}`,
-      extra: { INGEST_LOG_STREAM: `log-least-${run}`, INGEST_SHARE_GROUP: `least${run}`, INFLUX_USERNAME: 'writer', INFLUX_PASSWORD: 'writer-test-password' },
+      extra: { INGEST_JOURNAL_STREAM: `log-least-${run}`, INGEST_SHARE_GROUP: `least${run}`, INFLUX_USERNAME: 'writer', INFLUX_PASSWORD: 'writer-test-password' },
     });
     cleanups.push(() => ingest.process.stop('SIGKILL'));
     const traffic = trafficFor(fleetOf(meters), 12, 21);

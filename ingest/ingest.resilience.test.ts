@@ -46,7 +46,7 @@ async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group
     mqttUrl,
     influx,
     id,
-    extra: { INGEST_LOG_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group, ...extra },
+    extra: { INGEST_JOURNAL_STREAM: `${group}-log`, INGEST_SHARE_GROUP: group, ...extra },
   });
   cleanups.push(async () => {
     await ingest.process.stop('SIGKILL');
@@ -154,7 +154,7 @@ describe('no acknowledged reading is lost', () => {
     await expectAllStored(store, traffic, published);
   });
 
-  it('when the log stops draining (InfluxDB stopped), /healthz answers 503 and ingest_log_stalled is 1 until it drains again', async () => {
+  it('when the log stops draining (InfluxDB stopped), /healthz answers 503 and ingest_journal_stalled is 1 until it drains again', async () => {
     const influxd = await startInfluxd();
     cleanups.push(() => influxd.stop());
     const influx = testInfluxConfig(influxd.url);
@@ -168,11 +168,11 @@ describe('no acknowledged reading is lost', () => {
     const traffic = trafficFor(fleetOf(meters), 4, 19);
     const published = publishInBackground(traffic);
     await waitFor('/healthz 503', async () => (await ingest.healthStatus()) === 503, 60_000);
-    expect(await ingest.metric('ingest_log_stalled')).toBe(1);
-    expect(await ingest.metric('ingest_log_oldest_entry_age_seconds')).toBeGreaterThan(3);
+    expect(await ingest.metric('ingest_journal_stalled')).toBe(1);
+    expect(await ingest.metric('ingest_journal_oldest_entry_age_seconds')).toBeGreaterThan(3);
     await influxd.start();
     await waitFor('/healthz 200 again', async () => (await ingest.healthStatus()) === 200, 90_000);
-    expect(await ingest.metric('ingest_log_stalled')).toBe(0);
+    expect(await ingest.metric('ingest_journal_stalled')).toBe(0);
     await expectAllStored(store, { messages: traffic.messages, expected: new Map([...first.expected, ...traffic.expected]) }, published);
   });
 

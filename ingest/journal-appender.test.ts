@@ -5,12 +5,12 @@ import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
 import { waitFor } from '../test/services/process.ts';
-import { IngestLog } from './journal.ts';
-import { LogAppender } from './journal-appender.ts';
+import { Journal } from './journal.ts';
+import { JournalAppender } from './journal-appender.ts';
 import { messagesOf } from './journal-codec.ts';
 import { IngestMetrics } from './metrics.ts';
 
-describe('LogAppender', () => {
+describe('JournalAppender', () => {
   let server: TestRedis;
   let redis: Redis;
 
@@ -26,8 +26,8 @@ describe('LogAppender', () => {
 
   /** An appender on a stream of its own; `durable` lists the messages (by number) as they become durable, `durableAt` when. */
   function appenderOn(stream: string, minIntervalMs?: number) {
-    const appender = new LogAppender({
-      log: new IngestLog(redis, { stream }),
+    const appender = new JournalAppender({
+      journal: new Journal(redis, { stream }),
       metrics: new IngestMetrics({ processMetrics: false }),
       logger: createLogger('log-appender-test', 'silent'),
       ...(minIntervalMs === undefined ? {} : { minIntervalMs }),

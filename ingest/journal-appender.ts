@@ -1,5 +1,5 @@
 /**
- * Appends the messages of every MQTT connection to the durable log, many to a log entry (one
+ * Appends the messages of every MQTT connection to the durable journal, many to a journal entry (one
  * XADD), and calls each message's `onDurable` once its entry is in Redis: that is when its MQTT
  * acknowledgement may go out. A group commit: while an append is under way, the messages that
  * arrive wait and go out together in the next one as soon as it returns (and `minIntervalMs` has
@@ -12,8 +12,8 @@
  */
 import type { Logger } from 'pino';
 import { RetryAbortedError, retryUntilDone } from '../platform/retry.ts';
-import type { IngestLog } from './journal.ts';
-import { encodeMessages, type LoggedMessage } from './journal-codec.ts';
+import type { Journal } from './journal.ts';
+import { encodeMessages, type JournalMessage } from './journal-codec.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 /** Messages waiting beyond this many bytes go out at once, in an append of their own, even while another is under way. */
@@ -24,8 +24,8 @@ const MAX_ENTRY_BYTES = 1024 * 1024;
  */
 const CLOSE_WAIT_MS = 5_000;
 
-export interface LogAppenderOptions {
-  log: IngestLog;
+export interface JournalAppenderOptions {
+  journal: Journal;
   metrics: IngestMetrics;
   logger: Logger;
   /**
@@ -37,22 +37,22 @@ export interface LogAppenderOptions {
   minIntervalMs?: number;
 }
 
-export class LogAppender {
-  private readonly o: LogAppenderOptions;
+export class JournalAppender {
+  private readonly o: JournalAppenderOptions;
   private readonly stopping = new AbortController();
   private readonly underWay = new Set<Promise<void>>();
-  private pending: LoggedMessage[] = [];
+  private pending: JournalMessage[] = [];
   private pendingCallbacks: (() => void)[] = [];
   private pendingBytes = 0;
   private scheduled = false;
   private lastStartMs = 0;
   private closed: Promise<void> | undefined;
 
-  constructor(options: LogAppenderOptions) {
+  constructor(options: JournalAppenderOptions) {
     this.o = options;
   }
 
-  /** Logs the message; `onDurable` is called once it is in the durable log (never, if the appender closes first). */
+  /** Logs the message; `onDurable` is called once it is in the durable journal (never, if the appender closes first). */
   append(topic: string, payload: Buffer, receivedMs: number, onDurable: () => void): void {
     if (this.stopping.signal.aborted) return;
     this.pending.push({ topic, payload, receivedMs });
@@ -108,12 +108,12 @@ export class LogAppender {
     this.pendingCallbacks = [];
     this.pendingBytes = 0;
     const { metrics, logger } = this.o;
-    const appended = retryUntilDone(() => this.o.log.appendEntry(entry), {
+    const appended = retryUntilDone(() => this.o.journal.appendEntry(entry), {
       signal: this.stopping.signal,
       maxDelayMs: 5_000,
       onRetry: (err, attempt) => {
         metrics.writeFailures.inc({ store: 'redis' });
-        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err, attempt }, 'durable log unavailable; holding acknowledgements');
+        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err, attempt }, 'durable journal unavailable; holding acknowledgements');
       },
     }).then(
       () => {

@@ -1,11 +1,11 @@
 /**
- * The durable log's entry format. One stream entry holds the messages of one append (across all
+ * The durable journal's entry format. One stream entry holds the messages of one append (across all
  * MQTT connections; see log-appender.ts), so Redis sees one XADD for many messages. Binary,
  * length-prefixed, so raw payloads (even invalid UTF-8) round-trip unchanged:
  *   repeated { u16 topic length | topic bytes | u32 payload length | payload | f64 received ms }
  */
 
-export interface LoggedMessage {
+export interface JournalMessage {
   topic: string;
   payload: Buffer;
   receivedMs: number;
@@ -25,7 +25,7 @@ export class LogCodecError extends Error {
   }
 }
 
-export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
+export function encodeMessages(messages: readonly JournalMessage[]): Buffer {
   const topics = messages.map((m) => Buffer.from(m.topic));
   const size = messages.reduce((sum, m, i) => sum + 2 + (topics[i]?.length ?? 0) + 4 + m.payload.length + 8, 0);
   const out = Buffer.allocUnsafe(size);
@@ -45,7 +45,7 @@ export function encodeMessages(messages: readonly LoggedMessage[]): Buffer {
  * The messages of an entry, one at a time: a caller that handles each in turn holds one, not the
  * entry's thousands. Payloads are views into `entry`, not copies.
  */
-export function* messagesOf(entry: Buffer): Generator<LoggedMessage> {
+export function* messagesOf(entry: Buffer): Generator<JournalMessage> {
   let at = 0;
   /** Where the message being read begins. */
   let start = 0;

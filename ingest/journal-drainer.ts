@@ -1,8 +1,8 @@
 /**
- * Drains the durable log into the stores, a batch at a time: decode and validate every message,
+ * Drains the durable journal into the stores, a batch at a time: decode and validate every message,
  * placing its meter from the registry (asked again only about meters it does not know), write the
  * readings to InfluxDB, keep rejections in PostgreSQL, enqueue the intake-days the batch touched,
- * and only then remove the batch from the log. Each step retries until its store answers; a crash
+ * and only then remove the batch from the journal. Each step retries until its store answers; a crash
  * at any point replays the batch, which is harmless because InfluxDB overwrites an identical
  * point, the queue drops a job id it already has and the rejections table a rejection it has.
  */
@@ -15,9 +15,9 @@ import { IntakeDaySet } from '../platform/intake-day-set.ts';
 import { AccountJobProducer, type AccountJobData } from '../platform/queues.ts';
 import { RetryAbortedError, retryUntilDone } from '../platform/retry.ts';
 import { meterOfStrayTopic, parseMeterTopic, type Reading } from '../domain/telemetry/index.ts';
-import type { IngestLog, LogEntry } from './journal.ts';
+import type { Journal, JournalEntry } from './journal.ts';
 import { LineProtocolBody } from './line-protocol-body.ts';
-import { LogCodecError, type LoggedMessage, messagesOf } from './journal-codec.ts';
+import { LogCodecError, type JournalMessage, messagesOf } from './journal-codec.ts';
 import { type DecodeLimits, type DecodedMessage, decodeMessage } from './message-decoder.ts';
 import type { MeterDirectory } from './meter-directory.ts';
 import type { MeterPlacement } from '../domain/telemetry/index.ts';
@@ -25,22 +25,22 @@ import type { IngestMetrics } from './metrics.ts';
 import { readingLineIn, readingSeries, statusLine } from '../domain/telemetry/index.ts';
 import type { Rejection, RejectionStore } from '../domain/telemetry/index.ts';
 
-export interface LogDrainerOptions {
-  log: IngestLog;
+export interface JournalDrainerOptions {
+  journal: Journal;
   directory: MeterDirectory;
   influx: InfluxStore;
   rejections: RejectionStore;
   accountQueue: Queue<AccountJobData>;
   metrics: IngestMetrics;
   logger: Logger;
-  /** Consumer name in the log's group; stable across restarts of this process. */
+  /** Consumer name in the journal's group; stable across restarts of this process. */
   consumer: string;
   /** Messages per batch, about: the read size adapts to how many messages entries hold. */
   batchMax: number;
   /** Batches in progress at once, each with its own Redis connection. Default 2. */
   concurrency?: number;
   /**
-   * After a batch smaller than a full read (the log is not backed up), a loop waits until this long
+   * After a batch smaller than a full read (the journal is not backed up), a loop waits until this long
    * after that batch's read before it reads again, so that InfluxDB gets fewer, larger writes.
    * Default 0.
    */
@@ -52,7 +52,7 @@ export interface LogDrainerOptions {
 }
 
 /**
- * A slice of the log made ready to store: all that crosses the waits on the stores. Per-message
+ * A slice of the journal made ready to store: all that crosses the waits on the stores. Per-message
  * objects held across an InfluxDB write on a busy machine lived long enough to be promoted to the
  * old generation, and its collection was then the drain thread's largest cost; so the points are
  * one string, and the per-message and per-reading figures arrays of numbers.
@@ -74,9 +74,9 @@ const MAX_ENTRIES_PER_READ = 1000;
 /** Log bytes decoded and written at once: about 10,000 readings, well inside the thread's heap. */
 const MAX_SLICE_BYTES = 2 * 1024 * 1024;
 
-function slicesByBytes(entries: readonly LogEntry[]): LogEntry[][] {
-  const slices: LogEntry[][] = [];
-  let current: LogEntry[] = [];
+function slicesByBytes(entries: readonly JournalEntry[]): JournalEntry[][] {
+  const slices: JournalEntry[][] = [];
+  let current: JournalEntry[] = [];
   let bytes = 0;
   for (const entry of entries) {
     const size = entry.body.length;
@@ -92,13 +92,13 @@ function slicesByBytes(entries: readonly LogEntry[]): LogEntry[][] {
   return slices;
 }
 
-export class LogDrainer {
-  private readonly o: LogDrainerOptions;
+export class JournalDrainer {
+  private readonly o: JournalDrainerOptions;
   private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
   private lastClaimMs = 0;
   /**
-   * Set when the log's connection came back after an outage: a read whose reply the outage cut
+   * Set when the journal's connection came back after an outage: a read whose reply the outage cut
    * off left entries pending to this consumer that no loop holds, which would otherwise wait for
    * the claim of abandoned entries (claimIdleMs, a minute).
    */
@@ -109,7 +109,7 @@ export class LogDrainer {
   /** Shared by the drain loops: a slice is prepared in one synchronous step, so one at a time. */
   private readonly body = new LineProtocolBody();
 
-  constructor(options: LogDrainerOptions) {
+  constructor(options: JournalDrainerOptions) {
     this.o = options;
     this.jobs = new AccountJobProducer(options.accountQueue, options.coalesceMs);
   }
@@ -129,35 +129,35 @@ export class LogDrainer {
    * then runs `concurrency` loops, so one batch is read and decoded while another waits on InfluxDB.
    */
   private async run(): Promise<void> {
-    const { log } = this.o;
+    const { journal } = this.o;
     try {
-      await retryUntilDone(() => log.ensureGroup(), this.retryOptions('redis'));
+      await retryUntilDone(() => journal.ensureGroup(), this.retryOptions('redis'));
       await this.ensureDatabase();
     } catch (err) {
       if (err instanceof RetryAbortedError) return;
       throw err;
     }
-    log.onReconnect(() => {
+    journal.onReconnect(() => {
       this.ownPendingDue = true;
     });
-    await this.guarded(() => this.storeOwnPending(log));
-    const logs = Array.from({ length: this.o.concurrency ?? 2 }, () => log.duplicate());
-    await Promise.all(logs.map((l) => this.loop(l)));
-    for (const l of logs) l.disconnect();
+    await this.guarded(() => this.storeOwnPending(journal));
+    const journals = Array.from({ length: this.o.concurrency ?? 2 }, () => journal.duplicate());
+    await Promise.all(journals.map((l) => this.loop(l)));
+    for (const l of journals) l.disconnect();
   }
 
-  private async loop(log: IngestLog): Promise<void> {
+  private async loop(journal: Journal): Promise<void> {
     const { signal } = this.stopping;
     const lingerMs = this.o.lingerMs ?? 0;
     while (!signal.aborted) {
       if (this.ownPendingDue) {
         this.ownPendingDue = false;
-        await this.guarded(() => this.storeOwnPending(log));
+        await this.guarded(() => this.storeOwnPending(journal));
       }
       const readMs = Date.now();
       const count = this.readCount();
       let entries = 0;
-      await this.guarded(async () => (entries = await this.drainOnce(log, 500)));
+      await this.guarded(async () => (entries = await this.drainOnce(journal, 500)));
       // The log is not backed up: let the next batch gather for the rest of lingerMs.
       const wait = readMs + lingerMs - Date.now();
       if (entries > 0 && entries < count && wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
@@ -166,7 +166,7 @@ export class LogDrainer {
 
   /**
    * Creates InfluxDB's database (v1) before the first write, retrying while InfluxDB is down, so
-   * that ingest starts, and goes on acknowledging into the log, without it. A refusal (a user
+   * that ingest starts, and goes on acknowledging into the journal, without it. A refusal (a user
    * without admin rights, say) is only logged: the database may exist, and the writes tell.
    */
   private async ensureDatabase(): Promise<void> {
@@ -186,10 +186,10 @@ export class LogDrainer {
    * after an outage of Redis, also what a loop still holds, which is then stored twice (harmless:
    * see the header).
    */
-  private async storeOwnPending(log: IngestLog): Promise<void> {
-    for (let own = await log.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
-      await this.store(own, log);
-      own = await log.readOwnPending(this.o.consumer, this.readCount());
+  private async storeOwnPending(journal: Journal): Promise<void> {
+    for (let own = await journal.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
+      await this.store(own, journal);
+      own = await journal.readOwnPending(this.o.consumer, this.readCount());
     }
   }
 
@@ -210,39 +210,39 @@ export class LogDrainer {
   }
 
   /**
-   * Reads and stores one batch; returns the number of log entries handled. Entries abandoned by a
+   * Reads and stores one batch; returns the number of journal entries handled. Entries abandoned by a
    * stopped ingest process are taken over on a timer, busy or not: a steady stream never leaves
    * the read empty, and those entries must not wait for a quiet moment.
    */
-  async drainOnce(log: IngestLog = this.o.log, blockMs = 500): Promise<number> {
+  async drainOnce(journal: Journal = this.o.journal, blockMs = 500): Promise<number> {
     const { consumer } = this.o;
     const now = Date.now();
-    let entries: LogEntry[] = [];
+    let entries: JournalEntry[] = [];
     if (now - this.lastClaimMs >= (this.o.claimEveryMs ?? 30_000)) {
       this.lastClaimMs = now;
-      entries = await log.claimAbandoned(consumer, this.readCount());
-      if (entries.length) this.o.logger.warn({ count: entries.length }, 'took over log entries abandoned by another ingest process');
+      entries = await journal.claimAbandoned(consumer, this.readCount());
+      if (entries.length) this.o.logger.warn({ count: entries.length }, 'took over journal entries abandoned by another ingest process');
     }
-    if (entries.length === 0) entries = await log.readNew(consumer, this.readCount(), blockMs);
+    if (entries.length === 0) entries = await journal.readNew(consumer, this.readCount(), blockMs);
     if (entries.length === 0) return 0;
-    await this.store(entries, log);
+    await this.store(entries, journal);
     return entries.length;
   }
 
   /**
-   * Stores entries in slices of at most MAX_SLICE_BYTES of log, so that a burst of
+   * Stores entries in slices of at most MAX_SLICE_BYTES of journal, so that a burst of
    * store-and-forward batches (up to 1000 readings a message) never builds one huge write; the
-   * entries leave the log only when every slice is stored.
+   * entries leave the journal only when every slice is stored.
    */
-  private async store(entries: LogEntry[], log: IngestLog): Promise<void> {
+  private async store(entries: JournalEntry[], journal: Journal): Promise<void> {
     for (const slice of slicesByBytes(entries)) await this.storeSlice(slice);
-    await retryUntilDone(() => log.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
+    await retryUntilDone(() => journal.remove(entries.map((e) => e.id)), this.retryOptions('redis'));
   }
 
-  private async storeSlice(entries: readonly LogEntry[]): Promise<void> {
+  private async storeSlice(entries: readonly JournalEntry[]): Promise<void> {
     const slice = await this.prepare(entries);
     for (const r of slice.rejections.values()) {
-      if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable log entry could not be read to its end; its rest is kept as a rejection');
+      if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable journal entry could not be read to its end; its rest is kept as a rejection');
     }
     await this.writePoints(slice, entries);
     await this.keepRejections(slice);
@@ -253,7 +253,7 @@ export class LogDrainer {
   /**
    * Keeps the slice's rejections, retrying while PostgreSQL cannot be reached. A rejection it
    * refuses even alone is logged (with its bytes, up to 1 KiB) and counted, and the slice goes on:
-   * retrying a refused statement would stall the log, valid readings behind it included.
+   * retrying a refused statement would stall the journal, valid readings behind it included.
    */
   private async keepRejections(slice: PreparedSlice): Promise<void> {
     const unstorable = await retryUntilDone(() => this.o.rejections.insert([...slice.rejections.values()]), this.retryOptions('postgres'));
@@ -273,7 +273,7 @@ export class LogDrainer {
    * only about the unknown meters found while preparing, so a batch is decoded once, not once to
    * list its meters and again for its points.
    */
-  private async prepare(entries: readonly LogEntry[]): Promise<PreparedSlice> {
+  private async prepare(entries: readonly JournalEntry[]): Promise<PreparedSlice> {
     const resolve = (meterIds: Iterable<string>) => retryUntilDone(() => this.o.directory.resolve(meterIds), this.retryOptions('postgres'));
     const placements = await resolve([]);
     const first = prepareSlice(entries, placements, this.o.limits, this.body);
@@ -303,7 +303,7 @@ export class LogDrainer {
    * data cannot succeed), each message's points are written alone so that only the messages it
    * refuses become rejections ("store_refused") and the rest are stored.
    */
-  private async writePoints(slice: PreparedSlice, entries: readonly LogEntry[]): Promise<void> {
+  private async writePoints(slice: PreparedSlice, entries: readonly JournalEntry[]): Promise<void> {
     const write = (body: string) => {
       const end = this.o.metrics.writeSeconds.startTimer();
       return retryUntilDone(() => this.o.influx.writeLineProtocol(body), {
@@ -349,7 +349,7 @@ function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
 }
 
-function rejectionBase(message: LoggedMessage) {
+function rejectionBase(message: JournalMessage) {
   return { receivedMs: message.receivedMs, topic: message.topic, payload: message.payload };
 }
 
@@ -361,7 +361,7 @@ function rejectionBase(message: LoggedMessage) {
  * `placements` does not know.
  */
 function prepareSlice(
-  entries: readonly LogEntry[],
+  entries: readonly JournalEntry[],
   placements: ReadonlyMap<string, MeterPlacement>,
   limits: DecodeLimits,
   body: LineProtocolBody,
@@ -401,7 +401,7 @@ function prepareSlice(
  * unknown_subtopic, naming its meter (the decoder knows only the contract's topics and would call
  * it bad_topic, without a meter).
  */
-function decodeLogged(message: LoggedMessage, limits: DecodeLimits): DecodedMessage {
+function decodeLogged(message: JournalMessage, limits: DecodeLimits): DecodedMessage {
   const strayMeter = meterOfStrayTopic(message.topic);
   if (strayMeter === undefined) return decodeMessage(message.topic, message.payload, message.receivedMs, limits);
   const reason = `topic "${message.topic.slice(0, 200)}" is under meters/${strayMeter}/ but not readings or status`;
@@ -409,7 +409,7 @@ function decodeLogged(message: LoggedMessage, limits: DecodeLimits): DecodedMess
 }
 
 /** The message's rejection, if any; `placement` is its meter's (undefined for a meter the registry does not know). */
-function rejectionOf(message: LoggedMessage, d: DecodedMessage, placement: MeterPlacement | undefined): Rejection | undefined {
+function rejectionOf(message: JournalMessage, d: DecodedMessage, placement: MeterPlacement | undefined): Rejection | undefined {
   if (d.kind === 'rejected') return { ...rejectionBase(message), meterId: d.meterId, code: d.code, reason: d.reason };
   // Readings of an unknown meter are stored (as evidence) and also listed for staff as a rejection.
   if (d.kind === 'readings' && !placement) {
@@ -422,7 +422,7 @@ function rejectionOf(message: LoggedMessage, d: DecodedMessage, placement: Meter
  * The part of `entry` from byte `from` on, which could not be read for `why`, as kept for staff:
  * its bytes, no topic or meter, received when the entry was appended (the time in its stream id).
  */
-function unreadableRest(entry: LogEntry, why: string, from: number): Rejection {
+function unreadableRest(entry: JournalEntry, why: string, from: number): Rejection {
   const reason = `${why} (stream entry ${entry.id})`;
   return { receivedMs: Number.parseInt(entry.id, 10), topic: '', payload: entry.body.subarray(from), meterId: undefined, code: 'corrupt_log_entry', reason };
 }
@@ -432,9 +432,9 @@ function unreadableRest(entry: LogEntry, why: string, from: number): Rejection {
  * could write one) gives the messages before the damage and then its unreadable rest, which
  * becomes a rejection (corrupt_log_entry): failing the whole slice instead would have held up the
  * entries read with it for ever, readings already acknowledged to the meters among them. An entry
- * not of the log's form at all is all unreadable rest.
+ * not of the journal's form at all is all unreadable rest.
  */
-function* sliceMessages(entries: readonly LogEntry[]): Generator<LoggedMessage | Rejection> {
+function* sliceMessages(entries: readonly JournalEntry[]): Generator<JournalMessage | Rejection> {
   for (const entry of entries) {
     if (entry.foreign !== undefined) {
       yield unreadableRest(entry, entry.foreign, 0);

@@ -1,5 +1,5 @@
 /**
- * The durable log between the MQTT side and InfluxDB: a Redis stream. A message is acknowledged
+ * The durable journal between the MQTT side and InfluxDB: a Redis stream. A message is acknowledged
  * to the broker only after its XADD has returned, and removed from the stream only after its
  * readings are in InfluxDB, so every acknowledged reading has a durable copy at every moment
  * (given a Redis with AOF, as docker-compose.yml and `npm start` run it). Drainers share the
@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 
-export interface LogEntry {
+export interface JournalEntry {
   /** Stream entry id. */
   id: string;
   /** The messages appended together, encoded (log-codec.ts); the drainer decodes them as it stores them. */
@@ -31,7 +31,7 @@ export interface IngestLogOptions {
 
 type RawStreamEntry = [Buffer, Buffer[]];
 
-export class IngestLog {
+export class Journal {
   readonly stream: string;
   readonly group: string;
   private readonly redis: Redis;
@@ -59,12 +59,12 @@ export class IngestLog {
   }
 
   /** Entries `consumer` took before and did not remove: what it had in hand when it stopped. */
-  readOwnPending(consumer: string, count: number): Promise<LogEntry[]> {
+  readOwnPending(consumer: string, count: number): Promise<JournalEntry[]> {
     return this.readGroup(consumer, count, '0', 0);
   }
 
   /** New entries for `consumer`, waiting up to `blockMs` when there are none. */
-  readNew(consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
+  readNew(consumer: string, count: number, blockMs: number): Promise<JournalEntry[]> {
     return this.readGroup(consumer, count, '>', blockMs);
   }
 
@@ -78,12 +78,12 @@ export class IngestLog {
   }
 
   /** The same log over a connection of its own (a blocking read holds its connection). */
-  duplicate(): IngestLog {
+  duplicate(): Journal {
     const connection = this.redis.duplicate();
     // Its outages are those of the connection it copies, which reports them; without a listener
     // ioredis would print every failed reconnect attempt.
     connection.on('error', () => undefined);
-    return new IngestLog(connection, { stream: this.stream, group: this.group, claimIdleMs: this.claimIdleMs });
+    return new Journal(connection, { stream: this.stream, group: this.group, claimIdleMs: this.claimIdleMs });
   }
 
   /** Closes the connection. */
@@ -92,7 +92,7 @@ export class IngestLog {
   }
 
   /** Takes over entries left pending by consumers that stopped (crashed ingest processes). */
-  async claimAbandoned(consumer: string, count: number): Promise<LogEntry[]> {
+  async claimAbandoned(consumer: string, count: number): Promise<JournalEntry[]> {
     const answer = (await this.redis.callBuffer(
       'XAUTOCLAIM', this.stream, this.group, consumer, this.claimIdleMs, '0', 'COUNT', count,
     )) as [Buffer, (RawStreamEntry | null)[]];
@@ -107,7 +107,7 @@ export class IngestLog {
 
   /**
    * When the oldest entry not yet stored was appended, in Redis's clock, with Redis's time now;
-   * `oldestMs` undefined when the log is empty. Entries leave the log once stored, so the oldest
+   * `oldestMs` undefined when the journal is empty. Entries leave the journal once stored, so the oldest
    * is the smallest pending id when a drain holds any (no entry bodies cross the wire), else the
    * stream's first entry.
    */
@@ -130,7 +130,7 @@ export class IngestLog {
     return this.redis.xlen(this.stream);
   }
 
-  private async readGroup(consumer: string, count: number, from: '0' | '>', blockMs: number): Promise<LogEntry[]> {
+  private async readGroup(consumer: string, count: number, from: '0' | '>', blockMs: number): Promise<JournalEntry[]> {
     const args: (string | number)[] = ['GROUP', this.group, consumer, 'COUNT', count];
     if (blockMs > 0) args.push('BLOCK', blockMs);
     let answer: unknown;
@@ -159,7 +159,7 @@ function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
   return ((first as [Buffer, RawStreamEntry[]] | undefined)?.[1] ?? []);
 }
 
-function toEntry([id, fields]: RawStreamEntry): LogEntry {
+function toEntry([id, fields]: RawStreamEntry): JournalEntry {
   const [name, body] = fields;
   if (fields.length === 2 && name?.toString() === 'm' && body) return { id: id.toString(), body };
   const names = fields.filter((_, i) => i % 2 === 0).map(String);

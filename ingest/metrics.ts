@@ -16,7 +16,7 @@ export class IngestMetrics {
   });
   readonly batchSize = new Histogram({
     name: 'ingest_batch_size',
-    help: 'Messages per stored slice of a drained batch (at most 2 MB of log)',
+    help: 'Messages per stored slice of a drained batch (at most 2 MB of journal)',
     buckets: [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000],
     registers: [this.registry],
   });
@@ -44,15 +44,15 @@ export class IngestMetrics {
     buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300, 3600, 86400],
     registers: [this.registry],
   });
-  readonly backlog = new Gauge({ name: 'ingest_log_backlog', help: 'Entries in the durable log not yet stored', registers: [this.registry] });
+  readonly backlog = new Gauge({ name: 'ingest_journal_backlog', help: 'Entries in the durable journal not yet stored', registers: [this.registry] });
   readonly logOldestEntryAgeSeconds = new Gauge({
-    name: 'ingest_log_oldest_entry_age_seconds',
-    help: 'Age of the oldest entry in the durable log not yet stored (0 when it is empty)',
+    name: 'ingest_journal_oldest_entry_age_seconds',
+    help: 'Age of the oldest entry in the durable journal not yet stored (0 when it is empty)',
     registers: [this.registry],
   });
   readonly logStalled = new Gauge({
-    name: 'ingest_log_stalled',
-    help: '1 when the oldest entry in the durable log is older than INGEST_STALL_AFTER_S (the log is not draining), else 0',
+    name: 'ingest_journal_stalled',
+    help: '1 when the oldest entry in the durable journal is older than INGEST_STALL_AFTER_S (the journal is not draining), else 0',
     registers: [this.registry],
   });
   readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });

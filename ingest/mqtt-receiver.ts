@@ -1,9 +1,9 @@
 /**
  * The MQTT side of ingest: several MQTT 5 connections in one shared subscription, each with a
  * persistent session (so the broker keeps its messages while ingest is down) and a client id
- * stable across restarts. Each message is handed to the durable log at once and acknowledged by
+ * stable across restarts. Each message is handed to the durable journal at once and acknowledged by
  * the connection's AckSequencer when it is in it, so a connection has up to `receiveMaximum`
- * messages on their way to the log, not one (docs/ingest.md, "Acknowledgement").
+ * messages on their way to the journal, not one (docs/ingest.md, "Acknowledgement").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
@@ -12,7 +12,7 @@ import { MAX_MQTT_CONNECTIONS } from '../platform/config.ts';
 import { METERS_TOPIC_FILTER, READINGS_TOPIC_FILTER, STATUS_TOPIC_FILTER } from '../domain/telemetry/index.ts';
 import { UNTRACED_MQTT_CLIENT } from '../platform/mqtt-untraced.ts';
 import { AckSequencer } from './ack-sequencer.ts';
-import type { LogAppender } from './journal-appender.ts';
+import type { JournalAppender } from './journal-appender.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 export interface MqttReceiverOptions {
@@ -24,8 +24,8 @@ export interface MqttReceiverOptions {
   connections: number;
   /** Shared subscription group: every ingest process of one deployment uses the same. */
   shareGroup: string;
-  /** The durable log: a message is acknowledged once the log reports it durable. */
-  log: Pick<LogAppender, 'append' | 'close'>;
+  /** The durable journal: a message is acknowledged once the journal reports it durable. */
+  journal: Pick<JournalAppender, 'append' | 'close'>;
   metrics: IngestMetrics;
   logger: Logger;
 }
@@ -188,7 +188,7 @@ export class MqttReceiver {
       lastMessageMs = receivedMs;
       o.metrics.received.inc();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      o.log.append(packet.topic, payload, receivedMs, onceDurable(o.metrics, receivedMs, settlementOf(packet, done, acks)));
+      o.journal.append(packet.topic, payload, receivedMs, onceDurable(o.metrics, receivedMs, settlementOf(packet, done, acks)));
     };
     return { client, acks, lastMessageMs: () => lastMessageMs };
   }
@@ -238,7 +238,7 @@ export class MqttReceiver {
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      await this.o.log.close();
+      await this.o.journal.close();
       for (const acks of this.sequencers) acks.flush();
       // A retiring client the broker has answered ends itself (retire()); one still waiting for
       // the answer is ended here, keeping whatever session it had.

@@ -69,7 +69,7 @@ export const envSchema = z
       .default(defaultIngestId()),
     INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(0).max(MAX_MQTT_CONNECTIONS).default(2),
     INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
-    INGEST_LOG_STREAM: z.string().min(1).default('ingest:log'),
+    INGEST_JOURNAL_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_DRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     INGEST_DRAIN_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(100),
@@ -159,7 +159,7 @@ export interface IngestConfig {
   id: string;
   mqttConnections: number;
   shareGroup: string;
-  logStream: string;
+  journalStream: string;
   batchMax: number;
   drainConcurrency: number;
   drainLingerMs: number;
@@ -215,7 +215,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       id: e.INGEST_ID,
       mqttConnections: e.INGEST_MQTT_CONNECTIONS,
       shareGroup: e.INGEST_SHARE_GROUP,
-      logStream: e.INGEST_LOG_STREAM,
+      journalStream: e.INGEST_JOURNAL_STREAM,
       batchMax: e.INGEST_BATCH_MAX,
       drainConcurrency: e.INGEST_DRAIN_CONCURRENCY,
       drainLingerMs: e.INGEST_DRAIN_LINGER_MS,
