@@ -16,7 +16,7 @@ beforeAll(async () => {
   const meters = await registerMeters(testDb.db, { count: 2, prefix: 'ACL' });
   [meterA, meterB] = meters.map((m) => m.meterId) as [string, string];
   const files = brokerFiles({ meterIds: await meterIdsForBroker(testDb.db), meterSecret: secret, ingester });
-  broker = await startBroker(files);
+  broker = await startBroker({ accounts: files });
 });
 afterAll(() => broker.stop());
 

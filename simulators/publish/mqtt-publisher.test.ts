@@ -10,7 +10,6 @@ import { generateFleet } from '../fleet/generate-fleet.ts';
 import { fleetMessages } from '../generation/fleet-messages.ts';
 import type { SimulatedMessage } from '../generation/simulated-message.ts';
 import { parseScenarioSpecs } from '../scenarios/scenario-spec.ts';
-import { startMosquitto } from '../testing/mosquitto-process.ts';
 import { JUNE_WEEK } from '../testing/test-meter.ts';
 import { INGESTER, SIMULATOR, startBroker } from '../../test/services/mosquitto.ts';
 import { MqttPublisher } from './mqtt-publisher.ts';
@@ -118,8 +117,8 @@ describe('MqttPublisher on a broker of its own', () => {
   const messages = [...fleetMessages(fleet, { from: JUNE_WEEK.from, to: JUNE_WEEK.from + 10 * 3_600_000, seed: 1 })];
 
   it('counts publishes the broker refuses as failed, with the reason', async () => {
-    const broker = await startMosquitto({ acl: 'topic read meters/#\n' });
-    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 2 });
+    const broker = await startBroker({ acl: `user ${SIMULATOR.username}\ntopic read meters/#\n` });
+    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 2, ...SIMULATOR });
     try {
       const report = await publisher.publish(messages);
       expect(report).toMatchObject({ published: messages.length, acked: 0, failed: messages.length });
@@ -131,23 +130,23 @@ describe('MqttPublisher on a broker of its own', () => {
   });
 
   it('gives up on messages in flight when the broker stops answering', async () => {
-    const broker = await startMosquitto();
-    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 1, stallTimeoutMs: 1000 });
+    const broker = await startBroker();
+    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 1, stallTimeoutMs: 1000 });
     try {
-      broker.process.kill('SIGSTOP');
+      broker.process.signal('SIGSTOP');
       const report = await publisher.publish(messages);
       expect(report).toMatchObject({ published: messages.length, acked: 0, failed: messages.length, inFlight: 0 });
       expect(report.errors.join(' ')).toMatch(/no acknowledgement/);
     } finally {
-      broker.process.kill('SIGCONT');
+      broker.process.signal('SIGCONT');
       await publisher.close();
       await broker.stop();
     }
   });
 
   it('sends again a message the broker acknowledged with "no matching subscribers" (reason code 16), until one subscribes', async () => {
-    const broker = await startMosquitto();
-    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 1 });
+    const broker = await startBroker();
+    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 1 });
     const [first] = messages;
     if (!first) throw new Error('no message generated');
     let resent = 0;
@@ -155,7 +154,7 @@ describe('MqttPublisher on a broker of its own', () => {
       const publishing = publisher.publish([first], { progressIntervalMs: 5, onProgress: (p) => (resent = p.resent) });
       // Nobody subscribes yet: the broker answers reason code 16 and the publisher tries again.
       await until(() => resent > 0);
-      const late = await subscriber(first.topic, broker.url);
+      const late = await subscriber(first.topic, broker.url, INGESTER);
       const report = await publishing;
       expect(report).toMatchObject({ published: 1, acked: 1, failed: 0 });
       expect(report.resent).toBeGreaterThan(0);
@@ -169,8 +168,8 @@ describe('MqttPublisher on a broker of its own', () => {
   });
 
   it('gives a message up as failed when no subscriber appears within its resend window', async () => {
-    const broker = await startMosquitto();
-    const publisher = await MqttPublisher.connect({ url: broker.url, connections: 1, unroutedResend: { everyMs: 50, forMs: 300 } });
+    const broker = await startBroker();
+    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 1, unroutedResend: { everyMs: 50, forMs: 300 } });
     try {
       const report = await publisher.publish(messages.slice(0, 3));
       expect(report).toMatchObject({ published: 3, acked: 0, failed: 3 });
@@ -182,7 +181,7 @@ describe('MqttPublisher on a broker of its own', () => {
   });
 
   it('fails to connect with a message naming the broker', async () => {
-    const broker = await startMosquitto();
+    const broker = await startBroker();
     const url = broker.url;
     await broker.stop();
     await expect(MqttPublisher.connect({ url, connectTimeoutMs: 2000 })).rejects.toThrow(/cannot connect to MQTT broker mqtt:\/\/127\.0\.0\.1/);

@@ -17,8 +17,15 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-/** Starts a broker; `accounts` replaces the generated password file and ACL (e.g. domain/telemetry/broker-logins.ts output). */
-export async function startBroker(accounts?: { passwd: string; acl: string }): Promise<TestBroker> {
+export interface BrokerOptions {
+  /** Replaces the generated password file and ACL (e.g. domain/telemetry/broker-logins.ts output). */
+  accounts?: { passwd: string; acl: string };
+  /** Replaces only the ACL, keeping the generated accounts (INGESTER, SIMULATOR). */
+  acl?: string;
+}
+
+/** Starts a broker from the shipped configuration; the one way tests get a broker of their own. */
+export async function startBroker({ accounts, acl }: BrokerOptions = {}): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'wim-mosquitto-'));
   const port = await freePort();
   const conf = execFileSync('bash', [
@@ -30,10 +37,9 @@ export async function startBroker(accounts?: { passwd: string; acl: string }): P
   ])
     .toString()
     .trim();
-  if (accounts) {
-    writeFileSync(join(dir, 'passwd'), accounts.passwd);
-    writeFileSync(join(dir, 'acl'), accounts.acl);
-  }
+  if (accounts) writeFileSync(join(dir, 'passwd'), accounts.passwd);
+  const aclText = accounts?.acl ?? acl;
+  if (aclText !== undefined) writeFileSync(join(dir, 'acl'), aclText);
   const process = new ServerProcess('mosquitto', 'mosquitto', ['-c', conf]);
   const up = async () => {
     process.start();
@@ -48,6 +54,9 @@ export async function startBroker(accounts?: { passwd: string; acl: string }): P
       await process.stop(signal);
       await up();
     },
-    stop: () => process.stop(),
+    stop: () => {
+      process.signal('SIGCONT'); // in case a test paused it
+      return process.stop();
+    },
   };
 }
