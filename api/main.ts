@@ -1,19 +1,25 @@
 /**
  * `node api/main.ts`: the HTTP API. Shutdown on SIGTERM/SIGINT: stop accepting connections,
- * finish requests in flight (Fastify close), then close the database pool.
+ * finish requests in flight (Fastify close), then close the database pool and Redis.
  */
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createRedis } from '../platform/redis.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
 import { buildApp } from './app.ts';
 
 const config = loadConfigOrExit();
 const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize });
-const app = await buildApp({ config, db });
+// Shared sign-in rate limits across API processes; a command fails fast while Redis is down
+// (the limiter then lets the request through; the per-account throttle is in PostgreSQL).
+const redis = createRedis({ url: config.redisUrl, connectionName: 'api:rate-limit', logger: createLogger('api', config.logLevel), maxRetriesPerRequest: 1 });
+const app = await buildApp({ config, db, redis });
 
 closeOnSignals(app.log, async () => {
   await app.close();
   await db.destroy();
+  redis.disconnect();
 });
 
 await app.listen({ host: config.api.host, port: config.api.port });

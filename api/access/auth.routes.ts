@@ -70,7 +70,7 @@ function refusal(err: unknown): never {
 }
 
 export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Promise<void> {
-  await app.register(rateLimit, { global: false, ...(o.redis ? { redis: o.redis } : {}), nameSpace: 'wim-auth-rate:' });
+  await app.register(rateLimit, { global: false, ...(o.redis ? { redis: o.redis } : {}), nameSpace: 'wim-auth-rate:', skipOnError: true });
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   const answer = (reply: FastifyReply, tokens: SessionTokens, principal: z.infer<typeof me>, cookie: boolean) => {
