@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import { createDb, type Db } from '../platform/db/database.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { confidentialInfluxStore } from '../platform/influx/readings-reader.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
 import { createRedis, unlessConnectionError } from '../platform/redis.ts';
@@ -51,6 +52,7 @@ export class DrainSide {
       journal: this.journal,
       directory: new MeterDirectory(this.db, ingest.registryRefreshMs),
       influx: new InfluxStore(config.influx),
+      confidentialInflux: confidentialInfluxStore(config.influx),
       rejections: this.rejections,
       accountQueue: this.queue,
       metrics,

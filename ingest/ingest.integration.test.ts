@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { confidentialInfluxStore, MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { type Reading, readingsTopic } from '../domain/telemetry/index.ts';
@@ -58,6 +59,7 @@ function deployment(extraEnv: Record<string, string> = {}) {
   cleanups.push(async () => {
     await Promise.all(processes.map((p) => p.process.stop('SIGKILL')));
     await dropDatabase(influx);
+    await dropDatabase({ ...influx, database: confidentialInfluxStore(influx).database });
   });
   return { store, start, env };
 }
@@ -76,6 +78,30 @@ async function waitForPoints(store: InfluxStore, expected: number, timeoutMs = 6
 }
 
 describe('ingest', () => {
+  it('keeps readings of confidential intakes out of the database Grafana is given, and the monitor reads both', async () => {
+    const [open, secret] = await registerMeters(testDb.db, { count: 2, prefix: 'CONF' });
+    if (!open || !secret) throw new Error('fixture');
+    await testDb.db.updateTable('intakes').set({ confidential: true }).where('id', '=', secret.intakeId).execute();
+    const { store, start, env } = deployment();
+    await start();
+    const ts = Date.now() - 60_000;
+    const message = (meterId: string): SimulatedMessage => {
+      const reading = { ts, totalM3: 42 };
+      return { meterId, topic: readingsTopic(meterId), payload: JSON.stringify(reading), sentAtMs: 0, kind: 'live', readings: [reading] };
+    };
+    expect((await publish([message(open.meterId), message(secret.meterId)])).acked).toBe(2);
+    const secretStore = confidentialInfluxStore(env.influx);
+    await waitForPoints(store, 1);
+    await waitForPoints(secretStore, 1);
+    const meters = async (reader: Pick<InfluxStore, 'query'>) => {
+      const [series = []] = await reader.query(`SELECT count("total_m3") FROM "readings" GROUP BY "meter"`);
+      return series.map((s) => s.tags?.meter).sort();
+    };
+    expect(await meters(store)).toEqual([open.meterId]);
+    expect(await meters(secretStore)).toEqual([secret.meterId]);
+    expect(await meters(new MergedInfluxReader([store, secretStore]))).toEqual([open.meterId, secret.meterId].sort());
+  });
+
   it('stores exactly the readings published, values intact; duplicates change nothing', async () => {
     const meters = await registerMeters(testDb.db, { count: 30, prefix: 'EXACT' });
     const { store, start } = deployment();

@@ -29,6 +29,8 @@ export interface JournalDrainerOptions {
   journal: Journal;
   directory: MeterDirectory;
   influx: InfluxStore;
+  /** Where readings of confidential intakes go, never the database Grafana is given. */
+  confidentialInflux: InfluxStore;
   rejections: RejectionStore;
   accountQueue: Queue<AccountJobData>;
   metrics: IngestMetrics;
@@ -67,6 +69,8 @@ interface PreparedSlice {
   /** Rejections, by message index. */
   rejections: Map<number, Rejection>;
   readings: ReadingsTally;
+  /** Points of confidential intakes, by message index: they go to the confidential database only. */
+  confidential: Map<number, string[]>;
 }
 
 /** Largest number of entries asked for in one read. */
@@ -171,7 +175,7 @@ export class JournalDrainer {
    */
   private async ensureDatabase(): Promise<void> {
     try {
-      await retryUntilDone(() => this.o.influx.ensureDatabase(), {
+      await retryUntilDone(() => Promise.all([this.o.influx.ensureDatabase(), this.o.confidentialInflux.ensureDatabase()]), {
         ...this.retryOptions('influxdb'),
         shouldRetry: (err) => !(err instanceof InfluxQueryError),
       });
@@ -304,6 +308,7 @@ export class JournalDrainer {
    * refuses become rejections ("store_refused") and the rest are stored.
    */
   private async writePoints(slice: PreparedSlice, entries: readonly JournalEntry[]): Promise<void> {
+    await this.writeConfidential(slice, entries);
     const write = (body: string) => {
       const end = this.o.metrics.writeSeconds.startTimer();
       return retryUntilDone(() => this.o.influx.writeLineProtocol(body), {
@@ -329,6 +334,33 @@ export class JournalDrainer {
           const meterId = parseMeterTopic(message.topic)?.meterId;
           slice.rejections.set(i, { ...rejectionBase(message), code: 'store_refused', reason: single.message, meterId });
         }
+      }
+    }
+  }
+
+  /**
+   * Writes the points of confidential intakes to their own database; as for the others, a message
+   * whose points InfluxDB refuses outright becomes a store_refused rejection.
+   */
+  private async writeConfidential(slice: PreparedSlice, entries: readonly JournalEntry[]): Promise<void> {
+    if (slice.confidential.size === 0) return;
+    const write = (lines: readonly string[]) =>
+      retryUntilDone(() => this.o.confidentialInflux.writeLines(lines), {
+        ...this.retryOptions('influxdb'),
+        shouldRetry: (err) => !(err instanceof InfluxWriteError) || err.retriable,
+      });
+    try {
+      await write([...slice.confidential.values()].flat());
+    } catch (err) {
+      if (!(err instanceof InfluxWriteError) || err.retriable) throw err;
+      const messages = [...sliceMessages(entries)];
+      for (const [i, lines] of slice.confidential) {
+        const message = messages[i];
+        if (!message || 'code' in message) continue;
+        await write(lines).catch((single: unknown) => {
+          if (!(single instanceof InfluxWriteError) || single.retriable) throw single;
+          slice.rejections.set(i, { ...rejectionBase(message), code: 'store_refused', reason: single.message, meterId: parseMeterTopic(message.topic)?.meterId });
+        });
       }
     }
   }
@@ -372,6 +404,7 @@ function prepareSlice(
   const rejections = new Map<number, Rejection>();
   const readings = new ReadingsTally();
   const unknownMeters = new Set<string>();
+  const confidential = new Map<number, string[]>();
   for (const message of sliceMessages(entries)) {
     if ('code' in message) {
       rejections.set(receivedMs.length, message);
@@ -384,16 +417,24 @@ function prepareSlice(
     if (d.kind !== 'rejected' && !placement) unknownMeters.add(d.meterId);
     const rejection = rejectionOf(message, d, placement);
     if (rejection) rejections.set(receivedMs.length, rejection);
-    if (d.kind === 'status') body.push(statusLine(d.meterId, placement, d.online, message.receivedMs));
+    if (placement?.confidential && d.kind !== 'rejected') confidential.set(receivedMs.length, pointsOf(d, placement, message.receivedMs));
+    else if (d.kind === 'status') body.push(statusLine(d.meterId, placement, d.online, message.receivedMs));
     else if (d.kind === 'readings') {
       const series = readingSeries(d.meterId, placement);
       for (const r of d.readings) body.push(readingLineIn(series, r, message.receivedMs));
-      readings.add(d.readings, placement);
     }
+    if (d.kind === 'readings') readings.add(d.readings, placement);
     receivedMs.push(message.receivedMs);
     bodyEnds.push(body.length);
   }
-  return { slice: { body: body.take(), bodyEnds, receivedMs, rejections, readings }, unknownMeters };
+  return { slice: { body: body.take(), bodyEnds, receivedMs, rejections, readings, confidential }, unknownMeters };
+}
+
+/** A confidential intake's message as separate lines (rare: kept off the shared body's fast path). */
+function pointsOf(d: Exclude<DecodedMessage, { kind: 'rejected' }>, placement: MeterPlacement, receivedMs: number): string[] {
+  if (d.kind === 'status') return [statusLine(d.meterId, placement, d.online, receivedMs)];
+  const series = readingSeries(d.meterId, placement);
+  return d.readings.map((r) => readingLineIn(series, r, receivedMs));
 }
 
 /**

@@ -70,9 +70,9 @@ export class MeterDirectory {
     const rows = await this.db
       .selectFrom('meters')
       .innerJoin('intakes', 'intakes.id', 'meters.intake_id')
-      .select(['meters.meter_id', 'meters.intake_id', 'intakes.county_code'])
+      .select(['meters.meter_id', 'meters.intake_id', 'intakes.county_code', 'intakes.confidential'])
       .execute();
-    this.meters = new Map(rows.map((r) => [r.meter_id, { intakeId: r.intake_id, countyCode: r.county_code }]));
+    this.meters = new Map(rows.map((r) => [r.meter_id, { intakeId: r.intake_id, countyCode: r.county_code, confidential: r.confidential }]));
     this.loadedAtChange = changeId;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
-import { InfluxStore } from '../platform/influx/influx-store.ts';
+import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
@@ -24,7 +24,7 @@ try {
 const db = createDb({ url: config.databaseUrl, poolSize: 8 });
 const service = buildMonitor({
   db,
-  influx: new InfluxStore(config.influx),
+  influx: MergedInfluxReader.of(config.influx),
   logger,
   rules,
   redis: (name) => createRedis({ url: config.redisUrl, connectionName: `monitor:${name}`, logger }),

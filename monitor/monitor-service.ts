@@ -16,7 +16,7 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../platform/db/database.ts';
-import type { InfluxStore } from '../platform/influx/influx-store.ts';
+import type { InfluxReader } from '../platform/influx/readings-reader.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ACCOUNT_QUEUE, type AccountJobData } from '../platform/queues.ts';
 import { unlessConnectionError } from '../platform/redis.ts';
@@ -27,7 +27,7 @@ import { SCHEDULE_QUEUE, type ScheduledJobName, SCHEDULES, ScheduledWork } from 
 
 export interface MonitorDependencies {
   db: Db;
-  influx: InfluxStore;
+  influx: InfluxReader;
   logger: Logger;
   /** The rule thresholds (RuleConfig.load); default: the brief's defaults for the province. */
   rules?: RuleConfig;

@@ -51,6 +51,7 @@ export const envSchema = z
     INFLUX_BUCKET: z.string().optional(),
     INFLUX_TOKEN: z.string().optional(),
     INFLUX_GZIP_MIN_BYTES: z.coerce.number().int().min(0).default(0),
+    INFLUX_CONFIDENTIAL_DATABASE: z.string().min(1).optional(),
 
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
@@ -126,6 +127,11 @@ export interface InfluxConfig {
   token: string | undefined;
   /** Writes of at least this many bytes are sent gzip-compressed; 0 (the default): never. */
   gzipMinBytes?: number;
+  /**
+   * Where readings of confidential intakes go (v1 database or v2 bucket), so that a database given
+   * to Grafana never holds them; default: the database's name with "_confidential".
+   */
+  confidentialDatabase?: string;
 }
 
 export interface Config {
@@ -206,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       org: e.INFLUX_ORG,
       token: e.INFLUX_TOKEN,
       gzipMinBytes: e.INFLUX_GZIP_MIN_BYTES,
+      confidentialDatabase: e.INFLUX_CONFIDENTIAL_DATABASE ?? `${e.INFLUX_API === 'v2' ? (e.INFLUX_BUCKET ?? e.INFLUX_DATABASE) : e.INFLUX_DATABASE}_confidential`,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
     provinceCode: e.PROVINCE_CODE,

@@ -8,7 +8,7 @@
  * late store-and-forward batch filling a long gap), the span widens to cover them (recomputeSpan).
  */
 import type { Db } from '../../platform/db/database.ts';
-import type { InfluxStore } from '../../platform/influx/influx-store.ts';
+import type { InfluxReader } from '../../platform/influx/readings-reader.ts';
 import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { IntakeDay } from '../../platform/queues.ts';
 import { addDays } from '../../platform/local-time.ts';
@@ -29,7 +29,7 @@ export const INTAKES_PER_QUERY = 500;
 
 export interface AccountServiceOptions {
   db: Db;
-  influx: InfluxStore;
+  influx: InfluxReader;
   accounting?: Partial<AccountingOptions>;
 }
 

@@ -3,7 +3,8 @@
  * the readings in a window, and per meter the last reading before it and the first after it
  * (MeterHistory in domain/accounts/types.ts). One round trip per chunk of intakes, three statements.
  */
-import type { InfluxSeries, InfluxStore } from '../../platform/influx/influx-store.ts';
+import type { InfluxSeries } from '../../platform/influx/influx-store.ts';
+import type { InfluxReader } from '../../platform/influx/readings-reader.ts';
 import { FIELD, MEASUREMENT, TAG } from '../telemetry/index.ts';
 import type { AccountReading } from './index.ts';
 
@@ -72,7 +73,7 @@ function toReading(columns: string[], row: unknown[]): AccountReading | undefine
 
 /** Readings of these intakes in [fromMs, toMs), with each meter's neighbours outside it. */
 export async function fetchReadings(
-  influx: InfluxStore,
+  influx: InfluxReader,
   intakeIds: readonly string[],
   fromMs: number,
   toMs: number,

@@ -5,7 +5,7 @@
  * judging it would raise completeness or volume notices that the rest of the day would refute.
  */
 import type { Db } from '../../platform/db/database.ts';
-import type { InfluxStore } from '../../platform/influx/influx-store.ts';
+import type { InfluxReader } from '../../platform/influx/readings-reader.ts';
 import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DailyAccount } from '../accounts/index.ts';
@@ -20,7 +20,7 @@ import { fetchRuleInputs } from './rule-inputs.ts';
 
 export interface IntakeEvaluatorOptions {
   db: Db;
-  influx: InfluxStore;
+  influx: InfluxReader;
   logger: Logger;
   /** Thresholds by intake (rule-config.ts). Default: the brief's defaults for every intake. */
   rules?: RuleConfig;

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import type { InfluxStore } from '../../platform/influx/influx-store.ts';
+import type { InfluxReader } from '../../platform/influx/readings-reader.ts';
 import { intakeFromRow, meterFromRow, permitFromRow } from '../registry/index.ts';
 import { FIELD, MEASUREMENT, TAG } from '../telemetry/index.ts';
 import type { DailyAccount } from '../accounts/index.ts';
@@ -16,7 +16,7 @@ const LOOKBACK = '400d';
 
 /** meterId -> last reading time and last online/offline status. */
 async function meterContacts(
-  influx: InfluxStore,
+  influx: InfluxReader,
   intakeIds: readonly string[],
 ): Promise<Map<string, { lastReadingMs: number | null; connection: MeterConnection | null }>> {
   const where = `${intakeCondition(intakeIds)} AND time > now() - ${LOOKBACK}`;
@@ -89,7 +89,7 @@ export interface RuleInputRequest {
   readings: ReadonlyMap<string, readonly MeterReadings[]> | null;
 }
 
-export async function fetchRuleInputs(db: Db, influx: InfluxStore, req: RuleInputRequest): Promise<IntakeRuleInput[]> {
+export async function fetchRuleInputs(db: Db, influx: InfluxReader, req: RuleInputRequest): Promise<IntakeRuleInput[]> {
   const ids = req.intakeIds;
   if (ids.length === 0) return [];
   const [intakes, permits, meters, periods, contacts] = await Promise.all([

@@ -19,6 +19,8 @@ function tagValue(value: string): string {
 export interface MeterPlacement {
   intakeId: string;
   countyCode: string;
+  /** The intake is confidential: its points go to the confidential database (docs/point-layout.md). */
+  confidential?: boolean;
 }
 
 function seriesKey(measurement: string, meterId: string, placement: MeterPlacement | undefined): string {
