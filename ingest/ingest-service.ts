@@ -13,7 +13,6 @@ import type { Redis } from 'ioredis';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import { createRedis } from '../platform/redis.ts';
 import { DrainThread } from './drain-thread.ts';
 import { Journal } from './journal.ts';
 import { JournalAppender } from './journal-appender.ts';
@@ -27,6 +26,24 @@ const JOURNAL_CHECK_MS = 5_000;
 
 /** What /healthz says: ok; unavailable (Redis or every MQTT connection down); stalled (the journal is not draining). */
 export type IngestHealth = 'ok' | 'unavailable' | 'stalled';
+
+export interface IngestDependencies {
+  config: Config;
+  logger: Logger;
+  /**
+   * Opens the receive side's Redis connection (the journal's appends), named for the server's
+   * client list. The drain side runs in a worker thread and opens its stores there, from config:
+   * a connection cannot cross threads.
+   */
+  redis: (name: string) => Redis;
+  /** Told when the drain thread fails for good; main.ts exits so a supervisor restarts ingest. */
+  onFailure: (err: Error) => void;
+}
+
+/** Ingest from its configuration and stores, as buildApp builds the API: nothing runs until start(). */
+export function buildIngest(deps: IngestDependencies): IngestService {
+  return new IngestService(deps);
+}
 
 export class IngestService {
   readonly metrics = new IngestMetrics({ processMetrics: true });
@@ -42,12 +59,12 @@ export class IngestService {
   private stalled = false;
   private closing: Promise<void> | undefined;
 
-  constructor(config: Config, logger: Logger, onFailure: (err: Error) => void) {
+  constructor({ config, logger, redis, onFailure }: IngestDependencies) {
     this.config = config;
     this.logger = logger;
     const { ingest } = config;
-    // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (log-appender.ts).
-    this.appendRedis = createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:log-append`, logger });
+    // Appends from every MQTT connection share one connection, one XADD at a time but for entries past 1 MB (journal-appender.ts).
+    this.appendRedis = redis('log-append');
     this.journal = new Journal(this.appendRedis, { stream: ingest.journalStream });
     const appender = new JournalAppender({
       journal: this.journal,

@@ -7,13 +7,19 @@ import { createServer } from 'node:http';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
-import { IngestService } from './ingest-service.ts';
+import { createRedis } from '../platform/redis.ts';
+import { buildIngest } from './ingest-service.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('ingest', config.logLevel);
-const service = new IngestService(config, logger, (err) => {
-  logger.fatal({ err }, 'drain thread failed; stopping so a supervisor can restart ingest');
-  process.exit(70);
+const service = buildIngest({
+  config,
+  logger,
+  redis: (name) => createRedis({ url: config.redisUrl, connectionName: `${config.ingest.id}:${name}`, logger }),
+  onFailure: (err) => {
+    logger.fatal({ err }, 'drain thread failed; stopping so a supervisor can restart ingest');
+    process.exit(70);
+  },
 });
 
 const server = createServer((req, res) => {
