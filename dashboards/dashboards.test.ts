@@ -10,6 +10,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestMetrics } from '../ingest/metrics.ts';
+import { submissionStates } from '../domain/submissions/index.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
@@ -47,9 +48,9 @@ async function context(dashboard: DashboardFile, select: Record<string, Selectio
   return { range: scenario.range, variables, sqlClient, influx, minIntervalMs };
 }
 
-/** Every county; on the intake dashboard, the over-permit intake. */
+/** Every county; on the intake dashboard, the over-permit intake; the scenario's month of reports. */
 function allCounties(): Record<string, Selection> {
-  return { intake: (options) => options.filter((o) => o === scenario.intakes.overPermit.intakeId) };
+  return { intake: (options) => options.filter((o) => o === scenario.intakes.overPermit.intakeId), month: (options) => options.filter((o) => o === scenario.month) };
 }
 
 beforeAll(async () => {
@@ -184,10 +185,11 @@ describe('known figures of the scenario', () => {
     expect(top?.['编码']).toBe('DBO-0');
   });
 
-  it('counts the intakes Grafana may show: five registered, four permitted, one overdue item', () => {
+  it('counts the intakes Grafana may show: five registered, four permitted, one overdue item, escalated', () => {
     expect(rowsOf('wim-overview', '登记取水口')).toEqual([{ 登记取水口: 5 }]);
     expect(rowsOf('wim-overview', '持证取水口')).toEqual([{ 持证取水口: 4 }]);
     expect(rowsOf('wim-overview', '整改逾期')).toEqual([{ 整改逾期: 1 }]);
+    expect(rowsOf('wim-overview', '升级督办')).toEqual([{ 升级督办: 1 }]);
   });
 
   it('marks the overdue intake red on the map, the one without a permit purple or worse', () => {
@@ -214,6 +216,30 @@ describe('known figures of the scenario', () => {
     expect(overdue[0]).toBe(0);
   });
 
+  it('shows the overdue item escalated to its city on the day after its deadline, and listed so', () => {
+    const rows = rowsOf('wim-rectification', '逾期与升级督办');
+    const changed = rows.filter((r) => Number(r['新逾期 overdue']) + Number(r['升级至市 to city']) + Number(r['升级至省 to province']) > 0);
+    const reviewDay = Date.parse(`${scenario.days[2] ?? ''}T00:00:00+08:00`) + 86_400_000;
+    expect(changed).toEqual([{ time: new Date(reviewDay), '新逾期 overdue': 1, '升级至市 to city': 1, '升级至省 to province': 0 }]);
+    expect(rowsOf('wim-rectification', '逾期问题清单').map((r) => r['升级至'])).toEqual(['市 city']);
+  });
+
+  it("lists the month's reports: one county on time, one late, as domain/submissions judges them", async () => {
+    const rows = rowsOf('wim-rectification', '月报报送情况');
+    const state = new Map(rows.map((r) => [String(r['代码']), r['报送情况']]));
+    expect(state.get(scenario.submitted.onTime)).toBe('on_time');
+    expect(state.get(scenario.submitted.late)).toBe('late');
+    const late = rows.find((r) => r['代码'] === scenario.submitted.late);
+    const localDate = (d: unknown) => (d instanceof Date ? `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` : d);
+    expect(localDate(late?.['应报日期'])).toBe(`${nextMonth(scenario.month)}-03`);
+    expect(late?.['审核状态']).toBe('submitted');
+
+    const province = { actor: 'user:p', kind: 'user', id: 'p', divisionCode: '220000', role: 'staff', confidential: false } as const;
+    const domain = await submissionStates(testDb.db, province, { kind: 'monthly', period: scenario.month });
+    const panel = rows.map((r) => [String(r['代码']), r['报送情况'], localDate(r['应报日期'])]);
+    expect(panel.sort()).toEqual(domain.map((d) => [d.divisionCode, d.state, d.dueOn]).sort());
+  });
+
   it('shows nothing of the confidential intake in any panel, InfluxDB ones included', () => {
     const { meterId } = scenario.intakes.confidential;
     for (const q of storeQueries) {
@@ -225,3 +251,8 @@ describe('known figures of the scenario', () => {
     }
   });
 });
+
+function nextMonth(month: string): string {
+  const [y = 0, m = 0] = month.split('-').map(Number);
+  return m === 12 ? `${String(y + 1)}-01` : `${String(y)}-${String(m + 1).padStart(2, '0')}`;
+}

@@ -1,8 +1,9 @@
 /**
  * The stores as the dashboards see them after three days of a small fleet: readings from the
  * meter simulator written to InfluxDB as ingest writes them, the day's accounts and the rules'
- * ledger entries computed by the domain services, a reviewer's work on two items, and rejected
- * messages. Every kind of intake a panel tells apart is there: ordinary, over its permit, gone
+ * ledger entries computed by the domain services, a reviewer's work on two items, the next day's
+ * escalation of the overdue one, rejected messages, and the month's progress reports submitted
+ * by one county on time and by another late (the rest of the counties and cities owe theirs). Every kind of intake a panel tells apart is there: ordinary, over its permit, gone
  * offline, without a permit, and a confidential one (over its permit most of all, so that it would
  * top the share-of-permit table if anything let it through).
  */
@@ -13,7 +14,10 @@ import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { AccountService } from '../../domain/accounts/index.ts';
 import { IntakeEvaluator } from '../../domain/evaluation/index.ts';
-import { transitionItem } from '../../domain/ledger/index.ts';
+import type { Principal } from '../../domain/access/index.ts';
+import { runDailyEscalation, transitionItem } from '../../domain/ledger/index.ts';
+import { generateMonthlyReports } from '../../domain/reports/index.ts';
+import { submit } from '../../domain/submissions/index.ts';
 import { readingLine, RejectionStore } from '../../domain/telemetry/index.ts';
 import { generateMeterReadings, type FleetMember, type ScenarioUse } from '../../simulators/index.ts';
 import { type FixtureMeter, registerMeters } from '../../test/fixtures/registry.ts';
@@ -35,6 +39,10 @@ export interface Scenario {
   /** The range a regulator would look at: the three days and the day of the review. */
   range: TimeRange;
   days: string[];
+  /** The month of the days, whose monthly reports are submitted (YYYY-MM). */
+  month: string;
+  /** The county that submitted the month's report on time, and the one that submitted it late. */
+  submitted: { onTime: string; late: string };
 }
 
 /**
@@ -56,8 +64,13 @@ export async function buildScenario(db: Db, influx: InfluxStore, nowMs = Date.no
   await writeReadings(influx, intakes, first, reviewDay);
   await accountAndEvaluate(db, influx, intakes, days, new Date(reviewDay + 9 * 3600_000));
   await review(db, intakes, days[2] ?? '', new Date(reviewDay + 10 * 3600_000));
+  // The day after the deadline: the over-permit item becomes overdue and goes to its city.
+  await runDailyEscalation(db, { now: new Date(reviewDay + 11 * 3600_000) });
   await rejectMessages(db, intakes, first + 12 * 3600_000);
-  return { intakes, days, range: { fromMs: first, toMs: reviewDay + DAY_MS } };
+  const month = (days[0] ?? '').slice(0, 7);
+  const submitted = { onTime: intakes.ordinary[0]?.countyCode ?? '', late: intakes.overPermit.countyCode };
+  await submitMonthly(db, month, submitted);
+  return { intakes, days, month, range: { fromMs: first, toMs: reviewDay + DAY_MS }, submitted };
 }
 
 async function registerIntakes(db: Db): Promise<ScenarioIntakes> {
@@ -141,4 +154,17 @@ async function rejectMessages(db: Db, intakes: ScenarioIntakes, atMs: number): P
   });
   const first = intakes.ordinary[0];
   await new RejectionStore(db).insert([of(first?.meterId, 'malformed_json', 0), of(undefined, 'unknown_meter', 1), of(intakes.confidential.meterId, 'malformed_json', 2)]);
+}
+
+/**
+ * The month's reports generated on the 1st of the next month; one county submits on the 2nd (due
+ * the 3rd: on time), the other on the 5th (late).
+ */
+async function submitMonthly(db: Db, month: string, counties: { onTime: string; late: string }): Promise<void> {
+  const next = localDayStart(`${month}-01`) + 31 * DAY_MS;
+  const day = (d: number) => new Date(localDayStart(`${localDay(next).slice(0, 7)}-0${String(d)}`) + 10 * 3600_000);
+  await generateMonthlyReports(db, month, day(1));
+  const staff = (divisionCode: string): Principal => ({ actor: `user:staff-${divisionCode}`, kind: 'user', id: `staff-${divisionCode}`, divisionCode, role: 'staff', confidential: false });
+  await submit(db, staff(counties.onTime), { kind: 'monthly', period: month }, { now: day(2) });
+  await submit(db, staff(counties.late), { kind: 'monthly', period: month }, { now: day(5) });
 }
