@@ -127,16 +127,16 @@ export async function transitionRoutes(app: FastifyInstance, { db, workflow }: {
       consumes: ['application/json', 'multipart/form-data'],
       params: z.object({ id: ledgerId }),
       headers: z.object({ 'if-match': z.string().optional().describe('The ETag of GET /v1/ledger/items/{id}: refused with 409 if the item changed since') }),
-      // Optional: a multipart body is read by the handler, not by the validator.
-      body: transitionBody.optional(),
+      // Nullish: a multipart body (null to the validator) is read by the handler.
+      body: transitionBody.nullish(),
       response: { 200: transitionAnswer, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 413: problemSchema, 415: problemSchema },
     },
     handler: async (req) => {
       const version = ifMatchVersion(req.headers['if-match']);
-      let body = req.body;
+      let body: TransitionBody | null | undefined = req.body;
       let files: AttachmentInput[] = [];
       if (req.isMultipart()) ({ body, files } = await readMultipart(req));
-      if (body === undefined) throw new ProblemError('validation_failed', 'send the transition as JSON or multipart/form-data', [{ in: 'body', path: '', message: 'required' }]);
+      if (body === undefined || body === null) throw new ProblemError('validation_failed', 'send the transition as JSON or multipart/form-data', [{ in: 'body', path: '', message: 'required' }]);
       const { expectedStatus: status, ...request } = body;
       const expected = status === undefined && version === undefined ? undefined : { ...(status ? { status } : {}), ...(version ? { updatedAt: version } : {}) };
       return transitionAs(db, principalOf(req), req.params.id, request, { workflow, attachments: files, ...(expected ? { expected } : {}) });
