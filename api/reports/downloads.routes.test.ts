@@ -59,6 +59,8 @@ beforeAll(async () => {
         received_reports: 96,
         completeness: 1,
         coverage: 1,
+        anomalies: '[]',
+        evidence: '[]',
       })),
     )
     .execute();
@@ -125,7 +127,7 @@ describe('the monthly report with its narrative', () => {
     expect(report.narrative).toMatchObject(narrative);
     const ws = (await workbook((await city(`/v1/reports/monthly/${month}/220102/report?format=xlsx`)).rawPayload)).worksheets[0];
     if (!ws) throw new Error('no sheet');
-    const lines = new Map(Array.from({ length: ws.rowCount - 1 }, (_, k) => [String(ws.getRow(k + 2).getCell(1).value), ws.getRow(k + 2).getCell(2).value]));
+    const lines = new Map(Array.from({ length: ws.rowCount - 1 }, (_, k) => [ws.getRow(k + 2).getCell(1).text, ws.getRow(k + 2).getCell(2).value]));
     expect(lines.get('取水量（立方米）')).toBe(report.figures.withdrawal.volumeM3);
     expect(lines.get('工作开展情况')).toBe(narrative.workDone);
     expect(lines.get('存在困难和问题')).toBe(`'${narrative.difficulties}`);
