@@ -15,6 +15,7 @@ import * as grafanaViews from './0008_grafana_views.ts';
 import * as access from './0009_access.ts';
 import * as ledgerWorkflow from './0010_ledger_workflow.ts';
 import * as submissions from './0011_submissions.ts';
+import * as apiIndexes from './0012_api_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0009_access': access,
   '0010_ledger_workflow': ledgerWorkflow,
   '0011_submissions': submissions,
+  '0012_api_indexes': apiIndexes,
 };
