@@ -9,7 +9,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, covers, createApiKey, createUser, permits, type Principal } from '../domain/access/index.ts';
+import { createHash } from 'node:crypto';
+import { finding, principal as ledgerPrincipal, raise } from '../domain/ledger/testing/fixtures.ts';
 import { generateMonthlyReports } from '../domain/reports/index.ts';
+import { submit } from '../domain/submissions/index.ts';
 import { localDay } from '../platform/local-time.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { registerMeters } from '../test/fixtures/registry.ts';
@@ -31,7 +34,11 @@ interface Target {
   confidential: boolean;
   /** A route whose objects are everyone's (the divisions). */
   unscoped?: boolean;
+  /** A route with a rule of its own beyond scope (who reviews, who writes a narrative). */
+  expectFor?: (caller: Principal) => Outcome;
 }
+
+type Outcome = 'denied' | 'hidden' | 'ok';
 
 async function intake(kind: Kind): Promise<{ intakeId: string; meterId: string; meterRowId: string }> {
   const [m] = await registerMeters(testDb.db, { count: 1, prefix: `AM${++fixtureCount}`, countyCode: COUNTY });
@@ -71,6 +78,38 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
     const newMeter = { meterId: `${i.meterId}-R`, meterType: 'ultrasonic', readingMode: 'online', installedOn: '2026-03-01' };
     return { ...i, url: `/v1/meters/${i.meterRowId}/replace`, body: { newMeter, replacedAt: '2026-03-01T10:00:00+08:00', oldFinalTotalM3: 10 } };
   },
+  'GET /v1/ledger/items/:id': async (k) => ({ url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}`, countyCode: COUNTY, confidential: k === 'confidential' }),
+  'POST /v1/ledger/items/:id/transitions': async (k) => ({
+    url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}/transitions`,
+    body: { action: 'confirm', note: 'matrix' },
+    countyCode: COUNTY,
+    confidential: k === 'confidential',
+  }),
+  'GET /v1/ledger/attachments/:id': async (k) => {
+    const { itemId } = await ledgerItem(k);
+    const event = await testDb.db.selectFrom('ledger_events').select('id').where('item_id', '=', itemId).executeTakeFirstOrThrow();
+    const pdf = Buffer.from('%PDF-1.4\n%matrix\n');
+    const row = await testDb.db
+      .insertInto('ledger_attachments')
+      .values({ item_id: itemId, event_id: event.id, filename: 'a.pdf', media_type: 'application/pdf', size_bytes: pdf.length, sha256: createHash('sha256').update(pdf).digest(), content: pdf, uploaded_by: 'test' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { url: `/v1/ledger/attachments/${row.id}`, countyCode: COUNTY, confidential: k === 'confidential' };
+  },
+  'GET /v1/accounts/intakes/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/accounts/intakes/${i.intakeId}?year=${month.slice(0, 4)}` }; },
+  'GET /v1/submissions/:id': async (k) => (k === 'ordinary' ? { url: `/v1/submissions/${await countySubmission()}`, countyCode: COUNTY, confidential: false } : undefined),
+  'POST /v1/submissions/:id/review': async (k) => {
+    if (k === 'confidential') return undefined;
+    const id = await countySubmission();
+    const reviewer = (p: Principal): Outcome => (!covers(p, COUNTY) ? 'hidden' : p.divisionCode === '220100' ? 'ok' : 'denied');
+    return { url: `/v1/submissions/${id}/review`, body: { decision: 'accept' }, countyCode: COUNTY, confidential: false, expectFor: reviewer };
+  },
+  'GET /v1/reports/monthly/:month/:divisionCode/report': (k) => Promise.resolve(k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}/report`, countyCode: COUNTY, confidential: false } : undefined),
+  'PUT /v1/reports/monthly/:month/:divisionCode/narrative': (k) => {
+    if (k === 'confidential') return Promise.resolve(undefined);
+    const author = (p: Principal): Outcome => (!covers(p, COUNTY) ? 'hidden' : p.divisionCode === COUNTY ? 'ok' : 'denied');
+    return Promise.resolve({ url: `/v1/reports/monthly/${month}/${COUNTY}/narrative`, body: { workDone: '核查', results: '', difficulties: '', suggestions: '' }, countyCode: COUNTY, confidential: false, expectFor: author });
+  },
   'GET /v1/divisions/:code': () => Promise.resolve({ url: `/v1/divisions/${COUNTY}`, countyCode: COUNTY, confidential: false, unscoped: true }),
   'GET /v1/reports/monthly/:month/:divisionCode': (k) => Promise.resolve(k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}`, countyCode: COUNTY, confidential: false } : undefined),
   'PATCH /v1/users/:username': (k) => userTarget(k, (name) => `/v1/users/${name}`, { displayName: '改名' }),
@@ -81,6 +120,20 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
     return { url: `/v1/api-keys/${record.id}/revoke`, countyCode: COUNTY, confidential: false };
   },
 };
+
+async function ledgerItem(kind: Kind): Promise<{ itemId: string; intakeId: string }> {
+  const i = await intake(kind);
+  const now = Date.now();
+  const itemId = await raise(testDb.db, finding(i.intakeId, { windowStartMs: now - 3_600_000, windowEndMs: now, subject: i.meterId, countyCode: COUNTY }));
+  return { itemId, intakeId: i.intakeId };
+}
+
+/** A fresh county submission (a registration summary of a year of its own), reviewed by its city. */
+let submissionYear = 2000;
+async function countySubmission(): Promise<string> {
+  const s = await submit(testDb.db, ledgerPrincipal(`sub-${++fixtureCount}`, COUNTY), { kind: 'registration', period: String(++submissionYear) });
+  return s.id;
+}
 
 async function unitTarget(kind: Kind, url: (id: string) => string, body?: Record<string, unknown>): Promise<Target | undefined> {
   if (kind === 'confidential') return undefined; // a unit is never confidential itself
@@ -105,9 +158,10 @@ const CALLERS: (TestUser & { name: string })[] = [
   { name: 'province admin with clearance', divisionCode: '220000', role: 'admin', confidential: true },
 ];
 
-function expectedStatus(route: RouteAccess, caller: Principal, target: Target): 'denied' | 'hidden' | 'ok' {
+function expectedStatus(route: RouteAccess, caller: Principal, target: Target): Outcome {
   if (!permits(caller, route.access)) return 'denied';
   if (target.unscoped) return 'ok';
+  if (target.expectFor) return target.expectFor(caller);
   const visible = route.url.startsWith('/v1/users') || route.url.startsWith('/v1/api-keys') ? covers(caller, target.countyCode) : canSee(caller, target);
   return visible ? 'ok' : 'hidden';
 }

@@ -20,7 +20,13 @@ import { auth } from './http/auth.ts';
 import { nulGuard } from './http/nul-guard.ts';
 import { openApiDocs } from './http/openapi.ts';
 import { ProblemError, problemHandlers, problemSchema } from './http/problem.ts';
+import { DEFAULT_LEDGER_WORKFLOW, type LedgerWorkflowOptions } from '../domain/ledger/index.ts';
+import { DEFAULT_SUBMISSION_DEADLINES, type SubmissionDeadlines } from '../domain/submissions/index.ts';
+import { accountRoutes } from './accounts/accounts.routes.ts';
+import { ledgerRoutes } from './ledger/ledger.routes.ts';
+import { mapRoutes } from './map/map.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
+import { submissionRoutes } from './submissions/submissions.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { rejectionRoutes } from './telemetry/rejections.routes.ts';
 
@@ -29,13 +35,15 @@ export interface AppDependencies {
   db: Db;
   /** Shares the sign-in rate limits among API processes; without it they are per process. */
   redis?: Redis;
+  /** The rules file's "ledger" and "submissions" sections (RuleConfig); default: their defaults. */
+  workflow?: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines };
   /** Fastify logger option; default: pino at config.logLevel with credentials redacted. */
   logger?: FastifyServerOptions['logger'];
 }
 
 export const API_VERSION = '0.2.0';
 
-export async function buildApp({ config, db, redis, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, redis, logger, workflow }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -76,6 +84,10 @@ export async function buildApp({ config, db, redis, logger }: AppDependencies): 
       await v1.register(registryRoutes, { db, config });
       await v1.register(rejectionRoutes, { db });
       await v1.register(reportRoutes, { db });
+      await v1.register(ledgerRoutes, { db, workflow: workflow?.ledger ?? DEFAULT_LEDGER_WORKFLOW });
+      await v1.register(submissionRoutes, { db, deadlines: workflow?.submissions ?? DEFAULT_SUBMISSION_DEADLINES });
+      await v1.register(accountRoutes, { db });
+      await v1.register(mapRoutes, { db });
     },
     { prefix: '/v1' },
   );

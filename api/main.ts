@@ -2,6 +2,7 @@
  * `node api/main.ts`: the HTTP API. Shutdown on SIGTERM/SIGINT: stop accepting connections,
  * finish requests in flight (Fastify close), then close the database pool and Redis.
  */
+import { RuleConfig, RuleConfigError } from '../domain/evaluation/index.ts';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -10,11 +11,20 @@ import { closeOnSignals } from '../platform/shutdown.ts';
 import { buildApp } from './app.ts';
 
 const config = loadConfigOrExit();
+// The rules file's ledger and submission sections bind the API's rules of duty and deadlines too.
+let rules: RuleConfig;
+try {
+  rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
+} catch (err) {
+  if (!(err instanceof RuleConfigError)) throw err;
+  process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
+  process.exit(78);
+}
 const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize });
 // Shared sign-in rate limits across API processes; a command fails fast while Redis is down
 // (the limiter then lets the request through; the per-account throttle is in PostgreSQL).
 const redis = createRedis({ url: config.redisUrl, connectionName: 'api:rate-limit', logger: createLogger('api', config.logLevel), maxRetriesPerRequest: 1 });
-const app = await buildApp({ config, db, redis });
+const app = await buildApp({ config, db, redis, workflow: { ledger: rules.ledger, submissions: rules.submissions } });
 
 closeOnSignals(app.log, async () => {
   await app.close();

@@ -61,7 +61,7 @@ export class MonitorService {
     };
     this.accounts = new AccountService({ db, influx, ...(rules ? { accounting: rules.accounting } : {}) });
     this.evaluator = new IntakeEvaluator({ db, influx, logger, ...(rules ? { rules } : {}) });
-    this.scheduled = new ScheduledWork({ db, accounts: this.accounts, evaluator: this.evaluator, logger });
+    this.scheduled = new ScheduledWork({ db, accounts: this.accounts, evaluator: this.evaluator, logger, ...(rules ? { ledger: rules.ledger } : {}) });
 
     const batcher = new JobBatcher<AccountJobData>({
       // Ingest staggers the coalescing windows by intake (platform/queues.ts), so jobs arrive as an

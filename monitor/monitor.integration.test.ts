@@ -129,7 +129,7 @@ describe('monitor day close', () => {
   });
 
   it('two monitors at once give the result of one', async () => {
-    await sql`truncate ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
+    await sql`truncate ledger_attachments, ledger_daily_changes, ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
     await Promise.all([monitor().dayClose(yesterday, now), monitor().dayClose(yesterday, now)]);
     const items = await openItems();
     const keys = items.map((i) => `${i.intake_id ?? ''}|${i.rule}`);
@@ -140,7 +140,7 @@ describe('monitor day close', () => {
 
 describe('rule configuration', () => {
   it('applies an intake\'s own thresholds: a rule disabled for one intake raises nothing there', async () => {
-    await sql`truncate ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
+    await sql`truncate ledger_attachments, ledger_daily_changes, ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
     const heavyCode = (await testDb.db.selectFrom('intakes').select('code').where('id', '=', heavy.intakeId).executeTakeFirstOrThrow()).code;
     const rules = RuleConfig.from({ intakes: { [heavyCode]: { disabledRules: ['daily-over-limit'] } } }, 'test');
     await monitor(rules).dayClose(yesterday, now);

@@ -8,6 +8,7 @@ import { DAY_MS, LOCAL_TIME_ZONE, localDay } from '../platform/local-time.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type AccountService, INTAKES_PER_QUERY } from '../domain/accounts/index.ts';
 import type { IntakeEvaluator } from '../domain/evaluation/index.ts';
+import { DEFAULT_LEDGER_WORKFLOW, type LedgerWorkflowOptions, runDailyEscalation } from '../domain/ledger/index.ts';
 import { generateMonthlyReports } from '../domain/reports/index.ts';
 
 export const SCHEDULE_QUEUE = 'monitor-schedules';
@@ -20,6 +21,11 @@ export const SCHEDULES = [
   { name: 'offline-sweep', repeat: { every: 15 * 60_000 } },
   /** Yesterday's accounts for every intake (also those that sent nothing), then every rule: 00:10. */
   { name: 'day-close', repeat: { pattern: '10 0 * * *', tz: LOCAL_TIME_ZONE } },
+  /**
+   * Items past their deadline marked overdue and moved up a level (docs/ledger.md, "Escalation"):
+   * 00:30, after the day close has judged yesterday, so the day's summary is complete by morning.
+   */
+  { name: 'escalation', repeat: { pattern: '30 0 * * *', tz: LOCAL_TIME_ZONE } },
   /** Permit expiry and renewal notices, calibration and replacement due: 01:00. */
   { name: 'daily-checks', repeat: { pattern: '0 1 * * *', tz: LOCAL_TIME_ZONE } },
   /** The monthly progress report on the 1st: 02:00. */
@@ -32,6 +38,8 @@ export interface ScheduledWorkOptions {
   accounts: AccountService;
   evaluator: IntakeEvaluator;
   logger: Logger;
+  /** The rules file's "ledger" section (escalation delays); default: its defaults. */
+  ledger?: LedgerWorkflowOptions;
 }
 
 export class ScheduledWork {
@@ -64,6 +72,13 @@ export class ScheduledWork {
       case 'monthly-report':
         await this.monthlyReport(previousDay, now);
         break;
+      case 'escalation': {
+        // The day is the one the run was due for, so a late run records its changes on that day;
+        // a day missed altogether is caught up by the next run (judged from the deadlines).
+        const counts = await runDailyEscalation(this.o.db, { now: scheduledFor, workflow: this.o.ledger ?? DEFAULT_LEDGER_WORKFLOW });
+        this.o.logger.info(counts, 'daily escalation');
+        break;
+      }
     }
     this.o.logger.info({ job: name, ms: Date.now() - started }, 'scheduled job done');
   }

@@ -50,7 +50,11 @@ function splitProblemContent(response: unknown): void {
 export const openApiTransform: SwaggerTransform = (input) => {
   const out = jsonSchemaTransform(input);
   const body = input.route.config?.multipartBody;
-  return body === undefined ? out : { ...out, schema: { ...out.schema, body } };
+  if (body === undefined) return out;
+  // A route that takes JSON too (its body schema validates JSON; the handler reads multipart): both media types.
+  const json: unknown = isRecord(out.schema) ? out.schema.body : undefined;
+  if (json === undefined) return { ...out, schema: { ...out.schema, body } };
+  return { ...out, schema: { ...out.schema, body: { content: { [JSON_TYPE]: { schema: json }, 'multipart/form-data': { schema: body } } } } };
 };
 
 export const openApiTransformObject: SwaggerTransformObject = (documentObject) => {

@@ -6,7 +6,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AccessError } from '../../domain/access/index.ts';
+import { LEDGER_ERROR_STATUS, LedgerTransitionError } from '../../domain/ledger/index.ts';
 import { RegistryScopeError } from '../../domain/registry/index.ts';
+import { SUBMISSION_ERROR_STATUS, SubmissionError } from '../../domain/submissions/index.ts';
 
 export const problemCodes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -15,6 +18,7 @@ export const problemCodes = {
   not_found: { status: 404, title: 'No such resource' },
   conflict: { status: 409, title: 'Conflicts with a record that exists' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The content is not of a type accepted here' },
   unprocessable: { status: 422, title: 'The request is understood but cannot be applied' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
@@ -105,6 +109,32 @@ function validationProblem(err: FastifyError & { validation: { instancePath: str
   return problem('validation_failed', summary, errors);
 }
 
+/** The problem code of each status the domain modules' error tables use. */
+const CODE_OF_STATUS: Record<number, ProblemCode> = {
+  400: 'validation_failed',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/** The domain's refusals with stable codes (their modules' status tables), as problems. */
+function fromDomainError(err: unknown): Problem | undefined {
+  if (err instanceof LedgerTransitionError) return problem(CODE_OF_STATUS[LEDGER_ERROR_STATUS[err.code]] ?? 'unprocessable', err.message);
+  if (err instanceof SubmissionError) return problem(CODE_OF_STATUS[SUBMISSION_ERROR_STATUS[err.code]] ?? 'unprocessable', err.message);
+  if (err instanceof AccessError) {
+    const code: ProblemCode = err.code === 'not_found' ? 'not_found' : err.code === 'conflict' ? 'conflict' : err.code === 'too_many_attempts' ? 'rate_limited' : err.code === 'invalid_credentials' ? 'unauthorized' : 'forbidden';
+    return problem(code, err.message);
+  }
+  // A domain function parses its own input (a cursor, a period): its ZodError is the caller's mistake.
+  if (err instanceof z.ZodError) {
+    const errors = err.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    return problem('validation_failed', errors.map((e) => `${e.path || 'input'}: ${e.message}`).join('; '), errors);
+  }
+  return undefined;
+}
+
 export function toProblem(err: unknown, request: FastifyRequest): Problem {
   const instance = request.url;
   if (err instanceof ProblemError) return { ...problem(err.code, err.message, err.errors), instance };
@@ -113,6 +143,8 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof RegistryScopeError) {
     return { ...problem(err.reason === 'outside_division' ? 'forbidden' : 'unprocessable', err.message), instance };
   }
+  const domain = fromDomainError(err);
+  if (domain) return { ...domain, instance };
   if (isPgError(err)) {
     const mapped = fromPgError(err);
     if (mapped) return { ...mapped, instance };
@@ -120,6 +152,7 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   const fastifyError = err as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (status === 413) return { ...problem('payload_too_large', fastifyError.message), instance };
+  if (status === 415) return { ...problem('unsupported_media_type', fastifyError.message), instance };
   if (status === 404) return { ...problem('not_found', fastifyError.message), instance };
   if (status === 429) return { ...problem('rate_limited', fastifyError.message), instance };
   if (status !== undefined && status >= 400 && status < 500) {

@@ -39,7 +39,9 @@ export function visibleItems(
   p: Pick<Principal, 'confidential'>,
   prefix: string,
 ): Expression<SqlBool> {
-  const inDivision = eb('ledger_items.county_code', 'like', `${prefix}%`);
+  // A county's own prefix is its whole code: equality lets ledger_items_county_status_id_idx
+  // (migration 0012) serve a county's pages in id order; LIKE on char(6) cannot use an index.
+  const inDivision = prefix.length === 6 ? eb('ledger_items.county_code', '=', prefix) : eb('ledger_items.county_code', 'like', `${prefix}%`);
   if (p.confidential) return inDivision;
   return eb.and([
     inDivision,

@@ -15,7 +15,8 @@ import * as grafanaViews from './0008_grafana_views.ts';
 import * as access from './0009_access.ts';
 import * as ledgerWorkflow from './0010_ledger_workflow.ts';
 import * as submissions from './0011_submissions.ts';
-import * as grafanaViewsEscalation from './0014_grafana_views_escalation.ts';
+import * as apiIndexes from './0012_api_indexes.ts';
+import * as grafanaViewsEscalation from './0013_grafana_views_escalation.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_registry': registry,
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0009_access': access,
   '0010_ledger_workflow': ledgerWorkflow,
   '0011_submissions': submissions,
-  '0014_grafana_views_escalation': grafanaViewsEscalation,
+  '0012_api_indexes': apiIndexes,
+  '0013_grafana_views_escalation': grafanaViewsEscalation,
 };
