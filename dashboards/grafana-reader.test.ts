@@ -1,6 +1,6 @@
 /**
  * Grafana's PostgreSQL login (deploy/postgres/initdb/10-grafana-reader.sh, migrations 0008 and
- * 0014) sees an ordinary intake and everything of it through the views of schema `grafana`, its
+ * 0013) sees an ordinary intake and everything of it through the views of schema `grafana`, its
  * escalation included, and nothing of a confidential intake: not through the views, and not
  * through the tables, which it cannot read. Submissions show without their snapshots.
  */
@@ -122,11 +122,11 @@ describe("Grafana's PostgreSQL login", () => {
   });
 });
 
-describe('migration 0014 on a database whose reader has no default privileges', () => {
+describe('migration 0013 on a database whose reader has no default privileges', () => {
   it('grants its new views to whoever reads grafana.intakes, and goes down and up again', async () => {
     const db = testDb.db;
-    const grafanaViewsEscalation = migrations['0014_grafana_views_escalation'];
-    if (!grafanaViewsEscalation?.down) throw new Error('migration 0014 is not listed, or has no down');
+    const grafanaViewsEscalation = migrations['0013_grafana_views_escalation'];
+    if (!grafanaViewsEscalation?.down) throw new Error('migration 0013 is not listed, or has no down');
     const role = sql.id(reader.role);
     await sql`alter default privileges in schema grafana revoke select on tables from ${role}`.execute(db);
     await sql`revoke select on grafana.submissions, grafana.ledger_daily_changes from ${role}`.execute(db);

@@ -21,7 +21,7 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-comment on schema grafana is 'Views for Grafana: no confidential intake, nor anything of one (migrations 0008, 0014)';
+comment on schema grafana is 'Views for Grafana: no confidential intake, nor anything of one (migrations 0008, 0013)';
 
 create or replace view grafana.ledger_items with (security_barrier) as
 select l.* from public.ledger_items l left join public.intakes i on i.id = l.intake_id
