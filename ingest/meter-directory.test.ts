@@ -11,7 +11,7 @@ describe('MeterDirectory', () => {
     const directory = new MeterDirectory(testDb.db, 60_000);
     const id = meter?.meterId ?? '';
     const answers = await Promise.all([directory.resolve([id]), directory.resolve([id]), directory.resolve([id])]);
-    for (const answer of answers) expect(answer.get(id)).toEqual({ intakeId: meter?.intakeId, countyCode: '220102' });
+    for (const answer of answers) expect(answer.get(id)).toEqual({ intakeId: meter?.intakeId, countyCode: '220102', confidential: false });
   });
 
   it('notices a meter registered after it loaded, without waiting for the refresh period', async () => {
