@@ -39,7 +39,8 @@ const zones = [
   {
     target: './simulators',
     from: [...PROCESSES.map((p) => `./${p}`), './platform/db/schema.ts'],
-    message: 'The simulators use the meter contract and the registry read interface (domain/registry), never a process or the database schema.',
+    message:
+      'The simulators use the meter contract and the registry read interface (domain/registry), never a process or the database schema.',
   },
   // One public entry per domain module: from outside it, only its index.ts (and its testing/ helpers).
   ...DOMAIN_MODULES.map((m) => ({
@@ -75,7 +76,13 @@ export default defineConfig(
     rules: {
       'import-x/no-restricted-paths': [
         'error',
-        { basePath: root, zones: [...zones, ...PROCESSES.map((p) => ({ target: `./${p}`, from: './simulators', message: 'A process does not run the simulators.' }))] },
+        {
+          basePath: root,
+          zones: [
+            ...zones,
+            ...PROCESSES.map((p) => ({ target: `./${p}`, from: './simulators', message: 'A process does not run the simulators.' })),
+          ],
+        },
       ],
     },
   },
@@ -83,6 +90,8 @@ export default defineConfig(
     // Simulators talk to the registry through domain/registry, not with queries of their own.
     files: ['simulators/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: 'Use the registry read interface (domain/registry).' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: 'Use the registry read interface (domain/registry).' }] }],
+    },
   },
 );

@@ -51,7 +51,14 @@ async function intake(kind: Kind): Promise<{ intakeId: string; meterId: string; 
 async function permitOf(intakeId: string): Promise<string> {
   const row = await testDb.db
     .insertInto('permits')
-    .values({ permit_number: `AM-P-${++fixtureCount}`, intake_id: intakeId, issuing_level: 'county', valid_from: '2026-01-01', valid_to: '2030-12-31', annual_volume_m3: 100_000 })
+    .values({
+      permit_number: `AM-P-${++fixtureCount}`,
+      intake_id: intakeId,
+      issuing_level: 'county',
+      valid_from: '2026-01-01',
+      valid_to: '2030-12-31',
+      annual_volume_m3: 100_000,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -64,21 +71,56 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
   'GET /v1/units/:id': (k) => unitTarget(k, (id) => `/v1/units/${id}`),
   'PATCH /v1/units/:id': (k) => unitTarget(k, (id) => `/v1/units/${id}`, {}),
   'POST /v1/units/:id/retire': (k) => unitTarget(k, (id) => `/v1/units/${id}/retire`),
-  'GET /v1/intakes/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/intakes/${i.intakeId}` }; },
-  'PATCH /v1/intakes/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/intakes/${i.intakeId}`, body: {} }; },
-  'POST /v1/intakes/:id/retire': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/intakes/${i.intakeId}/retire` }; },
-  'GET /v1/permits/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}` }; },
-  'PATCH /v1/permits/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}`, body: {} }; },
-  'POST /v1/permits/:id/retire': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}/retire` }; },
-  'GET /v1/meters/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/meters/${i.meterRowId}` }; },
-  'PATCH /v1/meters/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/meters/${i.meterRowId}`, body: {} }; },
-  'POST /v1/meters/:id/retire': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/meters/${i.meterRowId}/retire` }; },
+  'GET /v1/intakes/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/intakes/${i.intakeId}` };
+  },
+  'PATCH /v1/intakes/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/intakes/${i.intakeId}`, body: {} };
+  },
+  'POST /v1/intakes/:id/retire': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/intakes/${i.intakeId}/retire` };
+  },
+  'GET /v1/permits/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}` };
+  },
+  'PATCH /v1/permits/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}`, body: {} };
+  },
+  'POST /v1/permits/:id/retire': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/permits/${await permitOf(i.intakeId)}/retire` };
+  },
+  'GET /v1/meters/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/meters/${i.meterRowId}` };
+  },
+  'PATCH /v1/meters/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/meters/${i.meterRowId}`, body: {} };
+  },
+  'POST /v1/meters/:id/retire': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/meters/${i.meterRowId}/retire` };
+  },
   'POST /v1/meters/:id/replace': async (k) => {
     const i = await onIntake(k);
     const newMeter = { meterId: `${i.meterId}-R`, meterType: 'ultrasonic', readingMode: 'online', installedOn: '2026-03-01' };
-    return { ...i, url: `/v1/meters/${i.meterRowId}/replace`, body: { newMeter, replacedAt: '2026-03-01T10:00:00+08:00', oldFinalTotalM3: 10 } };
+    return {
+      ...i,
+      url: `/v1/meters/${i.meterRowId}/replace`,
+      body: { newMeter, replacedAt: '2026-03-01T10:00:00+08:00', oldFinalTotalM3: 10 },
+    };
   },
-  'GET /v1/ledger/items/:id': async (k) => ({ url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}`, countyCode: COUNTY, confidential: k === 'confidential' }),
+  'GET /v1/ledger/items/:id': async (k) => ({
+    url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}`,
+    countyCode: COUNTY,
+    confidential: k === 'confidential',
+  }),
   'POST /v1/ledger/items/:id/transitions': async (k) => ({
     url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}/transitions`,
     body: { action: 'confirm', note: 'matrix' },
@@ -91,27 +133,59 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
     const pdf = Buffer.from('%PDF-1.4\n%matrix\n');
     const row = await testDb.db
       .insertInto('ledger_attachments')
-      .values({ item_id: itemId, event_id: event.id, filename: 'a.pdf', media_type: 'application/pdf', size_bytes: pdf.length, sha256: createHash('sha256').update(pdf).digest(), content: pdf, uploaded_by: 'test' })
+      .values({
+        item_id: itemId,
+        event_id: event.id,
+        filename: 'a.pdf',
+        media_type: 'application/pdf',
+        size_bytes: pdf.length,
+        sha256: createHash('sha256').update(pdf).digest(),
+        content: pdf,
+        uploaded_by: 'test',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { url: `/v1/ledger/attachments/${row.id}`, countyCode: COUNTY, confidential: k === 'confidential' };
   },
-  'GET /v1/accounts/intakes/:id': async (k) => { const i = await onIntake(k); return { ...i, url: `/v1/accounts/intakes/${i.intakeId}?year=${month.slice(0, 4)}` }; },
-  'GET /v1/submissions/:id': async (k) => (k === 'ordinary' ? { url: `/v1/submissions/${await countySubmission()}`, countyCode: COUNTY, confidential: false } : undefined),
+  'GET /v1/accounts/intakes/:id': async (k) => {
+    const i = await onIntake(k);
+    return { ...i, url: `/v1/accounts/intakes/${i.intakeId}?year=${month.slice(0, 4)}` };
+  },
+  'GET /v1/submissions/:id': async (k) =>
+    k === 'ordinary' ? { url: `/v1/submissions/${await countySubmission()}`, countyCode: COUNTY, confidential: false } : undefined,
   'POST /v1/submissions/:id/review': async (k) => {
     if (k === 'confidential') return undefined;
     const id = await countySubmission();
     const reviewer = (p: Principal): Outcome => (!covers(p, COUNTY) ? 'hidden' : p.divisionCode === '220100' ? 'ok' : 'denied');
-    return { url: `/v1/submissions/${id}/review`, body: { decision: 'accept' }, countyCode: COUNTY, confidential: false, expectFor: reviewer };
+    return {
+      url: `/v1/submissions/${id}/review`,
+      body: { decision: 'accept' },
+      countyCode: COUNTY,
+      confidential: false,
+      expectFor: reviewer,
+    };
   },
-  'GET /v1/reports/monthly/:month/:divisionCode/report': (k) => Promise.resolve(k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}/report`, countyCode: COUNTY, confidential: false } : undefined),
+  'GET /v1/reports/monthly/:month/:divisionCode/report': (k) =>
+    Promise.resolve(
+      k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}/report`, countyCode: COUNTY, confidential: false } : undefined,
+    ),
   'PUT /v1/reports/monthly/:month/:divisionCode/narrative': (k) => {
     if (k === 'confidential') return Promise.resolve(undefined);
     const author = (p: Principal): Outcome => (!covers(p, COUNTY) ? 'hidden' : p.divisionCode === COUNTY ? 'ok' : 'denied');
-    return Promise.resolve({ url: `/v1/reports/monthly/${month}/${COUNTY}/narrative`, body: { workDone: '核查', results: '', difficulties: '', suggestions: '' }, countyCode: COUNTY, confidential: false, expectFor: author });
+    return Promise.resolve({
+      url: `/v1/reports/monthly/${month}/${COUNTY}/narrative`,
+      body: { workDone: '核查', results: '', difficulties: '', suggestions: '' },
+      countyCode: COUNTY,
+      confidential: false,
+      expectFor: author,
+    });
   },
-  'GET /v1/divisions/:code': () => Promise.resolve({ url: `/v1/divisions/${COUNTY}`, countyCode: COUNTY, confidential: false, unscoped: true }),
-  'GET /v1/reports/monthly/:month/:divisionCode': (k) => Promise.resolve(k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}`, countyCode: COUNTY, confidential: false } : undefined),
+  'GET /v1/divisions/:code': () =>
+    Promise.resolve({ url: `/v1/divisions/${COUNTY}`, countyCode: COUNTY, confidential: false, unscoped: true }),
+  'GET /v1/reports/monthly/:month/:divisionCode': (k) =>
+    Promise.resolve(
+      k === 'ordinary' ? { url: `/v1/reports/monthly/${month}/${COUNTY}`, countyCode: COUNTY, confidential: false } : undefined,
+    ),
   'PATCH /v1/users/:username': (k) => userTarget(k, (name) => `/v1/users/${name}`, { displayName: '改名' }),
   'POST /v1/users/:username/password': (k) => userTarget(k, (name) => `/v1/users/${name}/password`, { password: 'a-new-password-123' }),
   'POST /v1/api-keys/:id/revoke': async (k) => {
@@ -124,20 +198,30 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
 async function ledgerItem(kind: Kind): Promise<{ itemId: string; intakeId: string }> {
   const i = await intake(kind);
   const now = Date.now();
-  const itemId = await raise(testDb.db, finding(i.intakeId, { windowStartMs: now - 3_600_000, windowEndMs: now, subject: i.meterId, countyCode: COUNTY }));
+  const itemId = await raise(
+    testDb.db,
+    finding(i.intakeId, { windowStartMs: now - 3_600_000, windowEndMs: now, subject: i.meterId, countyCode: COUNTY }),
+  );
   return { itemId, intakeId: i.intakeId };
 }
 
 /** A fresh county submission (a registration summary of a year of its own), reviewed by its city. */
 let submissionYear = 2000;
 async function countySubmission(): Promise<string> {
-  const s = await submit(testDb.db, ledgerPrincipal(`sub-${++fixtureCount}`, COUNTY), { kind: 'registration', period: String(++submissionYear) });
+  const s = await submit(testDb.db, ledgerPrincipal(`sub-${++fixtureCount}`, COUNTY), {
+    kind: 'registration',
+    period: String(++submissionYear),
+  });
   return s.id;
 }
 
 async function unitTarget(kind: Kind, url: (id: string) => string, body?: Record<string, unknown>): Promise<Target | undefined> {
   if (kind === 'confidential') return undefined; // a unit is never confidential itself
-  const row = await testDb.db.insertInto('withdrawal_units').values({ name: `AM unit ${++fixtureCount}`, kind: 'person', county_code: COUNTY }).returning('id').executeTakeFirstOrThrow();
+  const row = await testDb.db
+    .insertInto('withdrawal_units')
+    .values({ name: `AM unit ${++fixtureCount}`, kind: 'person', county_code: COUNTY })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { url: url(row.id), countyCode: COUNTY, confidential: false, ...(body ? { body } : {}) };
 }
 
@@ -162,7 +246,8 @@ function expectedStatus(route: RouteAccess, caller: Principal, target: Target): 
   if (!permits(caller, route.access)) return 'denied';
   if (target.unscoped) return 'ok';
   if (target.expectFor) return target.expectFor(caller);
-  const visible = route.url.startsWith('/v1/users') || route.url.startsWith('/v1/api-keys') ? covers(caller, target.countyCode) : canSee(caller, target);
+  const visible =
+    route.url.startsWith('/v1/users') || route.url.startsWith('/v1/api-keys') ? covers(caller, target.countyCode) : canSee(caller, target);
   return visible ? 'ok' : 'hidden';
 }
 
@@ -187,15 +272,30 @@ describe('the access matrix over every route that names an object', () => {
     for (const caller of CALLERS) {
       const headers = await signedIn(testDb.db, caller);
       const call = callerOf(app, headers);
-      const principal: Principal = { actor: 'x', kind: 'user', id: '0', divisionCode: caller.divisionCode ?? '', role: caller.role ?? 'staff', confidential: caller.confidential ?? false };
+      const principal: Principal = {
+        actor: 'x',
+        kind: 'user',
+        id: '0',
+        divisionCode: caller.divisionCode ?? '',
+        role: caller.role ?? 'staff',
+        confidential: caller.confidential ?? false,
+      };
       for (const route of named) {
         for (const kind of ['ordinary', 'confidential'] as const) {
           const target = await FIXTURES[`${route.method} ${route.url}`]?.(kind);
           if (!target) continue;
           const res = await call({ method: route.method as 'GET', url: target.url, ...(target.body ? { payload: target.body } : {}) });
           const expected = expectedStatus(route, principal, target);
-          const got = res.statusCode === 403 ? 'denied' : res.statusCode === 404 ? 'hidden' : res.statusCode < 300 ? 'ok' : `status ${res.statusCode}: ${res.body.slice(0, 200)}`;
-          if (got !== expected) outcomes.push(`${caller.name}, ${route.method} ${route.url} on a ${kind} record: expected ${expected}, got ${got}`);
+          const got =
+            res.statusCode === 403
+              ? 'denied'
+              : res.statusCode === 404
+                ? 'hidden'
+                : res.statusCode < 300
+                  ? 'ok'
+                  : `status ${res.statusCode}: ${res.body.slice(0, 200)}`;
+          if (got !== expected)
+            outcomes.push(`${caller.name}, ${route.method} ${route.url} on a ${kind} record: expected ${expected}, got ${got}`);
         }
       }
     }

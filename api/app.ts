@@ -79,7 +79,13 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
 
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes, { db, sessions: config.auth.sessions, loginsPerMinute: config.auth.loginsPerMinute, secureCookies: config.auth.secureCookies, redis });
+      await v1.register(authRoutes, {
+        db,
+        sessions: config.auth.sessions,
+        loginsPerMinute: config.auth.loginsPerMinute,
+        secureCookies: config.auth.secureCookies,
+        redis,
+      });
       await v1.register(userRoutes, { db });
       await v1.register(registryRoutes, { db, config });
       await v1.register(rejectionRoutes, { db });

@@ -90,7 +90,12 @@ describe('NUL characters', () => {
     const deep = `${'['.repeat(20_000)}"\u0000"${']'.repeat(20_000)}`;
     const res = await api({ method: 'POST', url: '/v1/units', payload: deep, headers: { 'content-type': 'application/json' } });
     expectProblem(res, 400, 'validation_failed');
-    const plain = await api({ method: 'PATCH', url: `/v1/units/${unitId}`, payload: `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, headers: { 'content-type': 'application/json' } });
+    const plain = await api({
+      method: 'PATCH',
+      url: `/v1/units/${unitId}`,
+      payload: `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(plain.statusCode).toBe(200);
   });
 
@@ -134,7 +139,10 @@ describe('numbers the published schema allows are those the columns hold', () =>
   });
 
   it('stores the extremes the schema allows exactly as sent', async () => {
-    const permit = await post('/v1/permits', permitBody('P-MAX', { annualVolumeM3: 999_999_999_999.99, dailyLimitM3: 0.01, maxRateM3h: 0.001 }));
+    const permit = await post(
+      '/v1/permits',
+      permitBody('P-MAX', { annualVolumeM3: 999_999_999_999.99, dailyLimitM3: 0.01, maxRateM3h: 0.001 }),
+    );
     expect(permit.statusCode, permit.body).toBe(201);
     expect(permit.json()).toMatchObject({ annualVolumeM3: 999_999_999_999.99, dailyLimitM3: 0.01, maxRateM3h: 0.001 });
     const meter = await post('/v1/meters', meterBody('M-MAX', { accuracyClass: 0.2, registerMaxM3: 9_999_999_999_999.998 }));
@@ -158,22 +166,42 @@ describe('malformed multipart bodies on the import route', () => {
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n`;
 
   it('answers 400 to multipart without a boundary', async () => {
-    const res = await api({ method: 'POST', url, payload: `${head}a,b\r\n--${boundary}--\r\n`, headers: { 'content-type': 'multipart/form-data' } });
+    const res = await api({
+      method: 'POST',
+      url,
+      payload: `${head}a,b\r\n--${boundary}--\r\n`,
+      headers: { 'content-type': 'multipart/form-data' },
+    });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400 to a body that is not multipart at all', async () => {
-    const res = await api({ method: 'POST', url, payload: '{"file": "x"}', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({
+      method: 'POST',
+      url,
+      payload: '{"file": "x"}',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400, not 413, to a part cut off mid-way', async () => {
-    const res = await api({ method: 'POST', url, payload: `${head}取水口编码,取水口名称\r\nQS-1,`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({
+      method: 'POST',
+      url,
+      payload: `${head}取水口编码,取水口名称\r\nQS-1,`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('answers 400 to a body cut off inside the part headers', async () => {
-    const res = await api({ method: 'POST', url, payload: `--${boundary}\r\nContent-Disposition: form-da`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await api({
+      method: 'POST',
+      url,
+      payload: `--${boundary}\r\nContent-Disposition: form-da`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expectProblem(res, 400, 'validation_failed');
   });
 });

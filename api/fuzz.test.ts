@@ -65,11 +65,31 @@ beforeAll(async () => {
   const seeded = [
     await post('/v1/units', { name: '模糊测试单位', kind: 'person', countyCode: '220102' }),
     await post('/v1/intakes', {
-      code: 'FZ-1', name: '取水口', countyCode: '220102', unitId: '1', longitude: 125.32, latitude: 43.88,
-      sourceType: 'river', waterUse: 'public_supply', intakeKind: 'pump_station',
+      code: 'FZ-1',
+      name: '取水口',
+      countyCode: '220102',
+      unitId: '1',
+      longitude: 125.32,
+      latitude: 43.88,
+      sourceType: 'river',
+      waterUse: 'public_supply',
+      intakeKind: 'pump_station',
     }),
-    await post('/v1/permits', { permitNumber: 'FZ-P1', intakeId: '1', issuingLevel: 'city', validFrom: '2025-01-01', validTo: '2029-12-31', annualVolumeM3: 1000 }),
-    await post('/v1/meters', { meterId: 'FZ-M1', intakeId: '1', meterType: 'electromagnetic', readingMode: 'online', installedOn: '2024-05-01' }),
+    await post('/v1/permits', {
+      permitNumber: 'FZ-P1',
+      intakeId: '1',
+      issuingLevel: 'city',
+      validFrom: '2025-01-01',
+      validTo: '2029-12-31',
+      annualVolumeM3: 1000,
+    }),
+    await post('/v1/meters', {
+      meterId: 'FZ-M1',
+      intakeId: '1',
+      meterType: 'electromagnetic',
+      readingMode: 'online',
+      installedOn: '2024-05-01',
+    }),
   ];
   expect(seeded.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
 });
@@ -78,7 +98,26 @@ afterAll(() => app.close());
 // ---- edge values ------------------------------------------------------------------------------
 
 const edgeString = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '%00', '\ud800', '😀', '0', '-1', 'null', 'true', '1e309', 'NaN', '../..', "' or 1=1 --", '%', '_', '\\'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '%00',
+    '\ud800',
+    '😀',
+    '0',
+    '-1',
+    'null',
+    'true',
+    '1e309',
+    'NaN',
+    '../..',
+    "' or 1=1 --",
+    '%',
+    '_',
+    '\\',
+  ),
   fc.constantFrom('9223372036854775807', '9223372036854775808', '99999999999999999999', '0000000000000000001'),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.nat({ max: 20_000 }).map((n) => 'x'.repeat(n)),
@@ -89,7 +128,15 @@ const edgeNumber = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
 );
-const wrongType: fc.Arbitrary<unknown> = fc.oneof(fc.constant(null), fc.boolean(), fc.constant([]), fc.constant({}), fc.constant({ a: '\u0000' }), edgeNumber, edgeString);
+const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constant({ a: '\u0000' }),
+  edgeNumber,
+  edgeString,
+);
 
 // ---- arbitraries from the published schemas ---------------------------------------------------
 
@@ -108,8 +155,12 @@ const KNOWN_VALUES: Record<string, string[]> = {
 };
 
 function stringFrom(schema: Schema): fc.Arbitrary<string> {
-  if (schema.format === 'date') return fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-  if (schema.format === 'date-time') return fc.date({ min: new Date('1970-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === 'date')
+    return fc
+      .date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date-time')
+    return fc.date({ min: new Date('1970-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
   if (schema.pattern !== undefined) {
     const matching = fc.stringMatching(new RegExp(schema.pattern));
     const known = KNOWN_VALUES[schema.pattern];
@@ -122,12 +173,18 @@ function numberFrom(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   const exclusive = schema.exclusiveMinimum === true;
   const min = schema.minimum ?? -1e6;
   const max = schema.maximum ?? 1e6;
-  if (integer) return fc.integer({ min: Math.max(Math.ceil(min) + (exclusive ? 1 : 0), Number.MIN_SAFE_INTEGER), max: Math.min(Math.floor(max), Number.MAX_SAFE_INTEGER) });
+  if (integer)
+    return fc.integer({
+      min: Math.max(Math.ceil(min) + (exclusive ? 1 : 0), Number.MIN_SAFE_INTEGER),
+      max: Math.min(Math.floor(max), Number.MAX_SAFE_INTEGER),
+    });
   const step = schema.multipleOf;
   if (step !== undefined) {
     const lo = Math.ceil(min / step) + (exclusive ? 1 : 0);
     const hi = Math.floor(max / step);
-    return fc.oneof(fc.constantFrom(lo, hi), fc.integer({ min: Math.max(lo, -1e9), max: Math.min(hi, 1e9) })).map((k) => Number((k * step).toFixed(12)));
+    return fc
+      .oneof(fc.constantFrom(lo, hi), fc.integer({ min: Math.max(lo, -1e9), max: Math.min(hi, 1e9) }))
+      .map((k) => Number((k * step).toFixed(12)));
   }
   return fc.double({ min, max, noNaN: true, minExcluded: exclusive });
 }
@@ -153,7 +210,10 @@ function validBase(schema: Schema, depth: number): fc.Arbitrary<unknown> {
       return fc.boolean();
     case 'array': {
       const items = schema.items ?? {};
-      return fc.array(depth > 4 ? fc.constant(null) : fuzzed(items, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 20) });
+      return fc.array(depth > 4 ? fc.constant(null) : fuzzed(items, depth + 1), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 5, 20),
+      });
     }
     case 'object':
       return objectFrom(schema.properties ?? {}, schema.required ?? [], depth);
@@ -163,14 +223,17 @@ function validBase(schema: Schema, depth: number): fc.Arbitrary<unknown> {
 }
 
 function objectFrom(properties: Record<string, Schema>, required: readonly string[], depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const model = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, depth > 4 ? fc.constant(null) : fuzzed(s, depth + 1)]));
+  const model = Object.fromEntries(
+    Object.entries(properties).map(([key, s]) => [key, depth > 4 ? fc.constant(null) : fuzzed(s, depth + 1)]),
+  );
   return fc.record(model, { requiredKeys: required.filter((k) => k in model) });
 }
 
 /** Mostly valid values, with edges mixed in at every level. */
 function fuzzed(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   const resolved = resolve(schema);
-  const edge = resolved.type === 'number' || resolved.type === 'integer' ? fc.oneof(edgeNumber, wrongType) : fc.oneof(edgeString, wrongType);
+  const edge =
+    resolved.type === 'number' || resolved.type === 'integer' ? fc.oneof(edgeNumber, wrongType) : fc.oneof(edgeString, wrongType);
   // Edges are rarer inside records, so that some whole bodies are valid and reach the database.
   return fc.oneof({ weight: depth === 0 ? 3 : 12, arbitrary: validFrom(resolved, depth) }, { weight: 1, arbitrary: edge });
 }
@@ -185,7 +248,17 @@ function parameterValue(schema: Schema): fc.Arbitrary<string> {
 
 // ---- requests ---------------------------------------------------------------------------------
 
-const rawJsonBodies = fc.constantFrom('{', '[]', 'null', '"x"', '{"__proto__":{"a":1}}', '{"constructor":{"prototype":{"a":1}}}', `${'['.repeat(5000)}${']'.repeat(5000)}`, '{"a":"\\u0000"}', '\u0000');
+const rawJsonBodies = fc.constantFrom(
+  '{',
+  '[]',
+  'null',
+  '"x"',
+  '{"__proto__":{"a":1}}',
+  '{"constructor":{"prototype":{"a":1}}}',
+  `${'['.repeat(5000)}${']'.repeat(5000)}`,
+  '{"a":"\\u0000"}',
+  '\u0000',
+);
 
 const BOUNDARY = 'fuzz-boundary-7';
 function multipartBody(file: Uint8Array, field = 'file'): Buffer {
@@ -234,7 +307,10 @@ function requestFor(path: string, method: string, op: Operation): fc.Arbitrary<I
   else if (content?.['application/json']) {
     const schema = method === 'patch' ? (patchBodySchema(path) ?? content['application/json'].schema) : content['application/json'].schema;
     bodyArb = fc.oneof(
-      { weight: 5, arbitrary: fuzzed(schema).map((b) => ({ payload: JSON.stringify(b), headers: { 'content-type': 'application/json' } })) },
+      {
+        weight: 5,
+        arbitrary: fuzzed(schema).map((b) => ({ payload: JSON.stringify(b), headers: { 'content-type': 'application/json' } })),
+      },
       { weight: 1, arbitrary: rawJsonBodies.map((b) => ({ payload: b, headers: { 'content-type': 'application/json' } })) },
     );
   }
@@ -248,7 +324,9 @@ function requestFor(path: string, method: string, op: Operation): fc.Arbitrary<I
 // ---- the property -----------------------------------------------------------------------------
 
 const operations = (): [string, string, Operation][] =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]): [string, string, Operation] => [path, method, op]));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]): [string, string, Operation] => [path, method, op]),
+  );
 
 describe('API fuzzing from the OpenAPI document', () => {
   it('covers every operation the document publishes', () => {

@@ -23,7 +23,12 @@ try {
 const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize });
 // Shared sign-in rate limits across API processes; a command fails fast while Redis is down
 // (the limiter then lets the request through; the per-account throttle is in PostgreSQL).
-const redis = createRedis({ url: config.redisUrl, connectionName: 'api:rate-limit', logger: createLogger('api', config.logLevel), maxRetriesPerRequest: 1 });
+const redis = createRedis({
+  url: config.redisUrl,
+  connectionName: 'api:rate-limit',
+  logger: createLogger('api', config.logLevel),
+  maxRetriesPerRequest: 1,
+});
 const app = await buildApp({ config, db, redis, workflow: { ledger: rules.ledger, submissions: rules.submissions } });
 
 closeOnSignals(app.log, async () => {

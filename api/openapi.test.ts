@@ -8,9 +8,14 @@ const testDb = useTestDatabase();
 let app: FastifyInstance;
 let api: Caller;
 
-interface Media { schema?: { $ref?: string; anyOf?: { $ref?: string }[] } }
+interface Media {
+  schema?: { $ref?: string; anyOf?: { $ref?: string }[] };
+}
 interface Operation {
-  requestBody?: { required?: boolean; content: Record<string, { schema: { required?: string[]; properties?: Record<string, { type?: string; format?: string }> } }> };
+  requestBody?: {
+    required?: boolean;
+    content: Record<string, { schema: { required?: string[]; properties?: Record<string, { type?: string; format?: string }> } }>;
+  };
   responses: Record<string, { content?: Record<string, Media> }>;
 }
 let doc: { paths: Record<string, Record<string, Operation>> };
@@ -48,7 +53,10 @@ describe('OpenAPI document', () => {
     expect(op?.requestBody?.required).toBe(true);
     expect(multipart?.required).toEqual(['file']);
     expect(multipart?.properties?.file).toMatchObject({ type: 'string', format: 'binary' });
-    expect(op?.responses['422']?.content).toHaveProperty(['application/json', 'schema', '$ref'], '#/components/schemas/RegistryImportReport');
+    expect(op?.responses['422']?.content).toHaveProperty(
+      ['application/json', 'schema', '$ref'],
+      '#/components/schemas/RegistryImportReport',
+    );
     expect(op?.responses['422']?.content).toHaveProperty(['application/problem+json', 'schema', '$ref'], '#/components/schemas/Problem');
   });
 });

@@ -31,7 +31,12 @@ const { values: args } = parseArgs({
     database: { type: 'string' },
   },
 });
-const [intakes, items, seconds, concurrency] = [args.intakes, args.items, args.seconds, args.concurrency].map(Number) as [number, number, number, number];
+const [intakes, items, seconds, concurrency] = [args.intakes, args.items, args.seconds, args.concurrency].map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 function freePort(): Promise<number> {
@@ -39,7 +44,9 @@ function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => { resolve(typeof address === 'object' && address ? address.port : 0); });
+      srv.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
     });
     srv.on('error', reject);
   });
@@ -58,7 +65,8 @@ async function waitHealthy(base: URL): Promise<void> {
 }
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
-const fmt = (r: LoadResult) => `${r.requests} requests, ${r.rps}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors}`;
+const fmt = (r: LoadResult) =>
+  `${r.requests} requests, ${r.rps}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors}`;
 
 async function main(): Promise<void> {
   const reuse = args.database;
@@ -77,7 +85,11 @@ async function main(): Promise<void> {
       await seedDivisions(db, '220000');
       const { counties } = await seedApiBench(db, { intakes, items, year }, log);
       county = counties[0] ?? county;
-      await createUser(db, { username: 'bench-county', divisionCode: county, role: 'staff', confidential: false, password: 'bench-password-1234' }, 'bench');
+      await createUser(
+        db,
+        { username: 'bench-county', divisionCode: county, role: 'staff', confidential: false, password: 'bench-password-1234' },
+        'bench',
+      );
     }
     const { tokens } = await signIn(db, { username: 'bench-county', password: 'bench-password-1234', address: null });
     const itemIds = (await db.selectFrom('ledger_items').select('id').where('county_code', '=', county).execute()).map((r) => r.id);

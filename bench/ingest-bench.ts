@@ -100,7 +100,10 @@ function statCpu(path: string): { name: string; seconds: number } | undefined {
     return undefined; // the process or thread ended meanwhile
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S };
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S,
+  };
 }
 
 /** CPU seconds used so far, by process or thread id, with its current name. */
@@ -173,7 +176,12 @@ function peakRssMb(pid: number): number {
 
 async function brokerCeiling(url: string, meters: FixtureMeter[]): Promise<number> {
   // Untraced, as ingest's own clients are: the ceiling is the broker's, not mqtt.js's tracing.
-  const subscriber = await mqtt.connectAsync(url, { ...INGESTER, ...UNTRACED_MQTT_CLIENT, clientId: `bench-plain-${process.pid}`, clean: true });
+  const subscriber = await mqtt.connectAsync(url, {
+    ...INGESTER,
+    ...UNTRACED_MQTT_CLIENT,
+    clientId: `bench-plain-${process.pid}`,
+    clean: true,
+  });
   let received = 0;
   let first = 0;
   let last = 0;
@@ -281,7 +289,9 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     await seedDivisions(db, '220000');
     const meters = await registerMeters(db, { count: opts.meters, prefix: 'BENCH' });
-    log(`${opts.meters} meters registered; broker ${broker.url}, redis ${redis.url} (AOF everysec), influx ${influx.url}/${influx.database}`);
+    log(
+      `${opts.meters} meters registered; broker ${broker.url}, redis ${redis.url} (AOF everysec), influx ${influx.url}/${influx.database}`,
+    );
 
     const ceiling = await brokerCeiling(broker.url, meters);
     log(`A. broker ceiling: ${Math.round(ceiling)} readings/s to a plain QoS 1 subscriber`);
@@ -305,9 +315,13 @@ async function main(): Promise<void> {
     log(`   CPU meanwhile, per cent of one core: ${cpuShares(machineAtStart, machineAtEnd, elapsedS)}`);
     // What the whole path costs the machine a reading, against what its cores allow at the target.
     const budgetUs = (availableParallelism() * 1e6) / TARGET_READINGS_PER_S;
-    log(`   machine CPU per reading: ${cpuPerReading(machineAtStart, machineAtEnd, opts.readings)}; ${TARGET_READINGS_PER_S} readings/s allows ${budgetUs.toFixed(0)} µs`);
+    log(
+      `   machine CPU per reading: ${cpuPerReading(machineAtStart, machineAtEnd, opts.readings)}; ${TARGET_READINGS_PER_S} readings/s allows ${budgetUs.toFixed(0)} µs`,
+    );
     const throughput = opts.readings / elapsedS;
-    log(`B. ingest: ${opts.readings} readings stored in ${elapsedS.toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`);
+    log(
+      `B. ingest: ${opts.readings} readings stored in ${elapsedS.toFixed(1)} s = ${Math.round(throughput)} readings/s (publisher acked ${published.ackedPerS}/s)`,
+    );
 
     const before = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
     const rate = opts.rate || Math.round(Math.min(TARGET_READINGS_PER_S, throughput * 0.8));
@@ -321,7 +335,9 @@ async function main(): Promise<void> {
     const after = parseHistogram(await ingest.metricsText(), 'ingest_reading_age_seconds');
     const window = histogramBetween(before, after);
     const [p50, p99] = [quantile(window, 0.5) * 1000, quantile(window, 0.99) * 1000];
-    log(`C. sustained ${rate}/s offered (publisher reached ${paced.ackedPerS}/s) for ${opts.seconds} s: publish-to-stored p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms`);
+    log(
+      `C. sustained ${rate}/s offered (publisher reached ${paced.ackedPerS}/s) for ${opts.seconds} s: publish-to-stored p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms`,
+    );
 
     let stored = await countPoints(store, 'readings');
     for (let i = 0; i < 20 && stored < expected; i++) {

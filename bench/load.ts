@@ -18,7 +18,9 @@ function get(agent: http.Agent, base: URL, path: string, headers: Record<string,
   return new Promise((resolve, reject) => {
     const req = http.get({ agent, host: base.hostname, port: base.port, path, headers }, (res) => {
       res.resume();
-      res.on('end', () => { resolve(res.statusCode ?? 0); });
+      res.on('end', () => {
+        resolve(res.statusCode ?? 0);
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -28,7 +30,13 @@ function get(agent: http.Agent, base: URL, path: string, headers: Record<string,
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /** Drives `nextPath()` at `concurrency` for `seconds`; a non-2xx answer counts as an error. */
-export async function drive(o: { base: URL; headers: Record<string, string>; concurrency: number; seconds: number; nextPath: () => string }): Promise<LoadResult> {
+export async function drive(o: {
+  base: URL;
+  headers: Record<string, string>;
+  concurrency: number;
+  seconds: number;
+  nextPath: () => string;
+}): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -51,5 +59,12 @@ export async function drive(o: { base: URL; headers: Record<string, string>; con
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, rps: Math.round(latencies.length / elapsed), p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), errors, ...(firstError ? { firstError } : {}) };
+  return {
+    requests: latencies.length,
+    rps: Math.round(latencies.length / elapsed),
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    errors,
+    ...(firstError ? { firstError } : {}),
+  };
 }

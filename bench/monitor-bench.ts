@@ -60,7 +60,8 @@ async function readFloor(influx: InfluxStore, intakeIds: readonly string[], day:
   for (let i = 0; i < intakeIds.length; i += INTAKES_PER_QUERY) chunks.push(intakeIds.slice(i, i + INTAKES_PER_QUERY));
   let next = 0;
   const lane = async () => {
-    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) await influx.query(readingsQuery(chunk, window.fetchFromMs, window.fetchToMs));
+    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++])
+      await influx.query(readingsQuery(chunk, window.fetchFromMs, window.fetchToMs));
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: DAY_CLOSE_LANES }, lane));
@@ -77,7 +78,12 @@ async function main(): Promise<void> {
   const influx = new InfluxStore(influxConfig);
   const logger = createLogger('bench', 'warn');
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const monitor = buildMonitor({ db, influx, logger, redis: (name) => createRedis({ url: redisUrl, connectionName: `bench-monitor:${name}`, logger }) });
+  const monitor = buildMonitor({
+    db,
+    influx,
+    logger,
+    redis: (name) => createRedis({ url: redisUrl, connectionName: `bench-monitor:${name}`, logger }),
+  });
   try {
     await migrateToLatest(db);
     await seedDivisions(db, '220000');
@@ -110,14 +116,28 @@ async function main(): Promise<void> {
     const started = performance.now();
     const { accountSeconds, ruleSeconds } = await work.dayClose(day, new Date());
     const seconds = (performance.now() - started) / 1000;
-    log(`day close: ${seconds.toFixed(1)} s; lane time (lanes run in parallel): accounting ${accountSeconds.toFixed(1)} s, rules and ledger ${ruleSeconds.toFixed(1)} s`);
+    log(
+      `day close: ${seconds.toFixed(1)} s; lane time (lanes run in parallel): accounting ${accountSeconds.toFixed(1)} s, rules and ledger ${ruleSeconds.toFixed(1)} s`,
+    );
 
-    const accounted = await db.selectFrom('daily_accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('day', '=', day).executeTakeFirstOrThrow();
-    const items = await db.selectFrom('ledger_items').select(['rule', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('rule').execute();
+    const accounted = await db
+      .selectFrom('daily_accounts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('day', '=', day)
+      .executeTakeFirstOrThrow();
+    const items = await db
+      .selectFrom('ledger_items')
+      .select(['rule', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('rule')
+      .execute();
     log(`accounts for ${day}: ${accounted.n}; ledger: ${items.map((i) => `${i.rule} ${i.n}`).join(', ') || 'nothing'}`);
     if (Number(accounted.n) !== intakes) throw new Error(`expected ${intakes} accounts, got ${accounted.n}`);
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const floor = await readFloor(influx, meters.map((m) => m.intakeId), day);
+    const floor = await readFloor(
+      influx,
+      meters.map((m) => m.intakeId),
+      day,
+    );
     log(`floor: the same InfluxDB reads alone took ${floor.toFixed(1)} s`);
     console.log(
       `bench:monitor intakes=${intakes} points=${points} seconds=${seconds.toFixed(1)} intakes_per_s=${Math.round(intakes / seconds)} rss_mb=${rssMb} floor_s=${floor.toFixed(1)} ratio_to_floor=${(seconds / floor).toFixed(2)}`,

@@ -18,7 +18,14 @@ import { type DashboardFile, loadDashboards, panelQueries, type PanelQuery, prov
 import { dashboardTypeErrors } from './testing/dashboard-schema.ts';
 import { createGrafanaReader, type GrafanaReader } from './testing/grafana-reader.ts';
 import type { VariableValue } from './testing/grafana-macros.ts';
-import { grafanaSqlClient, type QueryContext, type QueryRun, resolveVariables, runPanelQuery, type Selection } from './testing/run-queries.ts';
+import {
+  grafanaSqlClient,
+  type QueryContext,
+  type QueryRun,
+  resolveVariables,
+  runPanelQuery,
+  type Selection,
+} from './testing/run-queries.ts';
 import { buildScenario, type Scenario } from './testing/scenario.ts';
 
 const testDb = useTestDatabase();
@@ -50,7 +57,10 @@ async function context(dashboard: DashboardFile, select: Record<string, Selectio
 
 /** Every county; on the intake dashboard, the over-permit intake; the scenario's month of reports. */
 function allCounties(): Record<string, Selection> {
-  return { intake: (options) => options.filter((o) => o === scenario.intakes.overPermit.intakeId), month: (options) => options.filter((o) => o === scenario.month) };
+  return {
+    intake: (options) => options.filter((o) => o === scenario.intakes.overPermit.intakeId),
+    month: (options) => options.filter((o) => o === scenario.month),
+  };
 }
 
 beforeAll(async () => {
@@ -126,17 +136,21 @@ describe('Prometheus panels', () => {
 });
 
 describe('every panel query on the simulated fleet', () => {
-  it.each(storeQueries.map((q) => [q.dashboard, q.panel.title, q.target.refId, q] as const))('%s: %s (%s) runs and gives rows of its shape', (_d, _t, _r, q) => {
-    const run = ranOk(q);
-    if (run.sql) expectSqlShape(q, run);
-    if (run.influx) expectInfluxShape(q, run);
-  });
+  it.each(storeQueries.map((q) => [q.dashboard, q.panel.title, q.target.refId, q] as const))(
+    '%s: %s (%s) runs and gives rows of its shape',
+    (_d, _t, _r, q) => {
+      const run = ranOk(q);
+      if (run.sql) expectSqlShape(q, run);
+      if (run.influx) expectInfluxShape(q, run);
+    },
+  );
 
   it.each(dashboards.map((d) => [d.uid, d] as const))('%s: runs with one county chosen too', async (_uid, dashboard) => {
     const one = (o: string[]) => o.filter((x) => x === '220200' || x === '220202');
     const c = await context(dashboard, { ...allCounties(), city: one, county: one });
     expect((c.variables.get('county') as VariableValue).value).toEqual(['220202']);
-    for (const q of panelQueries(dashboard).filter((p) => p.datasource.type !== 'prometheus')) await expect(runPanelQuery(q, c)).resolves.toBeDefined();
+    for (const q of panelQueries(dashboard).filter((p) => p.datasource.type !== 'prometheus'))
+      await expect(runPanelQuery(q, c)).resolves.toBeDefined();
   });
 });
 
@@ -167,7 +181,8 @@ function expectInfluxShape(q: PanelQuery, run: QueryRun): void {
   expect(series.length, run.text).toBeGreaterThan(0);
   for (const s of series) {
     expect(s.columns[0]).toBe('time');
-    if (q.target.resultFormat === 'time_series') for (const row of s.values) for (const v of row.slice(1)) expect(v === null || typeof v === 'number').toBe(true);
+    if (q.target.resultFormat === 'time_series')
+      for (const row of s.values) for (const v of row.slice(1)) expect(v === null || typeof v === 'number').toBe(true);
   }
 }
 
@@ -230,7 +245,10 @@ describe('known figures of the scenario', () => {
     expect(state.get(scenario.submitted.onTime)).toBe('on_time');
     expect(state.get(scenario.submitted.late)).toBe('late');
     const late = rows.find((r) => r['代码'] === scenario.submitted.late);
-    const localDate = (d: unknown) => (d instanceof Date ? `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` : d);
+    const localDate = (d: unknown) =>
+      d instanceof Date
+        ? `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+        : d;
     expect(localDate(late?.['应报日期'])).toBe(`${nextMonth(scenario.month)}-03`);
     expect(late?.['审核状态']).toBe('submitted');
 

@@ -23,13 +23,25 @@ const DAY = '2025-06-10';
 
 beforeAll(async () => {
   [ordinary, secret] = (await registerMeters(testDb.db, { count: 2, prefix: 'GRV' })) as [FixtureMeter, FixtureMeter];
-  await withActor(testDb.db, 'test', (trx) => trx.updateTable('intakes').set({ confidential: true }).where('id', '=', secret.intakeId).execute());
+  await withActor(testDb.db, 'test', (trx) =>
+    trx.updateTable('intakes').set({ confidential: true }).where('id', '=', secret.intakeId).execute(),
+  );
   for (const m of [ordinary, secret]) await recordActivity(m);
   // Both items overdue since the day after, escalated to the city by the daily job.
   await runDailyEscalation(testDb.db, { now: new Date(Date.parse(`${DAY}T12:00:00+08:00`) + 2 * 86_400_000) });
   await testDb.db
     .insertInto('submissions')
-    .values({ kind: 'monthly', period: '2025-05', division_code: ordinary.countyCode, level: 'county', to_division_code: '220100', snapshot: '{"secret":"x"}', submitted_by: 'user:c', submitted_at: new Date(), due_on: '2025-06-03' })
+    .values({
+      kind: 'monthly',
+      period: '2025-05',
+      division_code: ordinary.countyCode,
+      level: 'county',
+      to_division_code: '220100',
+      snapshot: '{"secret":"x"}',
+      submitted_by: 'user:c',
+      submitted_at: new Date(),
+      due_on: '2025-06-03',
+    })
     .execute();
   reader = await createGrafanaReader(testDb.url);
   client = new pg.Client({ connectionString: reader.url });
@@ -46,22 +58,63 @@ async function recordActivity(m: FixtureMeter): Promise<void> {
   await withActor(db, 'test', (trx) =>
     trx
       .insertInto('permits')
-      .values({ permit_number: `GRV-P-${m.intakeId}`, intake_id: m.intakeId, issuing_level: 'county', valid_from: '2020-01-01', valid_to: '2099-12-31', annual_volume_m3: 1000 })
+      .values({
+        permit_number: `GRV-P-${m.intakeId}`,
+        intake_id: m.intakeId,
+        issuing_level: 'county',
+        valid_from: '2020-01-01',
+        valid_to: '2099-12-31',
+        annual_volume_m3: 1000,
+      })
       .execute(),
   );
   await db
     .insertInto('daily_accounts')
-    .values({ intake_id: m.intakeId, day: DAY, volume_m3: 10, status: 'measured', expected_reports: 96, received_reports: 96, completeness: 1, coverage: 1, anomalies: '[]', evidence: '[]' })
+    .values({
+      intake_id: m.intakeId,
+      day: DAY,
+      volume_m3: 10,
+      status: 'measured',
+      expected_reports: 96,
+      received_reports: 96,
+      completeness: 1,
+      coverage: 1,
+      anomalies: '[]',
+      evidence: '[]',
+    })
     .execute();
   const at = Date.parse(`${DAY}T12:00:00+08:00`);
-  const finding = { rule: 'daily-over-limit', kind: 'item' as const, intakeId: m.intakeId, countyCode: m.countyCode, subject: m.meterId, windowStartMs: at, windowEndMs: at, summary: 'test', evidence: {} };
+  const finding = {
+    rule: 'daily-over-limit',
+    kind: 'item' as const,
+    intakeId: m.intakeId,
+    countyCode: m.countyCode,
+    subject: m.meterId,
+    windowStartMs: at,
+    windowEndMs: at,
+    summary: 'test',
+    evidence: {},
+  };
   await applyEvaluation(db, { findings: [finding], clear: [], now: new Date(at) });
   const item = await db.selectFrom('ledger_items').select('id').where('intake_id', '=', m.intakeId).executeTakeFirstOrThrow();
   await transitionItem(db, item.id, 'confirm', 'test', {});
-  await transitionItem(db, item.id, 'startRectifying', 'test', { measures: 'm', responsibleUnit: 'u', responsiblePerson: 'p', deadline: DAY });
+  await transitionItem(db, item.id, 'startRectifying', 'test', {
+    measures: 'm',
+    responsibleUnit: 'u',
+    responsiblePerson: 'p',
+    deadline: DAY,
+  });
   await db
     .insertInto('ingest_rejections')
-    .values({ received_at: new Date(at), topic: `meters/${m.meterId}/readings`, meter_id: m.meterId, reason_code: 'invalid_json', reason: 'test', payload: Buffer.from('{'), payload_bytes: 1 })
+    .values({
+      received_at: new Date(at),
+      topic: `meters/${m.meterId}/readings`,
+      meter_id: m.meterId,
+      reason_code: 'invalid_json',
+      reason: 'test',
+      payload: Buffer.from('{'),
+      payload_bytes: 1,
+    })
     .execute();
 }
 
@@ -74,8 +127,30 @@ async function intakesIn(view: string): Promise<string[]> {
   return rows.map((r) => r.v);
 }
 
-const OF_INTAKES = ['intakes', 'permits', 'meters', 'daily_accounts', 'intake_period_totals', 'ledger_items', 'ledger_events', 'ledger_daily_changes'];
-const TABLES = ['intakes', 'permits', 'meters', 'daily_accounts', 'ledger_items', 'ledger_events', 'ledger_daily_changes', 'submissions', 'ingest_rejections', 'withdrawal_units', 'registry_changes', 'divisions'];
+const OF_INTAKES = [
+  'intakes',
+  'permits',
+  'meters',
+  'daily_accounts',
+  'intake_period_totals',
+  'ledger_items',
+  'ledger_events',
+  'ledger_daily_changes',
+];
+const TABLES = [
+  'intakes',
+  'permits',
+  'meters',
+  'daily_accounts',
+  'ledger_items',
+  'ledger_events',
+  'ledger_daily_changes',
+  'submissions',
+  'ingest_rejections',
+  'withdrawal_units',
+  'registry_changes',
+  'divisions',
+];
 
 describe("Grafana's PostgreSQL login", () => {
   it.each(OF_INTAKES)('grafana.%s shows the ordinary intake and not the confidential one', async (view) => {
@@ -118,7 +193,8 @@ describe("Grafana's PostgreSQL login", () => {
     const { rows, fields } = await client.query<Record<string, unknown>>('select * from grafana.submissions');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ kind: 'monthly', period: '2025-05', status: 'submitted' });
-    for (const hidden of ['snapshot', 'submitted_by', 'reviewed_by', 'review_note']) expect(fields.map((f) => f.name)).not.toContain(hidden);
+    for (const hidden of ['snapshot', 'submitted_by', 'reviewed_by', 'review_note'])
+      expect(fields.map((f) => f.name)).not.toContain(hidden);
   });
 });
 
@@ -136,11 +212,17 @@ describe('migration 0013 on a database whose reader has no default privileges', 
     await expect(client.query('select count(*) from grafana.ledger_daily_changes')).resolves.toMatchObject({ rows: [{ count: '2' }] });
 
     await grafanaViewsEscalation.down(db);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = 'grafana' and column_name like 'escalated%'`.execute(db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.columns where table_schema = 'grafana' and column_name like 'escalated%'`.execute(
+      db,
+    );
     expect(rows).toEqual([{ n: 0 }]);
     await grafanaViewsEscalation.up(db);
     // down made ledger_items and ledger_events anew, and no default privilege covers them here.
     await sql`grant select on grafana.ledger_items, grafana.ledger_events to ${role}`.execute(db);
-    await expect(client.query('select escalated_level from grafana.ledger_items')).resolves.toMatchObject({ rows: [{ escalated_level: 'city' }] });
+    await expect(client.query('select escalated_level from grafana.ledger_items')).resolves.toMatchObject({
+      rows: [{ escalated_level: 'city' }],
+    });
   });
 });

@@ -45,7 +45,12 @@ export class DrainSide {
     this.queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
       connection: createRedis({ url: config.redisUrl, connectionName: `${ingest.id}:queue`, logger }),
     });
-    this.queue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'job queue error'); }));
+    this.queue.on(
+      'error',
+      unlessConnectionError((err) => {
+        logger.warn({ err }, 'job queue error');
+      }),
+    );
     this.rejections = new RejectionStore(this.db);
     this.journal = new Journal(this.redis, { stream: ingest.journalStream });
     this.drainer = new JournalDrainer({

@@ -105,7 +105,9 @@ export class IngestService {
     try {
       const aof = await this.appendRedis.config('GET', 'appendonly');
       if (aof[1] !== 'yes') {
-        this.logger.warn('Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)');
+        this.logger.warn(
+          'Redis has appendonly=no: a Redis restart would lose acknowledged readings not yet in InfluxDB (see docs/ingest.md)',
+        );
       }
     } catch (err) {
       if (this.closing) return; // the connection closed before Redis came up
@@ -129,7 +131,8 @@ export class IngestService {
       const ageMs = oldestMs === undefined ? 0 : Math.max(0, nowMs - oldestMs);
       const stalled = ageMs > this.config.ingest.stallAfterMs;
       if (stalled !== this.stalled) {
-        if (stalled) this.logger.error({ oldestEntryAgeS: Math.round(ageMs / 1000) }, 'the durable journal is not draining; /healthz answers 503');
+        if (stalled)
+          this.logger.error({ oldestEntryAgeS: Math.round(ageMs / 1000) }, 'the durable journal is not draining; /healthz answers 503');
         else this.logger.info('the durable journal drains again');
       }
       this.stalled = stalled;
@@ -172,7 +175,8 @@ export class IngestService {
     this.closing ??= (async () => {
       clearInterval(this.journalTimer);
       await this.receiver.close();
-      if (!(await this.drain.stop())) this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the journal for the next start');
+      if (!(await this.drain.stop()))
+        this.logger.warn('the drain did not finish its batches in time (a store down?); they stay in the journal for the next start');
       this.appendRedis.disconnect();
       this.logger.info('ingest stopped');
     })();

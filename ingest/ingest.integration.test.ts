@@ -74,7 +74,11 @@ async function publish(messages: Iterable<SimulatedMessage>) {
 }
 
 async function waitForPoints(store: InfluxStore, expected: number, timeoutMs = 60_000, measurement = 'readings') {
-  await waitFor(`${expected} points in ${measurement}`, async () => (await countPoints(store, measurement).catch(() => 0)) >= expected, timeoutMs);
+  await waitFor(
+    `${expected} points in ${measurement}`,
+    async () => (await countPoints(store, measurement).catch(() => 0)) >= expected,
+    timeoutMs,
+  );
 }
 
 describe('ingest', () => {
@@ -125,7 +129,14 @@ describe('ingest', () => {
     const malformed = trafficFor(fleetOf(meters, [{ name: 'malformed', params: { rate: 0.5 } }]), 6, 2).messages.filter(
       (m) => m.kind === 'malformed',
     );
-    const raw = (topic: string, payload: string): SimulatedMessage => ({ meterId: 'x', topic, payload, sentAtMs: 0, kind: 'malformed', readings: [] });
+    const raw = (topic: string, payload: string): SimulatedMessage => ({
+      meterId: 'x',
+      topic,
+      payload,
+      sentAtMs: 0,
+      kind: 'malformed',
+      readings: [],
+    });
     const handmade = [
       raw(`meters/${meters[0]?.meterId ?? ''}/readings`, '{"ts":"2999-01-01T00:00:00+08:00","totalM3":1}'),
       raw('meters/GHOST-1/readings', JSON.stringify({ ts: Date.now() - 60_000, totalM3: 12.5 })),
@@ -180,19 +191,30 @@ describe('ingest', () => {
       await log.xadd(env.extra.INGEST_JOURNAL_STREAM, '*', 'note', 'not a reading');
       await start();
       await waitForPoints(store, 2, 20_000);
-      expect(await storedReadings(store)).toEqual(new Map([[`${a}|${ts}`, 1], [`${c}|${ts}`, 3]]));
+      expect(await storedReadings(store)).toEqual(
+        new Map([
+          [`${a}|${ts}`, 1],
+          [`${c}|${ts}`, 3],
+        ]),
+      );
       let rows: { reason: string; payload: Buffer; topic: string; meter_id: string | null }[] = [];
-      await waitFor('the unreadable rest kept', async () => {
-        rows = await testDb.db
-          .selectFrom('ingest_rejections')
-          .select(['reason', 'payload', 'topic', 'meter_id'])
-          .where('reason_code', '=', 'corrupt_log_entry')
-          .execute();
-        return rows.length >= 2;
-      }, 10_000);
+      await waitFor(
+        'the unreadable rest kept',
+        async () => {
+          rows = await testDb.db
+            .selectFrom('ingest_rejections')
+            .select(['reason', 'payload', 'topic', 'meter_id'])
+            .where('reason_code', '=', 'corrupt_log_entry')
+            .execute();
+          return rows.length >= 2;
+        },
+        10_000,
+      );
       expect(rows.sort((x, y) => x.payload.length - y.payload.length)).toEqual([
         {
-          reason: expect.stringMatching(/^stream entry has the fields \(note\) instead of the one field "m" this log writes \(stream entry \d+-\d+\)$/) as string,
+          reason: expect.stringMatching(
+            /^stream entry has the fields \(note\) instead of the one field "m" this log writes \(stream entry \d+-\d+\)$/,
+          ) as string,
           payload: Buffer.from('not a reading'),
           topic: '',
           meter_id: null,
@@ -218,16 +240,30 @@ describe('ingest', () => {
     await store.ensureDatabase();
     await store.writeLines([`${MEASUREMENT.readings},${TAG.meter}=SEED ${FIELD.flowM3h}="n/a" ${ts - 1000}`]);
     await start();
-    const message = (meterId: string, reading: Reading): SimulatedMessage =>
-      ({ meterId, topic: readingsTopic(meterId), payload: JSON.stringify(reading), sentAtMs: 0, kind: 'live', readings: [reading] });
+    const message = (meterId: string, reading: Reading): SimulatedMessage => ({
+      meterId,
+      topic: readingsTopic(meterId),
+      payload: JSON.stringify(reading),
+      sentAtMs: 0,
+      kind: 'live',
+      readings: [reading],
+    });
     const [refused, ...others] = meters.map((m) => m.meterId);
     await publish([message(refused ?? '', { ts, totalM3: 5, flowM3h: 2 }), ...others.map((id) => message(id, { ts, totalM3: 7 }))]);
 
     let rows: { meter_id: string | null; reason: string }[] = [];
-    await waitFor('the refused message kept', async () => {
-      rows = await testDb.db.selectFrom('ingest_rejections').select(['meter_id', 'reason']).where('reason_code', '=', 'store_refused').execute();
-      return rows.length > 0;
-    }, 20_000);
+    await waitFor(
+      'the refused message kept',
+      async () => {
+        rows = await testDb.db
+          .selectFrom('ingest_rejections')
+          .select(['meter_id', 'reason'])
+          .where('reason_code', '=', 'store_refused')
+          .execute();
+        return rows.length > 0;
+      },
+      20_000,
+    );
     expect(rows).toEqual([{ meter_id: refused, reason: expect.stringContaining('field type conflict') as string }]);
     await waitForPoints(store, others.length);
     expect(await storedReadings(store)).toEqual(new Map(others.map((id) => [`${id}|${ts}`, 7])));
@@ -240,7 +276,14 @@ describe('ingest', () => {
     const start0 = Date.now() - 2 * 86_400_000;
     const messages: SimulatedMessage[] = meters.map((m) => {
       const readings = Array.from({ length: 1000 }, (_, i) => ({ ts: start0 + i * 60_000, totalM3: 1000 + i * 0.5, flowM3h: 30 }));
-      return { meterId: m.meterId, topic: `meters/${m.meterId}/readings`, payload: JSON.stringify({ readings }), sentAtMs: 0, kind: 'backlog', readings };
+      return {
+        meterId: m.meterId,
+        topic: `meters/${m.meterId}/readings`,
+        payload: JSON.stringify({ readings }),
+        sentAtMs: 0,
+        kind: 'backlog',
+        readings,
+      };
     });
     const report = await publish(messages);
     expect(report.acked).toBe(60);
@@ -256,14 +299,21 @@ describe('ingest', () => {
     // With no user yet, InfluxDB 1.x lets the first admin be created without credentials.
     const admin = new InfluxStore({ ...influx, username: 'admin', password: 'admin-test-password' });
     await admin.query(`CREATE USER "admin" WITH PASSWORD 'admin-test-password' WITH ALL PRIVILEGES`);
-    await admin.query(`CREATE DATABASE "${influx.database}"; CREATE USER "writer" WITH PASSWORD 'writer-test-password'; GRANT WRITE ON "${influx.database}" TO "writer"`);
+    await admin.query(
+      `CREATE DATABASE "${influx.database}"; CREATE USER "writer" WITH PASSWORD 'writer-test-password'; GRANT WRITE ON "${influx.database}" TO "writer"`,
+    );
     const ingest = await startIngest({
       databaseUrl: testDb.url,
       redisUrl: redis.url,
       mqttUrl: broker.url,
       influx,
       id: `least${++run}`,
-      extra: { INGEST_JOURNAL_STREAM: `log-least-${run}`, INGEST_SHARE_GROUP: `least${run}`, INFLUX_USERNAME: 'writer', INFLUX_PASSWORD: 'writer-test-password' },
+      extra: {
+        INGEST_JOURNAL_STREAM: `log-least-${run}`,
+        INGEST_SHARE_GROUP: `least${run}`,
+        INFLUX_USERNAME: 'writer',
+        INFLUX_PASSWORD: 'writer-test-password',
+      },
     });
     cleanups.push(() => ingest.process.stop('SIGKILL'));
     const traffic = trafficFor(fleetOf(meters), 12, 21);

@@ -43,7 +43,14 @@ function deployment(extra: Record<string, string> = {}) {
   const n = ++run;
   const influx = testInfluxConfig();
   const stream = `poison-log-${n}`;
-  const env = { databaseUrl: testDb.url, redisUrl: redis.url, mqttUrl: broker.url, influx, id: `poison${n}`, extra: { INGEST_JOURNAL_STREAM: stream, INGEST_SHARE_GROUP: `poison${n}`, ...extra } };
+  const env = {
+    databaseUrl: testDb.url,
+    redisUrl: redis.url,
+    mqttUrl: broker.url,
+    influx,
+    id: `poison${n}`,
+    extra: { INGEST_JOURNAL_STREAM: stream, INGEST_SHARE_GROUP: `poison${n}`, ...extra },
+  };
   const processes: IngestHandle[] = [];
   cleanups.push(async () => {
     await Promise.all(processes.map((p) => p.process.stop('SIGKILL')));
@@ -79,10 +86,17 @@ async function rejectionCount(code: string, since: Date): Promise<number> {
   return Number(count);
 }
 
-const raw = (topic: string, payload: string): SimulatedMessage => ({ meterId: 'x', topic, payload, sentAtMs: 0, kind: 'malformed', readings: [] });
+const raw = (topic: string, payload: string): SimulatedMessage => ({
+  meterId: 'x',
+  topic,
+  payload,
+  sentAtMs: 0,
+  kind: 'malformed',
+  readings: [],
+});
 
 describe('ingest under poison input', () => {
-  it('stores valid readings behind a backlog of 40,000 unregistered meters\' messages, and keeps every one of those as a rejection', async () => {
+  it("stores valid readings behind a backlog of 40,000 unregistered meters' messages, and keeps every one of those as a rejection", async () => {
     const meters = await registerMeters(testDb.db, { count: 10, prefix: 'FLOOD' });
     const { store, stream, start } = deployment();
     const since = new Date(Date.now() - 1000);
@@ -107,12 +121,18 @@ describe('ingest under poison input', () => {
     const traffic = trafficFor(fleetOf(meters), 6, 31);
     const report = await publish(traffic.messages);
     expect(report.failed).toBe(0);
-    await waitFor('the valid readings stored', async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size, 180_000);
+    await waitFor(
+      'the valid readings stored',
+      async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size,
+      180_000,
+    );
     const validStoredMs = Date.now();
     await waitFor('every unregistered message kept', async () => (await rejectionCount('unknown_meter', since)) >= 40_000, 180_000);
     expect(await rejectionCount('unknown_meter', since)).toBe(40_000);
     expect(await storedReadings(store)).toEqual(traffic.expected);
-    console.info(`flood: valid readings stored ${validStoredMs - startedMs} ms after ingest started behind 40,000 rejections; all kept after ${Date.now() - startedMs} ms`);
+    console.info(
+      `flood: valid readings stored ${validStoredMs - startedMs} ms after ingest started behind 40,000 rejections; all kept after ${Date.now() - startedMs} ms`,
+    );
   }, 420_000);
 
   it('keeps payloads holding NUL (escaped or raw) as rejections and stores the valid readings behind them', async () => {
@@ -131,7 +151,11 @@ describe('ingest under poison input', () => {
     const traffic = trafficFor(fleetOf(meters), 6, 32);
     const report = await publish([...poison, ...traffic.messages]);
     expect(report.failed).toBe(0);
-    await waitFor('the valid readings stored', async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size, 60_000);
+    await waitFor(
+      'the valid readings stored',
+      async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size,
+      60_000,
+    );
     const kept = async () => (await rejectionCount('malformed_json', since)) + (await rejectionCount('schema_violation', since));
     await waitFor('every NUL payload kept', async () => (await kept()) >= poison.length, 60_000);
     const rows = await testDb.db.selectFrom('ingest_rejections').select(['reason', 'payload']).where('received_at', '>=', since).execute();
@@ -148,13 +172,26 @@ describe('ingest under poison input', () => {
     const meterId = meters[0]?.meterId ?? '';
     const reading = JSON.stringify({ ts: Date.now() - 60_000, totalM3: 1 });
     // Each within what the broker's ACL lets a meter write: anything under meters/{its id}/.
-    const strays = [raw(`meters/${meterId}/readingz`, reading), raw(`meters/${meterId}/readings/extra`, reading), raw(`meters/${meterId}/Readings`, reading)];
+    const strays = [
+      raw(`meters/${meterId}/readingz`, reading),
+      raw(`meters/${meterId}/readings/extra`, reading),
+      raw(`meters/${meterId}/Readings`, reading),
+    ];
     const traffic = trafficFor(fleetOf(meters), 2, 33);
     const report = await publish([...strays, ...traffic.messages]);
     expect(report.failed).toBe(0);
-    await waitFor('the valid readings stored', async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size, 60_000);
+    await waitFor(
+      'the valid readings stored',
+      async () => (await countPoints(store, 'readings').catch(() => 0)) >= traffic.expected.size,
+      60_000,
+    );
     await waitFor('every stray message kept', async () => (await rejectionCount('unknown_subtopic', since)) >= strays.length, 60_000);
-    const rows = await testDb.db.selectFrom('ingest_rejections').select(['topic', 'meter_id', 'reason', 'payload']).where('received_at', '>=', since).orderBy('topic').execute();
+    const rows = await testDb.db
+      .selectFrom('ingest_rejections')
+      .select(['topic', 'meter_id', 'reason', 'payload'])
+      .where('received_at', '>=', since)
+      .orderBy('topic')
+      .execute();
     expect(rows.map((r) => [r.topic, r.meter_id, r.payload.toString()])).toEqual(strays.map((m) => [m.topic, meterId, reading]).sort());
     expect(rows.every((r) => r.reason.includes('not readings or status'))).toBe(true);
     expect(await storedReadings(store)).toEqual(traffic.expected);

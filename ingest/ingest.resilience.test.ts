@@ -39,7 +39,13 @@ afterAll(async () => {
   await Promise.all([broker.stop(), redis.stop()]);
 });
 
-async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group, extra: Record<string, string> = {}, mqttUrl = broker.url): Promise<IngestHandle> {
+async function ingestFor(
+  influx: InfluxConfig,
+  group = `res${++run}`,
+  id = group,
+  extra: Record<string, string> = {},
+  mqttUrl = broker.url,
+): Promise<IngestHandle> {
   const ingest = await startIngest({
     databaseUrl: testDb.url,
     redisUrl: redis.url,
@@ -56,8 +62,17 @@ async function ingestFor(influx: InfluxConfig, group = `res${++run}`, id = group
 }
 
 /** Publishes the traffic; returns when the broker has acknowledged all of it. */
-async function publishInBackground(traffic: Traffic, o: { url?: string; reconnectPeriodMs?: number; onProgress?: (p: PublishProgress) => void } = {}): Promise<PublishReport> {
-  const publisher = await MqttPublisher.connect({ url: o.url ?? broker.url, ...SIMULATOR, connections: 4, stallTimeoutMs: 120_000, reconnectPeriodMs: o.reconnectPeriodMs });
+async function publishInBackground(
+  traffic: Traffic,
+  o: { url?: string; reconnectPeriodMs?: number; onProgress?: (p: PublishProgress) => void } = {},
+): Promise<PublishReport> {
+  const publisher = await MqttPublisher.connect({
+    url: o.url ?? broker.url,
+    ...SIMULATOR,
+    connections: 4,
+    stallTimeoutMs: 120_000,
+    reconnectPeriodMs: o.reconnectPeriodMs,
+  });
   try {
     return await publisher.publish(traffic.messages, { onProgress: o.onProgress, progressIntervalMs: 50 });
   } finally {
@@ -212,13 +227,23 @@ describe('no acknowledged reading is lost', () => {
     await ingestFor(influx, group);
     const meterId = meters[0]?.meterId ?? '';
     const ts = Date.now() - 60_000;
-    const entry = encodeMessages([{ topic: readingsTopic(meterId), payload: Buffer.from(JSON.stringify({ ts, totalM3: 7 })), receivedMs: Date.now() }]);
-    const client = createRedis({ url: redis.url, connectionName: 'unsent-reply-test', logger: createLogger('unsent-reply-test', 'silent') });
+    const entry = encodeMessages([
+      { topic: readingsTopic(meterId), payload: Buffer.from(JSON.stringify({ ts, totalM3: 7 })), receivedMs: Date.now() },
+    ]);
+    const client = createRedis({
+      url: redis.url,
+      connectionName: 'unsent-reply-test',
+      logger: createLogger('unsent-reply-test', 'silent'),
+    });
     try {
       // What a read of ingest's does when Redis dies before sending its reply: the entry is
       // delivered to ingest's consumer (pending to it), and ingest never sees it. In one
       // transaction, so that ingest's own reads cannot take the entry first.
-      await client.multi().xadd(`${group}-log`, '*', 'm', entry).xreadgroup('GROUP', 'drainers', group, 'COUNT', 1, 'STREAMS', `${group}-log`, '>').exec();
+      await client
+        .multi()
+        .xadd(`${group}-log`, '*', 'm', entry)
+        .xreadgroup('GROUP', 'drainers', group, 'COUNT', 1, 'STREAMS', `${group}-log`, '>')
+        .exec();
     } finally {
       client.disconnect();
     }
@@ -238,7 +263,12 @@ describe('no acknowledged reading is lost', () => {
     const traffic = trafficFor(fleetOf(meters), 12, 15);
     const published = publishInBackground(traffic);
     await ingest.process.waitForOutput('Redis connection failed');
-    await waitFor('/healthz up', () => ingest.healthStatus().then(() => true, () => false));
+    await waitFor('/healthz up', () =>
+      ingest.healthStatus().then(
+        () => true,
+        () => false,
+      ),
+    );
     expect(await ingest.healthStatus()).toBe(503);
     await ingest.process.stop('SIGTERM', 60_000);
     expect(ingest.process.exitCode).toBe(0);

@@ -73,8 +73,14 @@ export class JournalAppender {
       return;
     }
     this.scheduled = true;
-    if (wait > 0) setTimeout(() => { this.flush(); }, wait);
-    else setImmediate(() => { this.flush(); });
+    if (wait > 0)
+      setTimeout(() => {
+        this.flush();
+      }, wait);
+    else
+      setImmediate(() => {
+        this.flush();
+      });
   }
 
   /**

@@ -191,7 +191,7 @@ export class JournalDrainer {
    * see the header).
    */
   private async storeOwnPending(journal: Journal): Promise<void> {
-    for (let own = await journal.readOwnPending(this.o.consumer, this.readCount()); own.length; ) {
+    for (let own = await journal.readOwnPending(this.o.consumer, this.readCount()); own.length;) {
       await this.store(own, journal);
       own = await journal.readOwnPending(this.o.consumer, this.readCount());
     }
@@ -246,7 +246,11 @@ export class JournalDrainer {
   private async storeSlice(entries: readonly JournalEntry[]): Promise<void> {
     const slice = await this.prepare(entries);
     for (const r of slice.rejections.values()) {
-      if (r.code === 'corrupt_log_entry') this.o.logger.error({ reason: r.reason, bytes: r.payload.length }, 'a durable journal entry could not be read to its end; its rest is kept as a rejection');
+      if (r.code === 'corrupt_log_entry')
+        this.o.logger.error(
+          { reason: r.reason, bytes: r.payload.length },
+          'a durable journal entry could not be read to its end; its rest is kept as a rejection',
+        );
     }
     await this.writePoints(slice, entries);
     await this.keepRejections(slice);
@@ -264,7 +268,14 @@ export class JournalDrainer {
     for (const { rejection: r, error } of unstorable) {
       this.o.metrics.unstorableRejections.inc({ reason: r.code });
       this.o.logger.error(
-        { err: error, code: r.code, reason: r.reason, topic: r.topic, receivedMs: r.receivedMs, payloadBase64: r.payload.subarray(0, 1024).toString('base64') },
+        {
+          err: error,
+          code: r.code,
+          reason: r.reason,
+          topic: r.topic,
+          receivedMs: r.receivedMs,
+          payloadBase64: r.payload.subarray(0, 1024).toString('base64'),
+        },
         'PostgreSQL refused to keep a rejection; it is only in this log',
       );
     }
@@ -359,7 +370,12 @@ export class JournalDrainer {
         if (!message || 'code' in message) continue;
         await write(lines).catch((single: unknown) => {
           if (!(single instanceof InfluxWriteError) || single.retriable) throw single;
-          slice.rejections.set(i, { ...rejectionBase(message), code: 'store_refused', reason: single.message, meterId: parseMeterTopic(message.topic)?.meterId });
+          slice.rejections.set(i, {
+            ...rejectionBase(message),
+            code: 'store_refused',
+            reason: single.message,
+            meterId: parseMeterTopic(message.topic)?.meterId,
+          });
         });
       }
     }
@@ -465,7 +481,14 @@ function rejectionOf(message: JournalMessage, d: DecodedMessage, placement: Mete
  */
 function unreadableRest(entry: JournalEntry, why: string, from: number): Rejection {
   const reason = `${why} (stream entry ${entry.id})`;
-  return { receivedMs: Number.parseInt(entry.id, 10), topic: '', payload: entry.body.subarray(from), meterId: undefined, code: 'corrupt_log_entry', reason };
+  return {
+    receivedMs: Number.parseInt(entry.id, 10),
+    topic: '',
+    payload: entry.body.subarray(from),
+    meterId: undefined,
+    code: 'corrupt_log_entry',
+    reason,
+  };
 }
 
 /**

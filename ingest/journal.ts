@@ -94,7 +94,14 @@ export class Journal {
   /** Takes over entries left pending by consumers that stopped (crashed ingest processes). */
   async claimAbandoned(consumer: string, count: number): Promise<JournalEntry[]> {
     const answer = (await this.redis.callBuffer(
-      'XAUTOCLAIM', this.stream, this.group, consumer, this.claimIdleMs, '0', 'COUNT', count,
+      'XAUTOCLAIM',
+      this.stream,
+      this.group,
+      consumer,
+      this.claimIdleMs,
+      '0',
+      'COUNT',
+      count,
     )) as [Buffer, (RawStreamEntry | null)[]];
     return answer[1].filter((e): e is RawStreamEntry => e !== null).map(toEntry);
   }
@@ -102,7 +109,11 @@ export class Journal {
   /** Acknowledges and deletes entries whose data is stored. */
   async remove(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.redis.multi().xack(this.stream, this.group, ...ids).xdel(this.stream, ...ids).exec();
+    await this.redis
+      .multi()
+      .xack(this.stream, this.group, ...ids)
+      .xdel(this.stream, ...ids)
+      .exec();
   }
 
   /**
@@ -156,7 +167,7 @@ function entriesOfOnlyStream(answer: unknown): RawStreamEntry[] {
   if (!Array.isArray(answer) || answer.length === 0) return [];
   const first: unknown = answer[0];
   if (Buffer.isBuffer(first)) return (answer[1] ?? []) as RawStreamEntry[];
-  return ((first as [Buffer, RawStreamEntry[]] | undefined)?.[1] ?? []);
+  return (first as [Buffer, RawStreamEntry[]] | undefined)?.[1] ?? [];
 }
 
 function toEntry([id, fields]: RawStreamEntry): JournalEntry {

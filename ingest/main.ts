@@ -29,7 +29,9 @@ const server = createServer((req, res) => {
       () => res.writeHead(500).end(),
     );
   } else if (req.url === '/healthz') {
-    void service.health().then((status) => res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status })));
+    void service
+      .health()
+      .then((status) => res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status })));
   } else {
     res.writeHead(404).end();
   }

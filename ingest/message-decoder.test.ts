@@ -17,7 +17,14 @@ describe('decodeMessage', () => {
   });
 
   it('accepts a store-and-forward batch with epoch-ms timestamps', () => {
-    const d = decode(JSON.stringify({ readings: [{ ts: now - 60_000, totalM3: 1 }, { ts: now, totalM3: 2 }] }));
+    const d = decode(
+      JSON.stringify({
+        readings: [
+          { ts: now - 60_000, totalM3: 1 },
+          { ts: now, totalM3: 2 },
+        ],
+      }),
+    );
     expect(d.kind === 'readings' && d.readings.map((r) => r.totalM3)).toEqual([1, 2]);
   });
 
@@ -50,7 +57,10 @@ describe('decodeMessage', () => {
 
   it('rejects more than 1000 readings in one message', () => {
     const readings = Array.from({ length: 1001 }, (_, i) => ({ ts: now - i * 1000, totalM3: i }));
-    expect(decode(JSON.stringify({ readings }))).toMatchObject({ code: 'schema_violation', reason: expect.stringMatching(/1000/) as unknown });
+    expect(decode(JSON.stringify({ readings }))).toMatchObject({
+      code: 'schema_violation',
+      reason: expect.stringMatching(/1000/) as unknown,
+    });
   });
 
   it('rejects an oversize payload before parsing it, and bytes that are not UTF-8', () => {

@@ -62,9 +62,9 @@ export class MeterDirectory {
   private async refresh(): Promise<void> {
     // max(id) alone would miss a long transaction (a bulk import) that took lower ids but committed
     // after a quick change was seen: the count moves when it commits.
-    const latest = await sql<{ id: string }>`select coalesce(max(id), 0)::text || '/' || count(*)::text as id from registry_changes`.execute(
-      this.db,
-    );
+    const latest = await sql<{
+      id: string;
+    }>`select coalesce(max(id), 0)::text || '/' || count(*)::text as id from registry_changes`.execute(this.db);
     const changeId = latest.rows[0]?.id ?? '0/0';
     if (changeId === this.loadedAtChange && this.meters.size > 0) return;
     const rows = await this.db
@@ -72,7 +72,9 @@ export class MeterDirectory {
       .innerJoin('intakes', 'intakes.id', 'meters.intake_id')
       .select(['meters.meter_id', 'meters.intake_id', 'intakes.county_code', 'intakes.confidential'])
       .execute();
-    this.meters = new Map(rows.map((r) => [r.meter_id, { intakeId: r.intake_id, countyCode: r.county_code, confidential: r.confidential }]));
+    this.meters = new Map(
+      rows.map((r) => [r.meter_id, { intakeId: r.intake_id, countyCode: r.county_code, confidential: r.confidential }]),
+    );
     this.loadedAtChange = changeId;
   }
 }

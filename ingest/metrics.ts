@@ -4,10 +4,28 @@ import { REJECTION_CODES } from '../domain/telemetry/index.ts';
 
 export class IngestMetrics {
   readonly registry = new Registry();
-  readonly received = new Counter({ name: 'ingest_messages_received_total', help: 'MQTT messages received and logged', registers: [this.registry] });
-  readonly acked = new Counter({ name: 'ingest_messages_acked_total', help: 'MQTT messages acknowledged to the broker', registers: [this.registry] });
-  readonly written = new Counter({ name: 'ingest_readings_written_total', help: 'Readings written to InfluxDB', labelNames: ['registered'] as const, registers: [this.registry] });
-  readonly rejected = new Counter({ name: 'ingest_messages_rejected_total', help: 'Messages rejected, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly received = new Counter({
+    name: 'ingest_messages_received_total',
+    help: 'MQTT messages received and logged',
+    registers: [this.registry],
+  });
+  readonly acked = new Counter({
+    name: 'ingest_messages_acked_total',
+    help: 'MQTT messages acknowledged to the broker',
+    registers: [this.registry],
+  });
+  readonly written = new Counter({
+    name: 'ingest_readings_written_total',
+    help: 'Readings written to InfluxDB',
+    labelNames: ['registered'] as const,
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: 'ingest_messages_rejected_total',
+    help: 'Messages rejected, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly unstorableRejections = new Counter({
     name: 'ingest_rejections_unstorable_total',
     help: 'Rejections PostgreSQL refused to keep (logged instead), by reason',
@@ -44,7 +62,11 @@ export class IngestMetrics {
     buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300, 3600, 86400],
     registers: [this.registry],
   });
-  readonly backlog = new Gauge({ name: 'ingest_journal_backlog', help: 'Entries in the durable journal not yet stored', registers: [this.registry] });
+  readonly backlog = new Gauge({
+    name: 'ingest_journal_backlog',
+    help: 'Entries in the durable journal not yet stored',
+    registers: [this.registry],
+  });
   readonly logOldestEntryAgeSeconds = new Gauge({
     name: 'ingest_journal_oldest_entry_age_seconds',
     help: 'Age of the oldest entry in the durable journal not yet stored (0 when it is empty)',
@@ -55,7 +77,12 @@ export class IngestMetrics {
     help: '1 when the oldest entry in the durable journal is older than INGEST_STALL_AFTER_S (the journal is not draining), else 0',
     registers: [this.registry],
   });
-  readonly writeFailures = new Counter({ name: 'ingest_store_failures_total', help: 'Failed attempts to store a batch (retried)', labelNames: ['store'] as const, registers: [this.registry] });
+  readonly writeFailures = new Counter({
+    name: 'ingest_store_failures_total',
+    help: 'Failed attempts to store a batch (retried)',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
   readonly connected = new Gauge({ name: 'ingest_mqtt_connections_up', help: 'MQTT connections currently up', registers: [this.registry] });
 
   /**

@@ -73,7 +73,9 @@ export class MqttReceiver {
    */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.o.connections }, (_, n) => this.connect(n)));
-    this.retirements = Promise.all(Array.from({ length: MAX_MQTT_CONNECTIONS - this.o.connections }, (_, k) => this.retire(this.o.connections + k)));
+    this.retirements = Promise.all(
+      Array.from({ length: MAX_MQTT_CONNECTIONS - this.o.connections }, (_, k) => this.retire(this.o.connections + k)),
+    );
   }
 
   private connect(n: number): Promise<void> {
@@ -101,7 +103,8 @@ export class MqttReceiver {
           }
           // After the subscribe, so that no moment is left without a subscription.
           client.unsubscribe(this.formerFilters, (unsubscribeError) => {
-            if (unsubscribeError) o.logger.warn({ err: unsubscribeError, connection: n }, 'could not drop the subscriptions of an earlier version');
+            if (unsubscribeError)
+              o.logger.warn({ err: unsubscribeError, connection: n }, 'could not drop the subscriptions of an earlier version');
           });
           resolve();
         });
@@ -123,12 +126,16 @@ export class MqttReceiver {
     const { client, acks, lastMessageMs } = this.open(n, false);
     const retiring = { client, answered: false };
     this.retiring.push(retiring);
-    client.on('error', (err) => { this.o.logger.debug({ err, connection: n }, 'mqtt error while retiring a session'); });
+    client.on('error', (err) => {
+      this.o.logger.debug({ err, connection: n }, 'mqtt error while retiring a session');
+    });
     try {
       const connack = await new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
         client.once('connect', resolve);
         client.once('error', reject);
-        client.once('close', () => { reject(new Error('connection closed before CONNACK')); });
+        client.once('close', () => {
+          reject(new Error('connection closed before CONNACK'));
+        });
       });
       retiring.answered = true;
       if (connack.sessionPresent) {
@@ -143,7 +150,8 @@ export class MqttReceiver {
       await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } });
       if (connack.sessionPresent) this.o.logger.info({ connection: n }, 'retired the MQTT session');
     } catch (err) {
-      if (!this.closed) this.o.logger.warn({ err, connection: n }, 'could not retire an unconfigured MQTT session; will try at the next start');
+      if (!this.closed)
+        this.o.logger.warn({ err, connection: n }, 'could not retire an unconfigured MQTT session; will try at the next start');
       client.end(true);
     }
   }
@@ -182,7 +190,9 @@ export class MqttReceiver {
       if (client.connected && client.stream.writable) client.stream.write(bytes);
     });
     this.sequencers.push(acks);
-    client.on('close', () => { acks.reset(); });
+    client.on('close', () => {
+      acks.reset();
+    });
     client.handleMessage = (packet, done) => {
       const receivedMs = Date.now();
       lastMessageMs = receivedMs;

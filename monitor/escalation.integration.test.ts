@@ -36,7 +36,12 @@ afterAll(() => service.close());
 async function rectifying(prefix: string, deadline: string): Promise<string> {
   const id = await raise(testDb.db, finding(await registeredIntake(testDb.db, prefix), { subject: prefix }));
   await transitionItem(testDb.db, id, 'confirm', 'user:test', {});
-  await transitionItem(testDb.db, id, 'startRectifying', 'user:test', { measures: '整改', responsibleUnit: '单位', responsiblePerson: '张三', deadline });
+  await transitionItem(testDb.db, id, 'startRectifying', 'user:test', {
+    measures: '整改',
+    responsibleUnit: '单位',
+    responsiblePerson: '张三',
+    deadline,
+  });
   return id;
 }
 
@@ -61,7 +66,12 @@ describe('the escalation schedule', () => {
       { day: '2026-07-11', overdue: [late], escalatedToCity: [late], escalatedToProvince: [] },
       { day: '2026-07-16', overdue: [], escalatedToCity: [], escalatedToProvince: [late] },
     ]);
-    const events = await testDb.db.selectFrom('ledger_events').select(['action', 'actor']).where('item_id', '=', late).where('action', 'in', ['overdue', 'escalated']).execute();
+    const events = await testDb.db
+      .selectFrom('ledger_events')
+      .select(['action', 'actor'])
+      .where('item_id', '=', late)
+      .where('action', 'in', ['overdue', 'escalated'])
+      .execute();
     expect(events).toEqual([
       { action: 'overdue', actor: 'system:escalation' },
       { action: 'escalated', actor: 'system:escalation' },

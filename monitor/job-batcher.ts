@@ -31,9 +31,10 @@ export class JobBatcher<T> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (this.waiting.length >= this.o.maxItems) this.flush();
-      else this.timer ??= setTimeout(() => {
-        this.flush();
-      }, this.o.maxWaitMs);
+      else
+        this.timer ??= setTimeout(() => {
+          this.flush();
+        }, this.o.maxWaitMs);
     });
   }
 

@@ -61,7 +61,13 @@ export class MonitorService {
     };
     this.accounts = new AccountService({ db, influx, ...(rules ? { accounting: rules.accounting } : {}) });
     this.evaluator = new IntakeEvaluator({ db, influx, logger, ...(rules ? { rules } : {}) });
-    this.scheduled = new ScheduledWork({ db, accounts: this.accounts, evaluator: this.evaluator, logger, ...(rules ? { ledger: rules.ledger } : {}) });
+    this.scheduled = new ScheduledWork({
+      db,
+      accounts: this.accounts,
+      evaluator: this.evaluator,
+      logger,
+      ...(rules ? { ledger: rules.ledger } : {}),
+    });
 
     const batcher = new JobBatcher<AccountJobData>({
       // Ingest staggers the coalescing windows by intake (platform/queues.ts), so jobs arrive as an
@@ -80,23 +86,42 @@ export class MonitorService {
       autorun: false,
     });
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: connection('schedule-queue') });
-    this.scheduleQueue.on('error', unlessConnectionError((err) => { logger.warn({ err }, 'schedule queue error'); }));
+    this.scheduleQueue.on(
+      'error',
+      unlessConnectionError((err) => {
+        logger.warn({ err }, 'schedule queue error');
+      }),
+    );
     // A scheduler's job is created delayed until its occurrence: creation time + delay is when it was due.
     const dueAt = (job: Job) => new Date(job.timestamp + (job.opts.delay ?? 0));
-    this.scheduleWorker = new Worker(SCHEDULE_QUEUE, (job: Job) => this.scheduled.run(job.name as ScheduledJobName, new Date(), dueAt(job)), {
-      connection: connection('schedule-worker'),
-      concurrency: 1,
-      autorun: false,
-    });
+    this.scheduleWorker = new Worker(
+      SCHEDULE_QUEUE,
+      (job: Job) => this.scheduled.run(job.name as ScheduledJobName, new Date(), dueAt(job)),
+      {
+        connection: connection('schedule-worker'),
+        concurrency: 1,
+        autorun: false,
+      },
+    );
     for (const worker of [this.accountWorker, this.scheduleWorker]) {
-      worker.on('failed', (job, err) => { logger.warn({ err, job: job?.id }, 'job failed; BullMQ retries it'); });
-      worker.on('error', unlessConnectionError((err) => { logger.error({ err }, 'worker error'); }));
+      worker.on('failed', (job, err) => {
+        logger.warn({ err, job: job?.id }, 'job failed; BullMQ retries it');
+      });
+      worker.on(
+        'error',
+        unlessConnectionError((err) => {
+          logger.error({ err }, 'worker error');
+        }),
+      );
     }
   }
 
   async start(): Promise<void> {
     for (const s of SCHEDULES) {
-      await this.scheduleQueue.upsertJobScheduler(s.name, s.repeat, { name: s.name, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
+      await this.scheduleQueue.upsertJobScheduler(s.name, s.repeat, {
+        name: s.name,
+        opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+      });
     }
     void this.accountWorker.run();
     void this.scheduleWorker.run();
@@ -107,7 +132,13 @@ export class MonitorService {
     this.closing ??= (async () => {
       await Promise.all([this.accountWorker.close(), this.scheduleWorker.close()]);
       await this.scheduleQueue.close();
-      await Promise.all(this.connections.map((c) => c.quit().catch(() => { c.disconnect(); })));
+      await Promise.all(
+        this.connections.map((c) =>
+          c.quit().catch(() => {
+            c.disconnect();
+          }),
+        ),
+      );
       this.logger.info('monitor stopped');
     })();
     return this.closing;

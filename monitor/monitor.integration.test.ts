@@ -139,9 +139,10 @@ describe('monitor day close', () => {
 });
 
 describe('rule configuration', () => {
-  it('applies an intake\'s own thresholds: a rule disabled for one intake raises nothing there', async () => {
+  it("applies an intake's own thresholds: a rule disabled for one intake raises nothing there", async () => {
     await sql`truncate ledger_attachments, ledger_daily_changes, ledger_events, ledger_items, daily_accounts`.execute(testDb.db);
-    const heavyCode = (await testDb.db.selectFrom('intakes').select('code').where('id', '=', heavy.intakeId).executeTakeFirstOrThrow()).code;
+    const heavyCode = (await testDb.db.selectFrom('intakes').select('code').where('id', '=', heavy.intakeId).executeTakeFirstOrThrow())
+      .code;
     const rules = RuleConfig.from({ intakes: { [heavyCode]: { disabledRules: ['daily-over-limit'] } } }, 'test');
     await monitor(rules).dayClose(yesterday, now);
     expect((await openItems()).filter((i) => i.rule === 'daily-over-limit')).toEqual([]);
@@ -164,11 +165,21 @@ describe('offline sweep', () => {
     await withActor(testDb.db, 'test', (trx) =>
       trx
         .insertInto('meters')
-        .values({ meter_id: 'GHOST-9', intake_id: normal.intakeId, meter_type: 'ultrasonic', reading_mode: 'online', installed_on: '2026-01-01' })
+        .values({
+          meter_id: 'GHOST-9',
+          intake_id: normal.intakeId,
+          meter_type: 'ultrasonic',
+          reading_mode: 'online',
+          installed_on: '2026-01-01',
+        })
         .execute(),
     );
     await monitor().run('offline-sweep', now);
-    const cleared = await testDb.db.selectFrom('ledger_items').select('condition_cleared_at').where('id', '=', item.id).executeTakeFirstOrThrow();
+    const cleared = await testDb.db
+      .selectFrom('ledger_items')
+      .select('condition_cleared_at')
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
     expect(cleared.condition_cleared_at).not.toBeNull();
   });
 });

@@ -72,7 +72,12 @@ const cases: ScenarioCase[] = [
   // Three times the permitted annual volume: about 6,700-9,000 m³ a day against a limit of 5,000
   // that normal use (about 2,100-2,600 m³) stays well under.
   { name: 'over-permit', scenarios: [{ name: 'over-permit', params: { factor: 3 } }], rule: 'daily-over-limit' },
-  { name: 'gap never forwarded', scenarios: [{ name: 'offline-gap', params: { hours: 6 } }], rule: 'daily-completeness', dropBacklog: true },
+  {
+    name: 'gap never forwarded',
+    scenarios: [{ name: 'offline-gap', params: { hours: 6 } }],
+    rule: 'daily-completeness',
+    dropBacklog: true,
+  },
   { name: 'gap forwarded', scenarios: [{ name: 'offline-gap', params: { hours: 6 } }], rule: '', quietOn: 'daily-completeness' },
   { name: 'no permit', scenarios: [], rule: 'unpermitted-withdrawal', permit: null },
   { name: 'permitted hours', scenarios: [], rule: 'outside-hours', permit: { hours_start: '10:00', hours_end: '11:00' } },

@@ -116,7 +116,11 @@ export class ScheduledWork {
    */
   private async monthlyReport(lastDay: string, now: Date): Promise<void> {
     const [active, accounted] = await Promise.all([
-      this.o.db.selectFrom('intakes').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow(),
+      this.o.db
+        .selectFrom('intakes')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow(),
       this.o.db
         .selectFrom('daily_accounts as a')
         .innerJoin('intakes as i', 'i.id', 'a.intake_id')

@@ -18,15 +18,11 @@ function defaultIngestId(): string {
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
-const boolish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const boolish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol.replace(/:$/, '')), {
-      error: `expected a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`,
-    });
+  z.string().refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol.replace(/:$/, '')), {
+    error: `expected a URL with scheme ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
 
 /** Environment variables, as the process sees them. Documented in README.md ("Configuration"). */
 export const envSchema = z
@@ -69,7 +65,10 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, _ . or -')
       .default(defaultIngestId()),
     INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(0).max(MAX_MQTT_CONNECTIONS).default(2),
-    INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('ingest'),
+    INGEST_SHARE_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .default('ingest'),
     INGEST_JOURNAL_STREAM: z.string().min(1).default('ingest:log'),
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_DRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
@@ -88,7 +87,12 @@ export const envSchema = z
     MONITOR_RULES_FILE: z.string().min(1).optional(),
 
     AUTH_ACCESS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
-    AUTH_REFRESH_TTL_S: z.coerce.number().int().min(300).max(90 * 86_400).default(604_800),
+    AUTH_REFRESH_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(90 * 86_400)
+      .default(604_800),
     AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(10),
     AUTH_FAILED_LOGIN_WINDOW_S: z.coerce.number().int().min(60).max(86_400).default(900),
     AUTH_LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -212,7 +216,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       org: e.INFLUX_ORG,
       token: e.INFLUX_TOKEN,
       gzipMinBytes: e.INFLUX_GZIP_MIN_BYTES,
-      confidentialDatabase: e.INFLUX_CONFIDENTIAL_DATABASE ?? `${e.INFLUX_API === 'v2' ? (e.INFLUX_BUCKET ?? e.INFLUX_DATABASE) : e.INFLUX_DATABASE}_confidential`,
+      confidentialDatabase:
+        e.INFLUX_CONFIDENTIAL_DATABASE ??
+        `${e.INFLUX_API === 'v2' ? (e.INFLUX_BUCKET ?? e.INFLUX_DATABASE) : e.INFLUX_DATABASE}_confidential`,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
     provinceCode: e.PROVINCE_CODE,
@@ -238,7 +244,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     monitor: { rulesFile: e.MONITOR_RULES_FILE },
     auth: {
-      sessions: { accessTtlS: e.AUTH_ACCESS_TTL_S, refreshTtlS: e.AUTH_REFRESH_TTL_S, maxFailures: e.AUTH_MAX_FAILED_LOGINS, failureWindowS: e.AUTH_FAILED_LOGIN_WINDOW_S },
+      sessions: {
+        accessTtlS: e.AUTH_ACCESS_TTL_S,
+        refreshTtlS: e.AUTH_REFRESH_TTL_S,
+        maxFailures: e.AUTH_MAX_FAILED_LOGINS,
+        failureWindowS: e.AUTH_FAILED_LOGIN_WINDOW_S,
+      },
       loginsPerMinute: e.AUTH_LOGINS_PER_MINUTE,
       secureCookies: e.AUTH_SECURE_COOKIES ?? e.NODE_ENV === 'production',
     },

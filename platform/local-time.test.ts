@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, daysBetween, daysTouched, localDayStart, periodBounds } from './local-time.ts';
 
 /** An instant given as local wall-clock time, 'YYYY-MM-DD HH:MM'. */
-const local = (text: string): number => localDayStart(text.slice(0, 10)) + (Number(text.slice(11, 13)) * 60 + Number(text.slice(14, 16))) * 60_000;
+const local = (text: string): number =>
+  localDayStart(text.slice(0, 10)) + (Number(text.slice(11, 13)) * 60 + Number(text.slice(14, 16))) * 60_000;
 
 describe('local calendar arithmetic', () => {
   it('adds months with the month-end clamp', () => {

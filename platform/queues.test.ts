@@ -12,7 +12,9 @@ let queue: Queue<AccountJobData>;
 
 beforeAll(async () => {
   redis = await startRedis();
-  queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, { connection: createRedis({ url: redis.url, connectionName: 'queues-test', logger: createLogger('queues-test', 'silent') }) });
+  queue = new Queue<AccountJobData>(ACCOUNT_QUEUE, {
+    connection: createRedis({ url: redis.url, connectionName: 'queues-test', logger: createLogger('queues-test', 'silent') }),
+  });
 });
 afterAll(async () => {
   await queue.close();
@@ -73,7 +75,9 @@ describe('AccountJobProducer', () => {
     const first = closesAt(pair.intakeId, now);
     await producer.enqueue([pair], now);
     expect(await producer.enqueue([pair], first)).toBe(1);
-    expect(await delayedIds()).toEqual([accountJobId('21', '2026-06-01', first), accountJobId('21', '2026-06-01', first + COALESCE_MS)].sort());
+    expect(await delayedIds()).toEqual(
+      [accountJobId('21', '2026-06-01', first), accountJobId('21', '2026-06-01', first + COALESCE_MS)].sort(),
+    );
   });
 
   it('leaves one job when two ingest processes add the same intake-day in the same window', async () => {

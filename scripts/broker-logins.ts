@@ -37,7 +37,10 @@ try {
     ingester: { username: username ?? '', password: password ?? '' },
     gateways,
   });
-  for (const [name, text] of [['passwd', files.passwd], ['acl', files.acl]] as const) {
+  for (const [name, text] of [
+    ['passwd', files.passwd],
+    ['acl', files.acl],
+  ] as const) {
     const path = join(dir ?? '.', name);
     writeFileSync(`${path}.tmp`, text, { mode: 0o640 });
     chmodSync(`${path}.tmp`, 0o640);

@@ -53,8 +53,7 @@ function printReport(result: ImportResult, acceptSuspectedDuplicates: boolean): 
   if (result.suspectedDuplicates.length > 0) {
     console.log(`suspected duplicates (same unit within the duplicate distance): ${result.suspectedDuplicates.length}`);
     for (const d of result.suspectedDuplicates) {
-      const other =
-        'otherRow' in d ? `row ${d.otherRow}` : `registered intake ${d.existingIntakeCode} (id ${d.existingIntakeId})`;
+      const other = 'otherRow' in d ? `row ${d.otherRow}` : `registered intake ${d.existingIntakeCode} (id ${d.existingIntakeId})`;
       console.log(`  row ${d.row}: ${d.distanceM} m from ${other}`);
     }
     if (!acceptSuspectedDuplicates) {

@@ -57,16 +57,27 @@ try {
       const { password, generated } = await newPassword();
       const u = await createUser(
         db,
-        { username: name ?? '', divisionCode: values.division ?? '', role: parsedRole.data ?? 'auditor', confidential: values.confidential, displayName: values['display-name'] ?? null, password },
+        {
+          username: name ?? '',
+          divisionCode: values.division ?? '',
+          role: parsedRole.data ?? 'auditor',
+          confidential: values.confidential,
+          displayName: values['display-name'] ?? null,
+          password,
+        },
         actor,
       );
-      process.stdout.write(`created ${u.username}: ${u.role} of ${u.divisionCode}${u.confidential ? ', cleared for confidential intakes' : ''}\n`);
+      process.stdout.write(
+        `created ${u.username}: ${u.role} of ${u.divisionCode}${u.confidential ? ', cleared for confidential intakes' : ''}\n`,
+      );
       if (generated) process.stdout.write(`password (shown once): ${password}\n`);
       break;
     }
     case 'list': {
       for (const u of await listUsers(db, values.division ? divisionPrefix(values.division) : '')) {
-        process.stdout.write(`${u.username}\t${u.role}\t${u.divisionCode}${u.confidential ? '\tconfidential' : ''}${u.disabled ? '\tdisabled' : ''}\n`);
+        process.stdout.write(
+          `${u.username}\t${u.role}\t${u.divisionCode}${u.confidential ? '\tconfidential' : ''}${u.disabled ? '\tdisabled' : ''}\n`,
+        );
       }
       break;
     }

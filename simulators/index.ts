@@ -13,21 +13,10 @@ export { loadRegistryFleet, type RegistryFleetOptions } from './fleet/registry-f
 export { assignScenarios } from './fleet/assign-scenarios.ts';
 
 export type { GenerationOptions } from './generation/generation-options.ts';
-export {
-  generateMeterReadings,
-  simulateMeter,
-  startMeterRun,
-  type MeterRun,
-  type MeterSimulation,
-} from './generation/meter-simulation.ts';
+export { generateMeterReadings, simulateMeter, startMeterRun, type MeterRun, type MeterSimulation } from './generation/meter-simulation.ts';
 export { estimateFleetMessages, fleetMessages, type FleetGenerationOptions } from './generation/fleet-messages.ts';
 export type { VolumeTally } from './generation/register.ts';
-export {
-  MALFORMED_DEFECTS,
-  type MalformedDefect,
-  type MessageKind,
-  type SimulatedMessage,
-} from './generation/simulated-message.ts';
+export { MALFORMED_DEFECTS, type MalformedDefect, type MessageKind, type SimulatedMessage } from './generation/simulated-message.ts';
 
 export { SCENARIOS, scenarioNamed } from './scenarios/catalogue.ts';
 export { SCENARIO_NAMES, type ScenarioName, type ScenarioParams, type ScenarioUse } from './scenarios/scenario.ts';

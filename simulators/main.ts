@@ -99,7 +99,9 @@ process.once('SIGINT', () => {
   stop.abort();
   process.once('SIGINT', () => process.exit(130));
 });
-process.once('SIGTERM', () => { stop.abort(); });
+process.once('SIGTERM', () => {
+  stop.abort();
+});
 
 const report = await publisher.publish(fleetMessages(fleet, generation), {
   // Realtime: the window's start is now, so the first reading waits for its own time too.

@@ -10,7 +10,9 @@ const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
 
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'import-x/no-restricted-paths' || m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'import-x/no-restricted-paths' || m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
 }
 
 describe('architecture boundaries', () => {
@@ -21,7 +23,11 @@ describe('architecture boundaries', () => {
     ['a process imports another', 'api/app.ts', "import '../ingest/metrics.ts';\n"],
     ['a test of a process imports another process', 'api/app.test.ts', "import '../monitor/schedules.ts';\n"],
     ['a process runs the simulators', 'monitor/schedules.ts', "import '../simulators/random/prng.ts';\n"],
-    ['the simulators read the database schema', 'simulators/main.ts', "import type { Database } from '../platform/db/schema.ts';\nexport type D = Database;\n"],
+    [
+      'the simulators read the database schema',
+      'simulators/main.ts',
+      "import type { Database } from '../platform/db/schema.ts';\nexport type D = Database;\n",
+    ],
     ['the simulators query with Kysely', 'simulators/main.ts', "import { sql } from 'kysely';\nexport const s = sql;\n"],
     ['an import past a module entry', 'api/app.ts', "import '../domain/ledger/lifecycle.ts';\n"],
     ['one module past another one entry', 'domain/reports/generate-monthly-reports.ts', "import '../ledger/overdue.ts';\n"],
@@ -33,7 +39,11 @@ describe('architecture boundaries', () => {
     ['a process uses a module entry', 'api/app.ts', "import '../domain/ledger/index.ts';\n"],
     ['a test uses a module testing helper', 'api/app.test.ts', "import '../domain/ledger/testing/fixtures.ts';\n"],
     ['a module file imports its neighbour', 'domain/ledger/lifecycle.ts', "import './overdue.ts';\n"],
-    ['a process test makes readings with the simulators', 'monitor/monitor.integration.test.ts', "import '../simulators/random/prng.ts';\n"],
+    [
+      'a process test makes readings with the simulators',
+      'monitor/monitor.integration.test.ts',
+      "import '../simulators/random/prng.ts';\n",
+    ],
   ])('allows it when %s', async (_case, filePath, code) => {
     expect(await boundaryErrors(filePath, code)).toEqual([]);
   });

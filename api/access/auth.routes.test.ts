@@ -64,7 +64,12 @@ describe('sign-in', () => {
     expect((await me(bearer(token))).statusCode).toBe(401);
     await changeUser(testDb.db, 'cy', { disabled: false }, 'test');
     const again = (await login('cy')).json<{ accessToken: string }>().accessToken;
-    const changed = await app.inject({ method: 'POST', url: '/v1/auth/password', headers: bearer(again), payload: { currentPassword: PASSWORD, newPassword: 'another-password-2' } });
+    const changed = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/password',
+      headers: bearer(again),
+      payload: { currentPassword: PASSWORD, newPassword: 'another-password-2' },
+    });
     expect(changed.statusCode).toBe(204);
     expect((await me(bearer(again))).statusCode).toBe(401);
   });
@@ -98,17 +103,33 @@ describe('mass assignment', () => {
     expect(moved.statusCode).toBe(403);
     const secret = await county({ method: 'PATCH', url: `/v1/intakes/${m?.intakeId ?? ''}`, payload: { confidential: true } });
     expect(secret.statusCode).toBe(403);
-    const intake = await testDb.db.selectFrom('intakes').select(['county_code', 'confidential']).where('id', '=', m?.intakeId ?? '').executeTakeFirstOrThrow();
+    const intake = await testDb.db
+      .selectFrom('intakes')
+      .select(['county_code', 'confidential'])
+      .where('id', '=', m?.intakeId ?? '')
+      .executeTakeFirstOrThrow();
     expect(intake).toEqual({ county_code: '220102', confidential: false });
 
-    const above = await cityAdmin({ method: 'POST', url: '/v1/users', payload: { username: 'ma-above', divisionCode: '220000', role: 'admin', password: PASSWORD } });
+    const above = await cityAdmin({
+      method: 'POST',
+      url: '/v1/users',
+      payload: { username: 'ma-above', divisionCode: '220000', role: 'admin', password: PASSWORD },
+    });
     expect(above.statusCode).toBe(403);
-    const cleared = await cityAdmin({ method: 'POST', url: '/v1/users', payload: { username: 'ma-cleared', divisionCode: '220102', role: 'staff', confidential: true, password: PASSWORD } });
+    const cleared = await cityAdmin({
+      method: 'POST',
+      url: '/v1/users',
+      payload: { username: 'ma-cleared', divisionCode: '220102', role: 'staff', confidential: true, password: PASSWORD },
+    });
     expect(cleared.statusCode).toBe(403);
     await user('ma-target', '220102', 'auditor');
     const promote = await county({ method: 'PATCH', url: '/v1/users/ma-target', payload: { role: 'admin' } });
     expect(promote.statusCode).toBe(403);
-    const selfPromote = await county({ method: 'POST', url: '/v1/auth/password', payload: { currentPassword: 'x', newPassword: 'y-long-enough-1', role: 'admin' } });
+    const selfPromote = await county({
+      method: 'POST',
+      url: '/v1/auth/password',
+      payload: { currentPassword: 'x', newPassword: 'y-long-enough-1', role: 'admin' },
+    });
     expect(selfPromote.statusCode).toBe(400);
     const users = await testDb.db.selectFrom('users').select(['username', 'role']).where('username', 'like', 'ma-%').execute();
     expect(users).toEqual([{ username: 'ma-target', role: 'auditor' }]);
@@ -127,7 +148,10 @@ describe('route policies', () => {
   it('declares a policy on every route of the app, and shows the security schemes in OpenAPI', async () => {
     await app.ready();
     expect(app.accessTable.length).toBeGreaterThan(30);
-    const doc = (await app.inject('/docs/json')).json<{ components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, { security?: unknown }>> }>();
+    const doc = (await app.inject('/docs/json')).json<{
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    }>();
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer', 'cookie']);
     expect(doc.paths['/v1/intakes']?.get?.security).toBeDefined();
     expect(doc.paths['/v1/auth/login']?.post?.security).toBeUndefined();

@@ -83,7 +83,13 @@ export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Pr
       ...(cookie ? {} : { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }),
       accessExpiresAt: tokens.accessExpiresAt.toISOString(),
       refreshExpiresAt: tokens.refreshExpiresAt.toISOString(),
-      principal: { actor: principal.actor, kind: principal.kind, divisionCode: principal.divisionCode, role: principal.role, confidential: principal.confidential },
+      principal: {
+        actor: principal.actor,
+        kind: principal.kind,
+        divisionCode: principal.divisionCode,
+        role: principal.role,
+        confidential: principal.confidential,
+      },
     };
   };
 
@@ -116,7 +122,11 @@ export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Pr
 
   r.post('/auth/logout', {
     config: { access: { access: 'public' } },
-    schema: { tags: ['access'], summary: 'End this session (token from the header or the cookies)', response: { 204: z.null(), 400: problemSchema } },
+    schema: {
+      tags: ['access'],
+      summary: 'End this session (token from the header or the cookies)',
+      response: { 204: z.null(), 400: problemSchema },
+    },
     handler: async (req, reply) => {
       const header = req.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.cookies[ACCESS_COOKIE] ?? req.cookies[REFRESH_COOKIE]);
@@ -148,7 +158,8 @@ export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Pr
       if (p.kind !== 'user') throw new ProblemError('forbidden', 'an API key has no password');
       const username = p.actor.slice('user:'.length);
       const row = await o.db.selectFrom('users').select('password_hash').where('id', '=', p.id).executeTakeFirstOrThrow();
-      if (!(await verifyPassword(req.body.currentPassword, row.password_hash))) throw new ProblemError('unauthorized', 'the current password is wrong');
+      if (!(await verifyPassword(req.body.currentPassword, row.password_hash)))
+        throw new ProblemError('unauthorized', 'the current password is wrong');
       await setPassword(o.db, username, req.body.newPassword, p.actor);
       return reply.status(204).send(null);
     },

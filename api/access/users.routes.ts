@@ -37,7 +37,10 @@ const ADMIN = { access: { access: 'admin' as const } };
 
 function assertMayManage(admin: Principal, target: { divisionCode: string; confidential: boolean }): void {
   if (!mayManage(admin, target)) {
-    throw new ProblemError('forbidden', target.confidential ? 'only a province admin with the clearance grants it' : `division ${target.divisionCode} is outside yours`);
+    throw new ProblemError(
+      'forbidden',
+      target.confidential ? 'only a province admin with the clearance grants it' : `division ${target.divisionCode} is outside yours`,
+    );
   }
 }
 
@@ -52,7 +55,11 @@ export function userRoutes(app: FastifyInstance, { db }: { db: Db }): void {
 
   r.get('/users', {
     config: ADMIN,
-    schema: { tags: ['access'], summary: 'Users of your division and below', response: { 200: z.object({ items: z.array(user) }), ...errors } },
+    schema: {
+      tags: ['access'],
+      summary: 'Users of your division and below',
+      response: { 200: z.object({ items: z.array(user) }), ...errors },
+    },
     handler: async (req) => ({ items: await listUsers(db, divisionPrefix(principalOf(req).divisionCode)) }),
   });
 
@@ -78,7 +85,10 @@ export function userRoutes(app: FastifyInstance, { db }: { db: Db }): void {
     handler: async (req) => {
       const admin = principalOf(req);
       const current = await visibleUser(admin, req.params.username);
-      const next = { divisionCode: req.body.divisionCode ?? current.divisionCode, confidential: req.body.confidential ?? current.confidential };
+      const next = {
+        divisionCode: req.body.divisionCode ?? current.divisionCode,
+        confidential: req.body.confidential ?? current.confidential,
+      };
       assertMayManage(admin, current);
       assertMayManage(admin, next);
       return changeUser(db, current.username, req.body, admin.actor);
@@ -105,7 +115,11 @@ export function userRoutes(app: FastifyInstance, { db }: { db: Db }): void {
 
   r.get('/api-keys', {
     config: ADMIN,
-    schema: { tags: ['access'], summary: 'API keys of your division and below (never the keys themselves)', response: { 200: z.object({ items: z.array(apiKey) }), ...errors } },
+    schema: {
+      tags: ['access'],
+      summary: 'API keys of your division and below (never the keys themselves)',
+      response: { 200: z.object({ items: z.array(apiKey) }), ...errors },
+    },
     handler: async (req) => ({ items: await listApiKeys(db, divisionPrefix(principalOf(req).divisionCode)) }),
   });
 
@@ -126,7 +140,12 @@ export function userRoutes(app: FastifyInstance, { db }: { db: Db }): void {
 
   r.post('/api-keys/:id/revoke', {
     config: ADMIN,
-    schema: { tags: ['access'], summary: 'Revoke an API key', params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }), response: { 200: apiKey, ...errors } },
+    schema: {
+      tags: ['access'],
+      summary: 'Revoke an API key',
+      params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }),
+      response: { 200: apiKey, ...errors },
+    },
     handler: async (req) => {
       const admin = principalOf(req);
       const found = await findApiKey(db, req.params.id);

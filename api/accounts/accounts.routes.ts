@@ -6,7 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { divisionAccounts, divisionAccountsQuery, getDivisionAccounts, getIntakeAccounts, intakeAccounts, intakeAccountsQuery } from '../../domain/accounts/index.ts';
+import {
+  divisionAccounts,
+  divisionAccountsQuery,
+  getDivisionAccounts,
+  getIntakeAccounts,
+  intakeAccounts,
+  intakeAccountsQuery,
+} from '../../domain/accounts/index.ts';
 import { divisionAccountsTable, intakeDaysTable, intakeMonthsTable, sheetOf, toCsv } from '../../domain/reports/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../http/auth.ts';
@@ -23,7 +30,8 @@ export function accountRoutes(app: FastifyInstance, { db }: { db: Db }): void {
     schema: {
       tags: ['accounts'],
       summary: "An intake's year: each day, each month against the plan, the year against the permit, with the projection and completeness",
-      description: 'format=csv gives the days (合计 = the year\'s volume); format=xlsx the months (with the year\'s totals) and the days, one sheet each.',
+      description:
+        "format=csv gives the days (合计 = the year's volume); format=xlsx the months (with the year's totals) and the days, one sheet each.",
       params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,18}$/, 'expected a positive integer id') }),
       querystring: intakeAccountsQuery.extend({ format: downloadFormat }),
       response: { 200: downloadResponse(intakeAccounts), ...errors },

@@ -82,7 +82,8 @@ async function authPlugin(app: FastifyInstance, { db }: AuthPluginOptions): Prom
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
-    if (route.url.startsWith('/v1') && !access) throw new Error(`route ${String(route.method)} ${route.url} declares no access policy (config.access)`);
+    if (route.url.startsWith('/v1') && !access)
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access policy (config.access)`);
     if (access) for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
     // The OpenAPI document shows who may call each route, and which credentials it takes.
     if (access && route.schema) {

@@ -38,11 +38,24 @@ export function attachmentDisposition(filename: string): string {
  * Answers `json` as it is, or the sheets as a CSV (the first sheet: CSV has one table) or XLSX
  * file named `basename`.csv/.xlsx.
  */
-export async function sendTables<T>(reply: FastifyReply, format: DownloadFormat, basename: string, json: T, files: TableFiles): Promise<T | FastifyReply> {
+export async function sendTables<T>(
+  reply: FastifyReply,
+  format: DownloadFormat,
+  basename: string,
+  json: T,
+  files: TableFiles,
+): Promise<T | FastifyReply> {
   if (format === 'json') return json;
-  if (format === 'csv') return reply.type(CSV_TYPE).header('content-disposition', attachmentDisposition(`${basename}.csv`)).send(files.csv());
+  if (format === 'csv')
+    return reply
+      .type(CSV_TYPE)
+      .header('content-disposition', attachmentDisposition(`${basename}.csv`))
+      .send(files.csv());
   const file = await toXlsx(files.sheets());
-  return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${basename}.xlsx`)).send(file);
+  return reply
+    .type(XLSX_TYPE)
+    .header('content-disposition', attachmentDisposition(`${basename}.xlsx`))
+    .send(file);
 }
 
 /** How to write the JSON as files: CSV holds one table, XLSX one sheet per table. */

@@ -47,7 +47,11 @@ function nulPaths(root: unknown): string[] {
 }
 
 export function findNulCharacters(request: Pick<FastifyRequest, 'query' | 'params' | 'body'>): FieldError[] {
-  const places: [Place, unknown][] = [['querystring', request.query], ['params', request.params], ['body', request.body]];
+  const places: [Place, unknown][] = [
+    ['querystring', request.query],
+    ['params', request.params],
+    ['body', request.body],
+  ];
   return places.flatMap(([where, value]) => {
     return nulPaths(value).map((path) => ({ in: where, path, message: 'must not contain the NUL character (U+0000)' }));
   });
@@ -56,16 +60,16 @@ export function findNulCharacters(request: Pick<FastifyRequest, 'query' | 'param
 /** Refuses a NUL character anywhere in the query, params or JSON body (fastify-plugin: hooks every route). */
 export const nulGuard = fp(
   (app: FastifyInstance, _options: object, ready: (err?: Error) => void) => {
-  app.addHook('preValidation', (request, _reply, done) => {
-    const errors = findNulCharacters(request);
-    if (errors.length === 0) {
-      done();
-      return;
-    }
-    const detail = errors.map((e) => `${e.path || e.in || 'input'}: ${e.message}`).join('; ');
-    done(new ProblemError('validation_failed', detail, errors));
-  });
-  ready();
+    app.addHook('preValidation', (request, _reply, done) => {
+      const errors = findNulCharacters(request);
+      if (errors.length === 0) {
+        done();
+        return;
+      }
+      const detail = errors.map((e) => `${e.path || e.in || 'input'}: ${e.message}`).join('; ');
+      done(new ProblemError('validation_failed', detail, errors));
+    });
+    ready();
   },
   { name: 'wim-nul-guard', fastify: '5.x' },
 );

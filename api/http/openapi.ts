@@ -54,7 +54,10 @@ export const openApiTransform: SwaggerTransform = (input) => {
   // A route that takes JSON too (its body schema validates JSON; the handler reads multipart): both media types.
   const json: unknown = isRecord(out.schema) ? out.schema.body : undefined;
   if (json === undefined) return { ...out, schema: { ...out.schema, body } };
-  return { ...out, schema: { ...out.schema, body: { content: { [JSON_TYPE]: { schema: json }, 'multipart/form-data': { schema: body } } } } };
+  return {
+    ...out,
+    schema: { ...out.schema, body: { content: { [JSON_TYPE]: { schema: json }, 'multipart/form-data': { schema: body } } } },
+  };
 };
 
 export const openApiTransformObject: SwaggerTransformObject = (documentObject) => {

@@ -78,8 +78,12 @@ interface PgError {
   detail?: string;
 }
 function isPgError(err: unknown): err is PgError {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' &&
-    /^[0-9A-Z]{5}$/.test((err as { code: string }).code);
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((err as { code: string }).code)
+  );
 }
 function fromPgError(err: PgError): Problem | undefined {
   const where = err.constraint ? ` (${err.constraint})` : '';
@@ -124,7 +128,16 @@ function fromDomainError(err: unknown): Problem | undefined {
   if (err instanceof LedgerTransitionError) return problem(CODE_OF_STATUS[LEDGER_ERROR_STATUS[err.code]] ?? 'unprocessable', err.message);
   if (err instanceof SubmissionError) return problem(CODE_OF_STATUS[SUBMISSION_ERROR_STATUS[err.code]] ?? 'unprocessable', err.message);
   if (err instanceof AccessError) {
-    const code: ProblemCode = err.code === 'not_found' ? 'not_found' : err.code === 'conflict' ? 'conflict' : err.code === 'too_many_attempts' ? 'rate_limited' : err.code === 'invalid_credentials' ? 'unauthorized' : 'forbidden';
+    const code: ProblemCode =
+      err.code === 'not_found'
+        ? 'not_found'
+        : err.code === 'conflict'
+          ? 'conflict'
+          : err.code === 'too_many_attempts'
+            ? 'rate_limited'
+            : err.code === 'invalid_credentials'
+              ? 'unauthorized'
+              : 'forbidden';
     return problem(code, err.message);
   }
   // A domain function parses its own input (a cursor, a period): its ZodError is the caller's mistake.
@@ -164,16 +177,16 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
 /** Every error and unknown route as a problem document (fastify-plugin: sets the app's handlers). */
 export const problemHandlers = fp(
   (app: FastifyInstance, _options: object, ready: (err?: Error) => void) => {
-  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toProblem(err, request);
-    if (body.status >= 500) request.log.error({ err }, 'request failed');
-    return reply.status(body.status).type('application/problem+json').send(body);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const body = { ...problem('not_found', `no route ${request.method} ${request.url}`), instance: request.url };
-    return reply.status(404).type('application/problem+json').send(body);
-  });
-  ready();
+    app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      const body = toProblem(err, request);
+      if (body.status >= 500) request.log.error({ err }, 'request failed');
+      return reply.status(body.status).type('application/problem+json').send(body);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const body = { ...problem('not_found', `no route ${request.method} ${request.url}`), instance: request.url };
+      return reply.status(404).type('application/problem+json').send(body);
+    });
+    ready();
   },
   { name: 'wim-problems', fastify: '5.x' },
 );

@@ -49,7 +49,12 @@ afterAll(() => app.close());
 describe('the ledger list', () => {
   it('pages through thousands of entries by cursor with no row skipped or repeated while entries change', async () => {
     const filter = 'status=raised,confirmed&rule=daily-over-limit&limit=170';
-    const before = await testDb.db.selectFrom('ledger_items').select('id').where('rule', '=', 'daily-over-limit').where('status', 'in', ['raised', 'confirmed']).execute();
+    const before = await testDb.db
+      .selectFrom('ledger_items')
+      .select('id')
+      .where('rule', '=', 'daily-over-limit')
+      .where('status', 'in', ['raised', 'confirmed'])
+      .execute();
     const seen: string[] = [];
     const leaving = new Set<string>();
     let cursor: string | null = null;
@@ -62,12 +67,41 @@ describe('the ledger list', () => {
       cursor = page.nextCursor;
       pages++;
       // Between pages: some rows not yet seen leave the filter, some change within it, new ones arrive.
-      const ahead = await testDb.db.selectFrom('ledger_items').select(['id', 'status']).where('rule', '=', 'daily-over-limit').where('status', '=', 'raised').where('id', '<', page.items.at(-1)?.id ?? '0').orderBy('id', 'desc').limit(6).execute();
+      const ahead = await testDb.db
+        .selectFrom('ledger_items')
+        .select(['id', 'status'])
+        .where('rule', '=', 'daily-over-limit')
+        .where('status', '=', 'raised')
+        .where('id', '<', page.items.at(-1)?.id ?? '0')
+        .orderBy('id', 'desc')
+        .limit(6)
+        .execute();
       const [gone, moved] = [ahead.slice(0, 2), ahead.slice(2, 4)];
       for (const g of gone) leaving.add(g.id);
-      if (gone.length > 0) await testDb.db.updateTable('ledger_items').set({ status: 'dismissed', dismissal_reason: '测试' }).where('id', 'in', gone.map((g) => g.id)).execute();
-      if (moved.length > 0) await testDb.db.updateTable('ledger_items').set({ status: 'confirmed' }).where('id', 'in', moved.map((m) => m.id)).execute();
-      await raise(testDb.db, finding(await registeredIntake(testDb.db, `PGN${pages}`), { rule: 'daily-over-limit', subject: `new-${pages}` }));
+      if (gone.length > 0)
+        await testDb.db
+          .updateTable('ledger_items')
+          .set({ status: 'dismissed', dismissal_reason: '测试' })
+          .where(
+            'id',
+            'in',
+            gone.map((g) => g.id),
+          )
+          .execute();
+      if (moved.length > 0)
+        await testDb.db
+          .updateTable('ledger_items')
+          .set({ status: 'confirmed' })
+          .where(
+            'id',
+            'in',
+            moved.map((m) => m.id),
+          )
+          .execute();
+      await raise(
+        testDb.db,
+        finding(await registeredIntake(testDb.db, `PGN${pages}`), { rule: 'daily-over-limit', subject: `new-${pages}` }),
+      );
     } while (cursor !== null);
     expect(pages).toBeGreaterThan(10);
     expect(new Set(seen).size).toBe(seen.length);
@@ -81,7 +115,14 @@ describe('the ledger list', () => {
     const list = async (caller: Caller, q: string) => (await caller(`/v1/ledger/items?${q}`)).json<Page>();
     const total = async (caller: Caller, q: string) => (await caller(`/v1/ledger/count?${q}`)).json<{ total: number }>().total;
     const silent = await total(county, 'rule=meter-silent');
-    expect(silent).toBe(await testDb.db.selectFrom('ledger_items').select('id').where('rule', '=', 'meter-silent').execute().then((r) => r.length));
+    expect(silent).toBe(
+      await testDb.db
+        .selectFrom('ledger_items')
+        .select('id')
+        .where('rule', '=', 'meter-silent')
+        .execute()
+        .then((r) => r.length),
+    );
     expect((await list(county, 'rule=meter-silent&limit=5')).items.every((i) => i.rule === 'meter-silent')).toBe(true);
     expect((await list(county, 'status=confirmed&limit=500')).items.every((i) => i.status === 'confirmed')).toBe(true);
     expect(await total(city, 'division=220102')).toBe(await total(county, ''));
@@ -104,7 +145,12 @@ describe('the daily escalation through the API summary', () => {
     const rectifying = async (prefix: string, deadline: string, countyCode: string) => {
       const id = await raise(db, finding(await registeredIntake(db, prefix), { countyCode, subject: prefix }));
       await transitionItem(db, id, 'confirm', 'user:test', {});
-      await transitionItem(db, id, 'startRectifying', 'user:test', { measures: '整改', responsibleUnit: '单位', responsiblePerson: '张三', deadline });
+      await transitionItem(db, id, 'startRectifying', 'user:test', {
+        measures: '整改',
+        responsibleUnit: '单位',
+        responsiblePerson: '张三',
+        deadline,
+      });
       return id;
     };
     const late = await rectifying('ES-A', '2026-06-05', '220102');
@@ -126,7 +172,9 @@ describe('the daily escalation through the API summary', () => {
       ],
       totals: { overdue: 1, escalatedToCity: 1, escalatedToProvince: 1 },
     });
-    const other = (await otherCity('/v1/ledger/escalations?from=2026-06-01&to=2026-06-30')).json<{ days: { day: string; overdue: string[] }[] }>();
+    const other = (await otherCity('/v1/ledger/escalations?from=2026-06-01&to=2026-06-30')).json<{
+      days: { day: string; overdue: string[] }[];
+    }>();
     expect(other.days.map((d) => [d.day, d.overdue])).toEqual([
       ['2026-06-08', [elsewhere]],
       ['2026-06-18', []],

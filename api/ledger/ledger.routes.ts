@@ -51,7 +51,8 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
     schema: {
       tags: ['ledger'],
       summary: 'Items and notices you may see, newest first, with filters and cursor paging',
-      description: 'Keyset paging on the id: pass nextCursor as cursor for the next page. An entry that matches throughout is on exactly one page, however entries change meanwhile.',
+      description:
+        'Keyset paging on the id: pass nextCursor as cursor for the next page. An entry that matches throughout is on exactly one page, however entries change meanwhile.',
       querystring: ledgerQuery,
       response: { 200: ledgerListPage, ...errors },
     },
@@ -73,7 +74,8 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
     config: READ,
     schema: {
       tags: ['ledger'],
-      summary: 'One entry: its events with their attachments, the intake, permits and daily figures behind it, and the actions you may take now',
+      summary:
+        'One entry: its events with their attachments, the intake, permits and daily figures behind it, and the actions you may take now',
       description: 'The ETag header is the version to send back as If-Match with a transition.',
       params: z.object({ id: ledgerId }),
       response: { 200: ledgerItemDetail, ...errors },
@@ -105,7 +107,11 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
       if (!file) throw notFound('attachment', req.params.id);
       // The bytes as stored: the typed reply knows only the documented (string) schema.
       const raw: FastifyReply = reply;
-      return raw.type(file.mediaType).header('content-disposition', attachmentDisposition(file.filename)).header('content-length', file.sizeBytes).send(file.content);
+      return raw
+        .type(file.mediaType)
+        .header('content-disposition', attachmentDisposition(file.filename))
+        .header('content-length', file.sizeBytes)
+        .send(file.content);
     },
   });
 
@@ -128,7 +134,12 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
     handler: async (req) => {
       const days = await escalationSummary(db, principalOf(req), req.query);
       const sum = (k: 'overdue' | 'escalatedToCity' | 'escalatedToProvince') => days.reduce((n, d) => n + d[k].length, 0);
-      return { from: req.query.from, to: req.query.to, days, totals: { overdue: sum('overdue'), escalatedToCity: sum('escalatedToCity'), escalatedToProvince: sum('escalatedToProvince') } };
+      return {
+        from: req.query.from,
+        to: req.query.to,
+        days,
+        totals: { overdue: sum('overdue'), escalatedToCity: sum('escalatedToCity'), escalatedToProvince: sum('escalatedToProvince') },
+      };
     },
   });
 

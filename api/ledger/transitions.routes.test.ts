@@ -14,13 +14,19 @@ const testDb = useTestDatabase();
 let app: FastifyInstance;
 const as: Record<'county' | 'county2' | 'city' | 'city2' | 'province' | 'auditor' | 'otherCounty', Caller> = {} as never;
 
-const PLAN = { measures: '更换流量计', responsibleUnit: '某水务公司', responsiblePerson: '李四', deadline: localDay(Date.now() + 30 * DAY_MS) };
+const PLAN = {
+  measures: '更换流量计',
+  responsibleUnit: '某水务公司',
+  responsiblePerson: '李四',
+  deadline: localDay(Date.now() + 30 * DAY_MS),
+};
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 
 beforeAll(async () => {
   app = await testApp(testDb.db);
-  const user = async (divisionCode: string, role: 'staff' | 'auditor' = 'staff') => callerOf(app, await signedIn(testDb.db, { divisionCode, role, confidential: false }));
+  const user = async (divisionCode: string, role: 'staff' | 'auditor' = 'staff') =>
+    callerOf(app, await signedIn(testDb.db, { divisionCode, role, confidential: false }));
   Object.assign(as, {
     county: await user('220102'),
     county2: await user('220102'),
@@ -48,11 +54,21 @@ async function eventCount(id: string): Promise<number> {
 }
 
 const BOUNDARY = 'test-boundary-18';
-function multipart(fields: Record<string, string>, files: { name: string; content: Buffer; field?: string }[]): { payload: Buffer; headers: Record<string, string> } {
+function multipart(
+  fields: Record<string, string>,
+  files: { name: string; content: Buffer; field?: string }[],
+): { payload: Buffer; headers: Record<string, string> } {
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
-    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.name}"\r\nContent-Type: image/png\r\n\r\n`), f.content, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.name}"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      f.content,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } };
@@ -63,9 +79,17 @@ describe('ledger transitions over HTTP', () => {
     const id = await newItem();
     const confirmed = await step(as.county, id, { action: 'confirm', note: '现场核实' });
     expect(confirmed.statusCode).toBe(200);
-    expect(confirmed.json()).toMatchObject({ item: { id, status: 'confirmed' }, event: { action: 'confirmed', note: '现场核实' }, attachmentIds: [] });
-    expect((await step(as.county, id, { action: 'startRectifying', ...PLAN })).json()).toMatchObject({ item: { status: 'rectifying', measures: PLAN.measures } });
-    expect((await step(as.county, id, { action: 'markRectified', evidence: '新表已安装' })).json()).toMatchObject({ item: { status: 'rectified' } });
+    expect(confirmed.json()).toMatchObject({
+      item: { id, status: 'confirmed' },
+      event: { action: 'confirmed', note: '现场核实' },
+      attachmentIds: [],
+    });
+    expect((await step(as.county, id, { action: 'startRectifying', ...PLAN })).json()).toMatchObject({
+      item: { status: 'rectifying', measures: PLAN.measures },
+    });
+    expect((await step(as.county, id, { action: 'markRectified', evidence: '新表已安装' })).json()).toMatchObject({
+      item: { status: 'rectified' },
+    });
     // A county's item is closed by the city: the county may not, even another county user.
     const countyClose = await step(as.county2, id, { action: 'close' });
     expect(countyClose.statusCode).toBe(403);
@@ -99,13 +123,20 @@ describe('ledger transitions over HTTP', () => {
       expect(res.json()).toMatchObject({ code: 'conflict', status: 409 });
     }
     await step(as.county, id, { action: 'dismiss', reason: '误报：表计检修' });
-    for (const body of [{ action: 'confirm' }, { action: 'dismiss', reason: 'again' }]) expect((await step(as.county, id, body)).statusCode).toBe(409);
+    for (const body of [{ action: 'confirm' }, { action: 'dismiss', reason: 'again' }])
+      expect((await step(as.county, id, body)).statusCode).toBe(409);
     expect(await eventCount(id)).toBe(2);
   });
 
   it('answers bad bodies with 400 problem documents', async () => {
     const id = await newItem();
-    for (const body of [{ action: 'dismiss' }, { action: 'dismiss', reason: '   ' }, { action: 'fly' }, { action: 'startRectifying', ...PLAN, deadline: '2026-02-30' }, {}]) {
+    for (const body of [
+      { action: 'dismiss' },
+      { action: 'dismiss', reason: '   ' },
+      { action: 'fly' },
+      { action: 'startRectifying', ...PLAN, deadline: '2026-02-30' },
+      {},
+    ]) {
       const res = await step(as.county, id, body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -133,7 +164,9 @@ describe('ledger transitions over HTTP', () => {
     const outside = await step(as.otherCounty, id, { action: 'confirm' });
     const missing = await step(as.otherCounty, '999999999', { action: 'confirm' });
     expect([outside.statusCode, missing.statusCode]).toEqual([404, 404]);
-    expect(outside.json<{ detail: string }>().detail.replace(id, 'N')).toBe(missing.json<{ detail: string }>().detail.replace('999999999', 'N'));
+    expect(outside.json<{ detail: string }>().detail.replace(id, 'N')).toBe(
+      missing.json<{ detail: string }>().detail.replace('999999999', 'N'),
+    );
     expect((await as.otherCounty(`/v1/ledger/items/${id}`)).statusCode).toBe(404);
     expect((await as.otherCounty(`/v1/ledger/items?intakeId=1`)).json()).toMatchObject({ items: [] });
   });
@@ -179,7 +212,9 @@ describe('attachments', () => {
     const res = await as.county({ method: 'POST', url: `/v1/ledger/items/${id}/transitions`, ...body });
     expect(res.statusCode, res.body).toBe(200);
     const [png, pdf] = res.json<{ attachmentIds: string[] }>().attachmentIds;
-    const detail = (await as.city(`/v1/ledger/items/${id}`)).json<{ events: { action: string; attachments: { filename: string; mediaType: string }[] }[] }>();
+    const detail = (await as.city(`/v1/ledger/items/${id}`)).json<{
+      events: { action: string; attachments: { filename: string; mediaType: string }[] }[];
+    }>();
     expect(detail.events.at(-1)?.attachments.map((a) => [a.filename, a.mediaType])).toEqual([
       ['新表.png', 'image/png'],
       ['cert.pdf', 'application/pdf'],
@@ -199,20 +234,36 @@ describe('attachments', () => {
     const id = await newItem();
     await step(as.county, id, { action: 'confirm' });
     const big = Buffer.concat([PNG, Buffer.alloc(20 * 1024 * 1024, 1)]);
-    const tooLarge = await as.county({ method: 'POST', url: `/v1/ledger/items/${id}/transitions`, ...multipart({ action: 'dismiss', reason: '附件过大' }, [{ name: 'big.png', content: big }]) });
+    const tooLarge = await as.county({
+      method: 'POST',
+      url: `/v1/ledger/items/${id}/transitions`,
+      ...multipart({ action: 'dismiss', reason: '附件过大' }, [{ name: 'big.png', content: big }]),
+    });
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ code: 'payload_too_large' });
     const html = Buffer.from('<html><script>alert(1)</script></html>');
-    const wrongType = await as.county({ method: 'POST', url: `/v1/ledger/items/${id}/transitions`, ...multipart({ action: 'dismiss', reason: '类型错误' }, [{ name: 'photo.png', content: html }]) });
+    const wrongType = await as.county({
+      method: 'POST',
+      url: `/v1/ledger/items/${id}/transitions`,
+      ...multipart({ action: 'dismiss', reason: '类型错误' }, [{ name: 'photo.png', content: html }]),
+    });
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json()).toMatchObject({ code: 'unsupported_media_type' });
-    const wrongField = await as.county({ method: 'POST', url: `/v1/ledger/items/${id}/transitions`, ...multipart({ action: 'dismiss', reason: 'x' }, [{ name: 'a.png', content: PNG, field: 'file' }]) });
+    const wrongField = await as.county({
+      method: 'POST',
+      url: `/v1/ledger/items/${id}/transitions`,
+      ...multipart({ action: 'dismiss', reason: 'x' }, [{ name: 'a.png', content: PNG, field: 'file' }]),
+    });
     expect(wrongField.statusCode).toBe(400);
     expect(await eventCount(id)).toBe(2);
     const stored = await testDb.db.selectFrom('ledger_attachments').select('id').where('item_id', '=', id).execute();
     expect(stored).toEqual([]);
     // Out of division: 404 before any file is looked at.
-    const outside = await as.otherCounty({ method: 'POST', url: `/v1/ledger/items/${id}/transitions`, ...multipart({ action: 'dismiss', reason: 'x' }, [{ name: 'a.png', content: PNG }]) });
+    const outside = await as.otherCounty({
+      method: 'POST',
+      url: `/v1/ledger/items/${id}/transitions`,
+      ...multipart({ action: 'dismiss', reason: 'x' }, [{ name: 'a.png', content: PNG }]),
+    });
     expect(outside.statusCode).toBe(404);
   });
 });

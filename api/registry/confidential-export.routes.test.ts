@@ -12,7 +12,11 @@ beforeAll(async () => {
   app = await testApp(testDb.db);
   const [secret] = await registerMeters(testDb.db, { count: 1, prefix: 'CX-SECRET', countyCode: '220102' });
   await registerMeters(testDb.db, { count: 1, prefix: 'CX-OPEN', countyCode: '220102' });
-  await testDb.db.updateTable('intakes').set({ confidential: true }).where('id', '=', secret?.intakeId ?? '').execute();
+  await testDb.db
+    .updateTable('intakes')
+    .set({ confidential: true })
+    .where('id', '=', secret?.intakeId ?? '')
+    .execute();
 });
 afterAll(() => app.close());
 

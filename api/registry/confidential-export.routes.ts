@@ -23,9 +23,14 @@ export function confidentialExportRoutes(app: FastifyInstance, { db }: { db: Db 
     },
     handler: async (req, reply) => {
       const p = principalOf(req);
-      if (divisionPrefix(p.divisionCode).length !== 2) throw new ProblemError('forbidden', 'the classified submission is made by the province');
+      if (divisionPrefix(p.divisionCode).length !== 2)
+        throw new ProblemError('forbidden', 'the classified submission is made by the province');
       const rows = await confidentialRegistrationRows(db);
-      const table = { name: '涉密取水口登记表', columns: FORM_HEADERS.map((h) => ({ header: h.header, value: (r: FormRow) => r[h.key] })), rows };
+      const table = {
+        name: '涉密取水口登记表',
+        columns: FORM_HEADERS.map((h) => ({ header: h.header, value: (r: FormRow) => r[h.key] })),
+        rows,
+      };
       const file = await toXlsx([sheetOf(table)]);
       await recordAuthEvent(db, { kind: 'confidential_export', actor: p.actor, address: req.ip, detail: { intakes: rows.length } });
       return reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="confidential-intakes.xlsx"').send(file);

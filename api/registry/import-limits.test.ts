@@ -9,7 +9,14 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
 import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
-import { IMPORT_LIMITS, ImportLimitError, type ImportOptions, importRegistry, MAX_REPORTED_ERRORS, parseSheetOffThread } from '../../domain/registry/index.ts';
+import {
+  IMPORT_LIMITS,
+  ImportLimitError,
+  type ImportOptions,
+  importRegistry,
+  MAX_REPORTED_ERRORS,
+  parseSheetOffThread,
+} from '../../domain/registry/index.ts';
 import { csvFile, row } from '../../domain/registry/import/testing/fixtures.ts';
 
 const testDb = useTestDatabase();
@@ -36,7 +43,12 @@ function upload(file: Buffer) {
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return api({ method: 'POST', url: '/v1/registry/imports?dryRun=true', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return api({
+    method: 'POST',
+    url: '/v1/registry/imports?dryRun=true',
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 
 async function workbook(rows: (string | number)[][]): Promise<Buffer> {

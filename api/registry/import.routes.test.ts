@@ -34,7 +34,12 @@ describe('POST /v1/registry/imports', () => {
     const file = csvFile([row(), row({ code: 'QS-002', permitNumber: 'D220102S2024-0002', longitude: 125.5 })]);
     const dry = await upload(file, '?dryRun=true');
     expect(dry.statusCode).toBe(200);
-    expect(dry.json()).toMatchObject({ status: 'validated', rows: 2, planned: { intakes: 2, permits: 2, units: 1 }, created: { intakes: 0 } });
+    expect(dry.json()).toMatchObject({
+      status: 'validated',
+      rows: 2,
+      planned: { intakes: 2, permits: 2, units: 1 },
+      created: { intakes: 0 },
+    });
 
     const real = await upload(file);
     expect(real.statusCode).toBe(200);
@@ -51,7 +56,10 @@ describe('POST /v1/registry/imports', () => {
     const report = res.json<{ status: string; errors: { row: number; column: string }[] }>();
     expect(report.status).toBe('rejected');
     expect(report.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ row: 2, column: '取水口编码' }), expect.objectContaining({ row: 3, column: '经度' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ row: 2, column: '取水口编码' }),
+        expect.objectContaining({ row: 3, column: '经度' }),
+      ]),
     );
     const after = await api('/v1/intakes');
     expect(after.json<{ total: number }>().total).toBe(before.json<{ total: number }>().total);

@@ -47,12 +47,20 @@ function multipartProblem(err: unknown): never {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
   const message = err instanceof Error ? err.message : String(err);
   if (TOO_LARGE.has(code)) throw new ProblemError('payload_too_large', message, undefined, { cause: err });
-  throw new ProblemError('validation_failed', `not a readable multipart/form-data body: ${message}`, [{ in: 'body', path: 'file', message }], {
-    cause: err,
-  });
+  throw new ProblemError(
+    'validation_failed',
+    `not a readable multipart/form-data body: ${message}`,
+    [{ in: 'body', path: 'file', message }],
+    {
+      cause: err,
+    },
+  );
 }
 
-const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 export async function importRoutes(
   app: FastifyInstance,
@@ -68,7 +76,11 @@ export async function importRoutes(
         type: 'object',
         required: ['file'],
         properties: {
-          file: { type: 'string', format: 'binary', description: `The form, CSV (UTF-8) or XLSX, at most ${IMPORT_LIMITS.maxFileBytes} bytes` },
+          file: {
+            type: 'string',
+            format: 'binary',
+            description: `The form, CSV (UTF-8) or XLSX, at most ${IMPORT_LIMITS.maxFileBytes} bytes`,
+          },
         },
       },
     },

@@ -33,7 +33,13 @@ export function meterReplacementRoutes(app: FastifyInstance, { db }: { db: Db })
       const result = await withActor(db, req.actor, async (trx) => {
         // A meter at an intake the caller may not see does not exist for it.
         const visible = sql<SqlBool>`intake_id in (select id from intakes where ${visibleIntakes(principalOf(req))})`;
-        const old = await trx.selectFrom('meters').selectAll().where('id', '=', req.params.id).where(visible).forUpdate().executeTakeFirst();
+        const old = await trx
+          .selectFrom('meters')
+          .selectAll()
+          .where('id', '=', req.params.id)
+          .where(visible)
+          .forUpdate()
+          .executeTakeFirst();
         if (!old) throw notFound('meter', req.params.id);
         if (old.status !== 'active') throw new ProblemError('conflict', `meter ${old.meter_id} is ${old.status}, not active`);
         const oldMeter = await trx

@@ -26,10 +26,7 @@ const idParams = z.object({ id: recordId });
 type IdParams = z.infer<typeof idParams>;
 const errors = { 400: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
-export function registerResource<TInput, TRecord, TFilter>(
-  app: FastifyInstance,
-  def: ResourceDefinition<TInput, TRecord, TFilter>,
-): void {
+export function registerResource<TInput, TRecord, TFilter>(app: FastifyInstance, def: ResourceDefinition<TInput, TRecord, TFilter>): void {
   // Generic over the record kind, so requests are typed here by route generics; the zod schemas
   // still validate every request and serialise every response (see app.ts compilers).
   const r = app;

@@ -43,7 +43,16 @@ beforeAll(async () => {
     await trx.updateTable('intakes').set({ name: FORMULA }).where('id', '=', a.intakeId).execute();
     await trx
       .insertInto('permits')
-      .values({ permit_number: 'DL-P1', intake_id: a.intakeId, issuing_level: 'city', valid_from: `${year}-01-01`, valid_to: `${year + 2}-12-31`, annual_volume_m3: 36_500, monthly_plan_m3: Array<number>(12).fill(3000), daily_limit_m3: 120 })
+      .values({
+        permit_number: 'DL-P1',
+        intake_id: a.intakeId,
+        issuing_level: 'city',
+        valid_from: `${year}-01-01`,
+        valid_to: `${year + 2}-12-31`,
+        annual_volume_m3: 36_500,
+        monthly_plan_m3: Array<number>(12).fill(3000),
+        daily_limit_m3: 120,
+      })
       .execute();
   });
   const days = [`${year}-01-01`, `${year}-01-02`, `${year}-02-10`, `${month}-01`];
@@ -76,7 +85,10 @@ afterAll(() => app.close());
 
 describe('campaign tables', () => {
   it('serves Annex 2 as JSON, XLSX and CSV with the same totals', async () => {
-    const json = (await city('/v1/reports/registration-summary')).json<{ rows: { countyCode: string; intakes: number }[]; totals: { intakes: number; byMetering: Record<string, number> } }>();
+    const json = (await city('/v1/reports/registration-summary')).json<{
+      rows: { countyCode: string; intakes: number }[];
+      totals: { intakes: number; byMetering: Record<string, number> };
+    }>();
     expect(json.totals.intakes).toBe(3);
     const xlsx = await city('/v1/reports/registration-summary?format=xlsx');
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -92,13 +104,19 @@ describe('campaign tables', () => {
     const csv = await city('/v1/reports/registration-summary?format=csv');
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]?.split(',').slice(0, 4)).toEqual(['市（州）', '县（市、区）', '行政区划代码', '取水口总数']);
     expect(lines.at(-1)?.split(',')[3]).toBe(String(json.totals.intakes));
   });
 
   it('serves Annex 3 with formulas from the registry neutralised', async () => {
-    const json = (await county('/v1/reports/rectification-table')).json<{ rows: { intakeName: string; problem: string }[]; totals: { items: number } }>();
+    const json = (await county('/v1/reports/rectification-table')).json<{
+      rows: { intakeName: string; problem: string }[];
+      totals: { items: number };
+    }>();
     expect(json.totals.items).toBe(2);
     expect(json.rows.map((r) => r.intakeName)).toContain(FORMULA);
     const ws = (await workbook((await county('/v1/reports/rectification-table?format=xlsx')).rawPayload)).worksheets[0];
@@ -118,16 +136,28 @@ describe('campaign tables', () => {
 
 describe('the monthly report with its narrative', () => {
   it('writes the narrative as the division, reads it next to the figures, and downloads both', async () => {
-    const narrative = { workDone: '完成3处取水口现场核查', results: '整改销号1项', difficulties: '-部分机井无电源', suggestions: '统一采购计量设施' };
+    const narrative = {
+      workDone: '完成3处取水口现场核查',
+      results: '整改销号1项',
+      difficulties: '-部分机井无电源',
+      suggestions: '统一采购计量设施',
+    };
     const put = await county({ method: 'PUT', url: `/v1/reports/monthly/${month}/220102/narrative`, payload: narrative });
     expect(put.statusCode).toBe(200);
     expect((await city({ method: 'PUT', url: `/v1/reports/monthly/${month}/220102/narrative`, payload: narrative })).statusCode).toBe(403);
-    expect((await otherCounty({ method: 'PUT', url: `/v1/reports/monthly/${month}/220102/narrative`, payload: narrative })).statusCode).toBe(404);
-    const report = (await city(`/v1/reports/monthly/${month}/220102/report`)).json<{ figures: { withdrawal: { volumeM3: number } }; narrative: typeof narrative }>();
+    expect(
+      (await otherCounty({ method: 'PUT', url: `/v1/reports/monthly/${month}/220102/narrative`, payload: narrative })).statusCode,
+    ).toBe(404);
+    const report = (await city(`/v1/reports/monthly/${month}/220102/report`)).json<{
+      figures: { withdrawal: { volumeM3: number } };
+      narrative: typeof narrative;
+    }>();
     expect(report.narrative).toMatchObject(narrative);
     const ws = (await workbook((await city(`/v1/reports/monthly/${month}/220102/report?format=xlsx`)).rawPayload)).worksheets[0];
     if (!ws) throw new Error('no sheet');
-    const lines = new Map(Array.from({ length: ws.rowCount - 1 }, (_, k) => [ws.getRow(k + 2).getCell(1).text, ws.getRow(k + 2).getCell(2).value]));
+    const lines = new Map(
+      Array.from({ length: ws.rowCount - 1 }, (_, k) => [ws.getRow(k + 2).getCell(1).text, ws.getRow(k + 2).getCell(2).value]),
+    );
     expect(lines.get('取水量（立方米）')).toBe(report.figures.withdrawal.volumeM3);
     expect(lines.get('工作开展情况')).toBe(narrative.workDone);
     expect(lines.get('存在困难和问题')).toBe(`'${narrative.difficulties}`);
@@ -188,7 +218,9 @@ describe('one map', () => {
       expect(f.geometry.coordinates).toHaveLength(2);
       expect(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90).toBe(true);
       expect(lon).toBeGreaterThan(lat); // Jilin: longitude ~125, latitude ~43: [lon, lat] order
-      expect(Object.keys(f.properties)).toEqual(expect.arrayContaining(['code', 'name', 'permitStatus', 'meteringStatus', 'openItems', 'overdueItems']));
+      expect(Object.keys(f.properties)).toEqual(
+        expect.arrayContaining(['code', 'name', 'permitStatus', 'meteringStatus', 'openItems', 'overdueItems']),
+      );
     }
     expect(fc.bbox).toHaveLength(4);
     const [w = 0, s = 0, e = 0, n = 0] = fc.bbox;

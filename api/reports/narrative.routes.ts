@@ -6,7 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { divisionCode } from '../../domain/registry/index.ts';
-import { getMonthlyReport, monthlyNarrative, monthlyReport, monthlyReportExport, saveMonthlyNarrative } from '../../domain/reports/index.ts';
+import {
+  getMonthlyReport,
+  monthlyNarrative,
+  monthlyReport,
+  monthlyReportExport,
+  saveMonthlyNarrative,
+} from '../../domain/reports/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { MONTH_PATTERN } from '../../platform/local-time.ts';
 import { principalOf } from '../http/auth.ts';
@@ -16,7 +22,12 @@ import { notFound, problemSchema } from '../http/problem.ts';
 const params = z.object({ month: z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM'), divisionCode });
 const narrativeBody = monthlyNarrative.meta({
   id: 'MonthlyNarrative',
-  example: { workDone: '完成12处取水口现场核查', results: '整改销号8项', difficulties: '部分机井无电源', suggestions: '建议统一计量设施采购' },
+  example: {
+    workDone: '完成12处取水口现场核查',
+    results: '整改销号8项',
+    difficulties: '部分机井无电源',
+    suggestions: '建议统一计量设施采购',
+  },
 });
 
 export function narrativeRoutes(app: FastifyInstance, { db }: { db: Db }): void {

@@ -34,7 +34,12 @@ function account(intakeId: string, day: string, volume: number | null, completen
 }
 
 async function reportOf(code: string): Promise<MonthlyReportFigures> {
-  const row = await testDb.db.selectFrom('monthly_reports').select('figures').where('month', '=', month).where('division_code', '=', code).executeTakeFirstOrThrow();
+  const row = await testDb.db
+    .selectFrom('monthly_reports')
+    .select('figures')
+    .where('month', '=', month)
+    .where('division_code', '=', code)
+    .executeTakeFirstOrThrow();
   return monthlyReportFigures.parse(row.figures);
 }
 
@@ -66,7 +71,12 @@ beforeAll(async () => {
   await raise(testDb.db, finding(b.intakeId, { ...at, subject: b.meterId, kind: 'notice', rule: 'meter-offline' }));
   const stuck = await raise(testDb.db, finding(b.intakeId, { ...at, subject: b.meterId, rule: 'stuck-register' }));
   await transitionItem(testDb.db, stuck, 'confirm', 'staff:test', {});
-  await transitionItem(testDb.db, stuck, 'startRectifying', 'staff:test', { measures: '更换水表', responsibleUnit: 'RPT-A 用水户', responsiblePerson: '张三', deadline: lastDay });
+  await transitionItem(testDb.db, stuck, 'startRectifying', 'staff:test', {
+    measures: '更换水表',
+    responsibleUnit: 'RPT-A 用水户',
+    responsiblePerson: '张三',
+    deadline: lastDay,
+  });
   await transitionItem(testDb.db, stuck, 'markRectified', 'staff:test', { evidence: '新表编号 RPT-A-1-m2，照片见附件' });
   await transitionItem(testDb.db, stuck, 'close', 'staff:test', { note: '现场核查通过' });
   const other = await raise(testDb.db, finding(c.intakeId, { ...at, subject: c.meterId, countyCode: '220202' }));
@@ -83,7 +93,13 @@ describe('monthly progress reports', () => {
     const r = await reportOf('220102');
     expect(r.basis).toMatchObject({ firstDay, lastDay });
     expect(r.intakes).toEqual({ active: 2, accounted: 2, withMissingDays: 1 });
-    expect(r.withdrawal).toEqual({ volumeM3: 180, accountedDays: 4, missingDays: 1, partialDays: 1, completeness: (96 + 96 + 0 + 48) / (4 * 96) });
+    expect(r.withdrawal).toEqual({
+      volumeM3: 180,
+      accountedDays: 4,
+      missingDays: 1,
+      partialDays: 1,
+      completeness: (96 + 96 + 0 + 48) / (4 * 96),
+    });
     expect(r.ledger).toEqual({
       itemsRaised: 2,
       noticesRaised: 1,

@@ -43,11 +43,19 @@ export function reportRoutes(app: FastifyInstance, { db }: { db: Db }): void {
       const { limit, offset, month: m, divisionCode: code, level } = req.query;
       // Without the clearance, the figures that leave confidential intakes out.
       const column = p.confidential ? 'figures' : 'public_figures';
-      let q = db.selectFrom('monthly_reports').where('division_code', 'like', `${divisionPrefix(p.divisionCode)}%`).where(column, 'is not', null);
+      let q = db
+        .selectFrom('monthly_reports')
+        .where('division_code', 'like', `${divisionPrefix(p.divisionCode)}%`)
+        .where(column, 'is not', null);
       if (m) q = q.where('month', '=', m);
       if (code) q = q.where('division_code', '=', code);
       if (level) q = q.where('level', '=', level);
-      return listPage(q, (page) => page.select(`${column} as figures`).orderBy('month', 'desc').orderBy('division_code').execute(), (row) => asFigures(row.figures), { limit, offset });
+      return listPage(
+        q,
+        (page) => page.select(`${column} as figures`).orderBy('month', 'desc').orderBy('division_code').execute(),
+        (row) => asFigures(row.figures),
+        { limit, offset },
+      );
     },
   });
   r.get('/reports/monthly/:month/:divisionCode', {

@@ -34,7 +34,8 @@ beforeAll(async () => {
   await raise(testDb.db, finding(m.intakeId, { subject: m.meterId }));
   await generateMonthlyReports(testDb.db, month, new Date());
   app = await testApp(testDb.db);
-  const user = async (divisionCode: string, role: 'staff' | 'auditor' = 'staff') => callerOf(app, await signedIn(testDb.db, { divisionCode, role, confidential: false }));
+  const user = async (divisionCode: string, role: 'staff' | 'auditor' = 'staff') =>
+    callerOf(app, await signedIn(testDb.db, { divisionCode, role, confidential: false }));
   county = await user('220102');
   city = await user('220100');
   otherCounty = await user('220202');
@@ -64,7 +65,10 @@ describe('submissions over HTTP', () => {
     expect((await post(city, `/v1/submissions/${again.id}/review`, { decision: 'accept' })).json<Submission>().status).toBe('accepted');
     const own = await post(city, '/v1/submissions', { kind: 'ledger', period: year });
     expect(own.statusCode).toBe(201);
-    const snapshot = (await city(`/v1/submissions/${own.json<Submission>().id}`)).json<Submission>().snapshot as { acceptedFromCounties: { divisionCode: string }[]; totals: { items: number } };
+    const snapshot = (await city(`/v1/submissions/${own.json<Submission>().id}`)).json<Submission>().snapshot as {
+      acceptedFromCounties: { divisionCode: string }[];
+      totals: { items: number };
+    };
     expect(snapshot.acceptedFromCounties.map((c) => c.divisionCode)).toEqual(['220102']);
     expect(snapshot.totals.items).toBe(1);
     const list = (await city('/v1/submissions?kind=ledger')).json<{ items: Submission[] }>().items;
@@ -91,10 +95,14 @@ describe('submissions over HTTP', () => {
     expect(monthly.statusCode).toBe(201);
     // Due by the 3rd of the next month: on time whenever in the month it is submitted.
     expect(monthly.json<Submission>().late).toBe(false);
-    const states = (await city(`/v1/submissions/states?kind=monthly&period=${month}`)).json<{ items: { divisionCode: string; state: string }[] }>().items;
+    const states = (await city(`/v1/submissions/states?kind=monthly&period=${month}`)).json<{
+      items: { divisionCode: string; state: string }[];
+    }>().items;
     expect(states.find((x) => x.divisionCode === '220102')?.state).toBe('on_time');
     expect(states.find((x) => x.divisionCode === '220100')?.state).toBe('not_yet_due');
-    const late = (await city(`/v1/submissions/states?kind=registration&period=${year}&onlyLateOrMissing=true`)).json<{ items: { divisionCode: string; state: string }[] }>().items;
+    const late = (await city(`/v1/submissions/states?kind=registration&period=${year}&onlyLateOrMissing=true`)).json<{
+      items: { divisionCode: string; state: string }[];
+    }>().items;
     const pastDue = today > `${year}-08-31`;
     expect(late.find((x) => x.divisionCode === '220102')?.state).toBe(pastDue ? 'late' : undefined);
     if (pastDue) expect(late.filter((x) => x.state === 'missing').map((x) => x.divisionCode)).toContain('220103');

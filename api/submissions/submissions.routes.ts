@@ -27,7 +27,10 @@ import { notFound, problemSchema } from '../http/problem.ts';
 
 const submissionId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'expected a positive integer id');
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 const submitBody = submissionRequest.meta({ id: 'SubmissionRequest', example: { kind: 'monthly', period: '2026-05' } });
 const reviewBody = reviewRequest.meta({ id: 'SubmissionReview', example: { decision: 'return', note: '整改措施不完整，请补充责任人' } });
@@ -40,7 +43,8 @@ export function submissionRoutes(app: FastifyInstance, { db, deadlines }: { db: 
     schema: {
       tags: ['submissions'],
       summary: "Submit your own division's ledger (Annex 3), registration summary (Annex 2) or monthly report to the level above",
-      description: '409: submitted already (a returned one may be submitted again), a county submission of the same kind and period awaits your review, or the monthly report is not generated yet.',
+      description:
+        '409: submitted already (a returned one may be submitted again), a county submission of the same kind and period awaits your review, or the monthly report is not generated yet.',
       body: submitBody,
       response: { 201: submission, ...errors, 409: problemSchema },
     },

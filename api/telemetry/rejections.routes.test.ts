@@ -12,8 +12,22 @@ beforeAll(async () => {
   app = await testApp(testDb.db);
   api = callerOf(app, await signedIn(testDb.db));
   await new RejectionStore(testDb.db).insert([
-    { receivedMs: Date.parse('2026-06-01T00:00:00Z'), topic: 'meters/m-1/readings', meterId: 'm-1', code: 'malformed_json', reason: 'not JSON', payload: Buffer.from('nope') },
-    { receivedMs: Date.parse('2026-06-01T00:01:00Z'), topic: 'meters/m-2/readings', meterId: 'm-2', code: 'not_utf8', reason: 'payload is not valid UTF-8', payload: Buffer.from([0xff, 0xfe]) },
+    {
+      receivedMs: Date.parse('2026-06-01T00:00:00Z'),
+      topic: 'meters/m-1/readings',
+      meterId: 'm-1',
+      code: 'malformed_json',
+      reason: 'not JSON',
+      payload: Buffer.from('nope'),
+    },
+    {
+      receivedMs: Date.parse('2026-06-01T00:01:00Z'),
+      topic: 'meters/m-2/readings',
+      meterId: 'm-2',
+      code: 'not_utf8',
+      reason: 'payload is not valid UTF-8',
+      payload: Buffer.from([0xff, 0xfe]),
+    },
   ]);
 });
 afterAll(() => app.close());

@@ -31,7 +31,17 @@ const PASSWORD = 'test-password-1234';
 /** A new user of this kind (province admin with the clearance by default), signed in: its headers. */
 export async function signedIn(db: Db, u: TestUser = {}): Promise<Record<string, string>> {
   const username = `test-${process.pid}-${++users}`;
-  await createUser(db, { username, divisionCode: u.divisionCode ?? '220000', role: u.role ?? 'admin', confidential: u.confidential ?? true, password: PASSWORD }, 'test');
+  await createUser(
+    db,
+    {
+      username,
+      divisionCode: u.divisionCode ?? '220000',
+      role: u.role ?? 'admin',
+      confidential: u.confidential ?? true,
+      password: PASSWORD,
+    },
+    'test',
+  );
   const { tokens } = await signIn(db, { username, password: PASSWORD, address: null });
   return { authorization: `Bearer ${tokens.accessToken}` };
 }

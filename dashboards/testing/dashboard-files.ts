@@ -53,7 +53,9 @@ export type VariableModel = z.infer<typeof variable>;
 export type DashboardFile = z.infer<typeof dashboardFile> & { file: string; text: string };
 
 export function dashboardFileNames(): string[] {
-  return readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(DASHBOARD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function loadDashboards(): DashboardFile[] {
@@ -81,7 +83,16 @@ export function panelQueries(dashboard: DashboardFile): PanelQuery[] {
   );
 }
 
-const provisioning = z.object({ datasources: z.array(z.looseObject({ name: z.string(), uid: z.string(), type: z.string(), jsonData: z.looseObject({ timeInterval: z.string().optional() }).optional() })) });
+const provisioning = z.object({
+  datasources: z.array(
+    z.looseObject({
+      name: z.string(),
+      uid: z.string(),
+      type: z.string(),
+      jsonData: z.looseObject({ timeInterval: z.string().optional() }).optional(),
+    }),
+  ),
+});
 export type ProvisionedDataSource = z.infer<typeof provisioning>['datasources'][number];
 
 export function provisionedDataSources(): ProvisionedDataSource[] {

@@ -19,7 +19,10 @@ export interface VariableValue {
 
 export type Variables = ReadonlyMap<string, VariableValue>;
 
-const NICE_INTERVALS_MS = [1, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3, 20e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1200e3, 1800e3, 3600e3, 7200e3, 10800e3, 21600e3, 43200e3, 86400e3, 604800e3];
+const NICE_INTERVALS_MS = [
+  1, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3, 20e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1200e3, 1800e3, 3600e3, 7200e3,
+  10800e3, 21600e3, 43200e3, 86400e3, 604800e3,
+];
 
 /**
  * $__interval: the range over the panel's data points, rounded up to a "nice" step and never
@@ -33,7 +36,12 @@ export function grafanaIntervalMs(range: TimeRange, minIntervalMs: number, maxDa
 
 /** A duration as Grafana writes it in queries: the largest whole unit (1d, 5m, 15s, 10ms). */
 export function durationText(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   const unit = units.find(([, size]) => ms % size === 0);
   return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
@@ -88,7 +96,8 @@ function assertFilled(query: string): string {
 export function fillSql(query: string, range: TimeRange, intervalMs: number, variables: Variables): string {
   const from = quoteLiteral(rfc3339(range.fromMs));
   const to = quoteLiteral(rfc3339(range.toMs));
-  const group = (column: string, step: string) => `floor(extract(epoch from ${column})/${parseDurationMs(step) / 1000})*${parseDurationMs(step) / 1000}`;
+  const group = (column: string, step: string) =>
+    `floor(extract(epoch from ${column})/${parseDurationMs(step) / 1000})*${parseDurationMs(step) / 1000}`;
   const filled = replaceVariables(query, variables, sqlVariableText)
     .replaceAll('$__interval_ms', String(intervalMs))
     .replaceAll('$__interval', durationText(intervalMs))

@@ -32,7 +32,12 @@ export async function runSql(client: pg.Client, text: string): Promise<SqlResult
 /** How a variable is set: one value, every option (All), or the options that pass `pick`. */
 export type Selection = 'first' | 'all' | ((options: string[]) => string[]);
 
-export async function resolveVariables(client: pg.Client, dashboard: DashboardFile, range: TimeRange, select: Record<string, Selection>): Promise<Map<string, VariableValue>> {
+export async function resolveVariables(
+  client: pg.Client,
+  dashboard: DashboardFile,
+  range: TimeRange,
+  select: Record<string, Selection>,
+): Promise<Map<string, VariableValue>> {
   const values = new Map<string, VariableValue>();
   for (const variable of dashboard.templating.list) {
     const options = await variableOptions(client, variable, range, values);

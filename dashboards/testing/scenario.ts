@@ -74,10 +74,19 @@ export async function buildScenario(db: Db, influx: InfluxStore, nowMs = Date.no
 }
 
 async function registerIntakes(db: Db): Promise<ScenarioIntakes> {
-  const one = async (prefix: string, countyCode: string) => (await registerMeters(db, { count: 1, prefix, countyCode, registerMaxM3: 99_999_999 }))[0] as FixtureMeter;
+  const one = async (prefix: string, countyCode: string) =>
+    (await registerMeters(db, { count: 1, prefix, countyCode, registerMaxM3: 99_999_999 }))[0] as FixtureMeter;
   const ordinary = await registerMeters(db, { count: 2, prefix: 'DBN', countyCode: '220102', registerMaxM3: 99_999_999 });
-  const intakes = { ordinary, overPermit: await one('DBO', '220202'), offline: await one('DBF', '220102'), unpermitted: await one('DBU', '220102'), confidential: await one('DBC', '220202') };
-  await withActor(db, 'test', (trx) => trx.updateTable('intakes').set({ confidential: true }).where('id', '=', intakes.confidential.intakeId).execute());
+  const intakes = {
+    ordinary,
+    overPermit: await one('DBO', '220202'),
+    offline: await one('DBF', '220102'),
+    unpermitted: await one('DBU', '220102'),
+    confidential: await one('DBC', '220202'),
+  };
+  await withActor(db, 'test', (trx) =>
+    trx.updateTable('intakes').set({ confidential: true }).where('id', '=', intakes.confidential.intakeId).execute(),
+  );
   return intakes;
 }
 
@@ -86,7 +95,19 @@ async function grantPermits(db: Db, meters: FixtureMeter[]): Promise<void> {
   await withActor(db, 'test', (trx) =>
     trx
       .insertInto('permits')
-      .values(meters.map((m) => ({ permit_number: `DB-P-${m.intakeId}`, intake_id: m.intakeId, issuing_level: 'county' as const, valid_from: '2020-01-01', valid_to: '2099-12-31', annual_volume_m3: ANNUAL_M3, monthly_plan_m3: monthly, daily_limit_m3: 5000, max_rate_m3h: 400 })))
+      .values(
+        meters.map((m) => ({
+          permit_number: `DB-P-${m.intakeId}`,
+          intake_id: m.intakeId,
+          issuing_level: 'county' as const,
+          valid_from: '2020-01-01',
+          valid_to: '2099-12-31',
+          annual_volume_m3: ANNUAL_M3,
+          monthly_plan_m3: monthly,
+          daily_limit_m3: 5000,
+          max_rate_m3h: 400,
+        })),
+      )
       .execute(),
   );
 }
@@ -102,7 +123,16 @@ async function writeReadings(influx: InfluxStore, intakes: ScenarioIntakes, from
   await influx.ensureDatabase();
   const all = [...intakes.ordinary, intakes.overPermit, intakes.offline, intakes.unpermitted, intakes.confidential];
   for (const [i, m] of all.entries()) {
-    const member: FleetMember = { meterId: m.meterId, intakeCode: null, waterUse: 'industrial', annualVolumeM3: ANNUAL_M3, maxRateM3h: 400, registerMaxM3: 99_999_999, reportingIntervalS: 900, scenarios: scenariosOf(intakes, m) };
+    const member: FleetMember = {
+      meterId: m.meterId,
+      intakeCode: null,
+      waterUse: 'industrial',
+      annualVolumeM3: ANNUAL_M3,
+      maxRateM3h: 400,
+      registerMaxM3: 99_999_999,
+      reportingIntervalS: 900,
+      scenarios: scenariosOf(intakes, m),
+    };
     // The offline meter stops at noon of the third day and stays silent.
     const to = m === intakes.offline ? toMs - 12 * 3600_000 : toMs;
     const messages = generateMeterReadings(member, { from: fromMs - 3600_000, to, seed: 19 + i });
@@ -120,7 +150,12 @@ async function accountAndEvaluate(db: Db, influx: InfluxStore, intakes: Scenario
 }
 
 async function openItemOf(db: Db, m: FixtureMeter, rule: string): Promise<string> {
-  const row = await db.selectFrom('ledger_items').select('id').where('intake_id', '=', m.intakeId).where('rule', '=', rule).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('ledger_items')
+    .select('id')
+    .where('intake_id', '=', m.intakeId)
+    .where('rule', '=', rule)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -153,7 +188,11 @@ async function rejectMessages(db: Db, intakes: ScenarioIntakes, atMs: number): P
     payload: Buffer.from(`{${k}`),
   });
   const first = intakes.ordinary[0];
-  await new RejectionStore(db).insert([of(first?.meterId, 'malformed_json', 0), of(undefined, 'unknown_meter', 1), of(intakes.confidential.meterId, 'malformed_json', 2)]);
+  await new RejectionStore(db).insert([
+    of(first?.meterId, 'malformed_json', 0),
+    of(undefined, 'unknown_meter', 1),
+    of(intakes.confidential.meterId, 'malformed_json', 2),
+  ]);
 }
 
 /**
@@ -164,7 +203,14 @@ async function submitMonthly(db: Db, month: string, counties: { onTime: string; 
   const next = localDayStart(`${month}-01`) + 31 * DAY_MS;
   const day = (d: number) => new Date(localDayStart(`${localDay(next).slice(0, 7)}-0${String(d)}`) + 10 * 3600_000);
   await generateMonthlyReports(db, month, day(1));
-  const staff = (divisionCode: string): Principal => ({ actor: `user:staff-${divisionCode}`, kind: 'user', id: `staff-${divisionCode}`, divisionCode, role: 'staff', confidential: false });
+  const staff = (divisionCode: string): Principal => ({
+    actor: `user:staff-${divisionCode}`,
+    kind: 'user',
+    id: `staff-${divisionCode}`,
+    divisionCode,
+    role: 'staff',
+    confidential: false,
+  });
   await submit(db, staff(counties.onTime), { kind: 'monthly', period: month }, { now: day(2) });
   await submit(db, staff(counties.late), { kind: 'monthly', period: month }, { now: day(5) });
 }

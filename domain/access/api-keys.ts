@@ -60,7 +60,11 @@ export async function createApiKey(db: Db, input: ApiKeyInput, actor: string): P
       .values({ name: k.name, prefix, key_hash: digest(key), division_code: k.divisionCode, scope: k.scope, created_by: actor })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAuthEvent(trx, { kind: 'key_created', actor, detail: { prefix, name: k.name, divisionCode: k.divisionCode, scope: k.scope } });
+    await recordAuthEvent(trx, {
+      kind: 'key_created',
+      actor,
+      detail: { prefix, name: k.name, divisionCode: k.divisionCode, scope: k.scope },
+    });
     return inserted;
   });
   return { key, record: fromRow(row) };
@@ -78,7 +82,12 @@ export async function findApiKey(db: Db, id: string): Promise<ApiKey | undefined
 
 export async function revokeApiKey(db: Db, id: string, actor: string): Promise<ApiKey> {
   const row = await db.transaction().execute(async (trx) => {
-    const revoked = await trx.updateTable('api_keys').set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` }).where('id', '=', id).returningAll().executeTakeFirst();
+    const revoked = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!revoked) throw new AccessError('not_found', `no API key ${id}`);
     await recordAuthEvent(trx, { kind: 'key_revoked', actor, detail: { prefix: revoked.prefix } });
     return revoked;
@@ -89,12 +98,24 @@ export async function revokeApiKey(db: Db, id: string, actor: string): Promise<A
 /** The principal of a live key; undefined for anything else (malformed, unknown, revoked). */
 export async function authenticateKey(db: Db, key: string, address: string | null): Promise<Principal | undefined> {
   if (!KEY_PATTERN.test(key)) return undefined;
-  const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', digest(key)).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', digest(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   if (!row) return undefined;
   const hourAgo = Date.now() - 3_600_000;
   if (!row.last_used_at || row.last_used_at.getTime() < hourAgo) {
     await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
     await recordAuthEvent(db, { kind: 'key_used', actor: `key:${row.prefix}`, address, detail: { name: row.name } });
   }
-  return { actor: `key:${row.prefix}`, kind: 'key', id: row.id, divisionCode: row.division_code, role: row.scope === 'write' ? 'staff' : 'auditor', confidential: false };
+  return {
+    actor: `key:${row.prefix}`,
+    kind: 'key',
+    id: row.id,
+    divisionCode: row.division_code,
+    role: row.scope === 'write' ? 'staff' : 'auditor',
+    confidential: false,
+  };
 }

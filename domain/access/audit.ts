@@ -28,6 +28,12 @@ export interface AuthEvent {
 export async function recordAuthEvent(db: Db | DbTransaction, e: AuthEvent): Promise<void> {
   await db
     .insertInto('auth_events')
-    .values({ kind: e.kind, actor: e.actor, username: e.username ?? null, address: e.address ?? null, detail: JSON.stringify(e.detail ?? {}) })
+    .values({
+      kind: e.kind,
+      actor: e.actor,
+      username: e.username ?? null,
+      address: e.address ?? null,
+      detail: JSON.stringify(e.detail ?? {}),
+    })
     .execute();
 }

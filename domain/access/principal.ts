@@ -52,7 +52,10 @@ export function covers(p: Pick<Principal, 'divisionCode'>, divisionCode: string)
 }
 
 /** Whether a record of this county, confidential or not, exists for the principal at all. */
-export function canSee(p: Pick<Principal, 'divisionCode' | 'confidential'>, record: { countyCode: string; confidential: boolean }): boolean {
+export function canSee(
+  p: Pick<Principal, 'divisionCode' | 'confidential'>,
+  record: { countyCode: string; confidential: boolean },
+): boolean {
   return covers(p, record.countyCode) && (!record.confidential || p.confidential);
 }
 

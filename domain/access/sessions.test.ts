@@ -10,11 +10,18 @@ const testDb = useTestDatabase();
 const PASSWORD = 'correct horse battery';
 
 async function user(name: string, extra: { divisionCode?: string; role?: 'admin' | 'staff' | 'auditor' } = {}) {
-  return createUser(testDb.db, { username: name, divisionCode: extra.divisionCode ?? '220102', role: extra.role ?? 'staff', password: PASSWORD }, 'test');
+  return createUser(
+    testDb.db,
+    { username: name, divisionCode: extra.divisionCode ?? '220102', role: extra.role ?? 'staff', password: PASSWORD },
+    'test',
+  );
 }
 const login = (username: string, password = PASSWORD) => signIn(testDb.db, { username, password, address: '127.0.0.1' });
 const refusal = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return err instanceof AccessError ? err.code : err;
 };
 
@@ -40,14 +47,16 @@ describe('sign-in sessions', () => {
 
   it('stops trying an account after too many failures, even with the right password', async () => {
     await user('carl');
-    for (let i = 0; i < DEFAULT_SESSION_OPTIONS.maxFailures; i++) expect(await refusal(login('carl', `guess-${i}-guess`))).toBe('invalid_credentials');
+    for (let i = 0; i < DEFAULT_SESSION_OPTIONS.maxFailures; i++)
+      expect(await refusal(login('carl', `guess-${i}-guess`))).toBe('invalid_credentials');
     expect(await refusal(login('carl'))).toBe('too_many_attempts');
   });
 
   it('ends every token when the user is disabled, changes role, or changes password', async () => {
     await user('dora');
     const change = [
-      () => changeUser(testDb.db, 'dora', { disabled: true }, 'test').then(() => changeUser(testDb.db, 'dora', { disabled: false }, 'test')),
+      () =>
+        changeUser(testDb.db, 'dora', { disabled: true }, 'test').then(() => changeUser(testDb.db, 'dora', { disabled: false }, 'test')),
       () => changeUser(testDb.db, 'dora', { role: 'auditor' }, 'test'),
       () => setPassword(testDb.db, 'dora', PASSWORD, 'test'),
     ];
@@ -76,7 +85,11 @@ describe('sign-in sessions', () => {
 
   it('lets an access token expire', async () => {
     await user('gus');
-    const { tokens } = await signIn(testDb.db, { username: 'gus', password: PASSWORD, address: null }, { ...DEFAULT_SESSION_OPTIONS, accessTtlS: 0 });
+    const { tokens } = await signIn(
+      testDb.db,
+      { username: 'gus', password: PASSWORD, address: null },
+      { ...DEFAULT_SESSION_OPTIONS, accessTtlS: 0 },
+    );
     expect(await authenticateToken(testDb.db, tokens.accessToken)).toBeUndefined();
   });
 
@@ -92,7 +105,12 @@ describe('API keys', () => {
     expect(key).toMatch(/^wim_[0-9a-f]{12}_/);
     const stored = await testDb.db.selectFrom('api_keys').select('key_hash').where('id', '=', record.id).executeTakeFirstOrThrow();
     expect(stored.key_hash.toString('utf8')).not.toContain(key.slice(-20));
-    expect(await authenticateKey(testDb.db, key, null)).toMatchObject({ actor: `key:${record.prefix}`, divisionCode: '220100', role: 'staff', confidential: false });
+    expect(await authenticateKey(testDb.db, key, null)).toMatchObject({
+      actor: `key:${record.prefix}`,
+      divisionCode: '220100',
+      role: 'staff',
+      confidential: false,
+    });
     expect(await authenticateKey(testDb.db, `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`, null)).toBeUndefined();
     expect(await authenticateKey(testDb.db, 'not a key', null)).toBeUndefined();
     await revokeApiKey(testDb.db, record.id, 'user:admin');

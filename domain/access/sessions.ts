@@ -89,16 +89,30 @@ async function recentFailures(db: Db, username: string, windowS: number): Promis
   return Number(row.n);
 }
 
-export async function signIn(db: Db, credentials: { username: string; password: string; address: string | null }, o: SessionOptions = DEFAULT_SESSION_OPTIONS): Promise<SignIn> {
+export async function signIn(
+  db: Db,
+  credentials: { username: string; password: string; address: string | null },
+  o: SessionOptions = DEFAULT_SESSION_OPTIONS,
+): Promise<SignIn> {
   const { username, password, address } = credentials;
   if ((await recentFailures(db, username, o.failureWindowS)) >= o.maxFailures) {
     await recordAuthEvent(db, { kind: 'login_throttled', actor: 'anonymous', username, address });
     throw new AccessError('too_many_attempts', 'too many failed sign-ins for this account; try again later');
   }
-  const u = await db.selectFrom('users').select(['id', 'username', 'division_code', 'role', 'confidential', 'disabled', 'password_hash']).where('username', '=', username).executeTakeFirst();
+  const u = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'division_code', 'role', 'confidential', 'disabled', 'password_hash'])
+    .where('username', '=', username)
+    .executeTakeFirst();
   const matches = await verifyPassword(password, u?.password_hash ?? UNMATCHABLE_HASH);
   if (!u || !matches || u.disabled) {
-    await recordAuthEvent(db, { kind: 'login_failed', actor: 'anonymous', username, address, detail: { reason: !u ? 'unknown user' : !matches ? 'wrong password' : 'disabled' } });
+    await recordAuthEvent(db, {
+      kind: 'login_failed',
+      actor: 'anonymous',
+      username,
+      address,
+      detail: { reason: !u ? 'unknown user' : !matches ? 'wrong password' : 'disabled' },
+    });
     throw new AccessError('invalid_credentials', 'wrong username or password');
   }
   await db.deleteFrom('auth_sessions').where('refresh_expires_at', '<', new Date()).execute();
@@ -108,14 +122,25 @@ export async function signIn(db: Db, credentials: { username: string; password: 
 }
 
 /** A new pair for a valid refresh token; the old session ends. */
-export async function refreshSession(db: Db, refreshToken: string, address: string | null, o: SessionOptions = DEFAULT_SESSION_OPTIONS): Promise<SignIn> {
+export async function refreshSession(
+  db: Db,
+  refreshToken: string,
+  address: string | null,
+  o: SessionOptions = DEFAULT_SESSION_OPTIONS,
+): Promise<SignIn> {
   const spent = await db
     .deleteFrom('auth_sessions')
     .where('refresh_hash', '=', digest(refreshToken))
     .where('refresh_expires_at', '>', new Date())
     .returning('user_id')
     .executeTakeFirst();
-  const u = spent && (await db.selectFrom('users').select(['id', 'username', 'division_code', 'role', 'confidential', 'disabled']).where('id', '=', spent.user_id).executeTakeFirst());
+  const u =
+    spent &&
+    (await db
+      .selectFrom('users')
+      .select(['id', 'username', 'division_code', 'role', 'confidential', 'disabled'])
+      .where('id', '=', spent.user_id)
+      .executeTakeFirst());
   if (!u || u.disabled) throw new AccessError('invalid_credentials', 'the refresh token is not valid');
   const tokens = await openSession(db, u.id, address, o);
   await recordAuthEvent(db, { kind: 'refresh', actor: `user:${u.username}`, username: u.username, address });

@@ -73,12 +73,24 @@ export async function createUser(db: Db, input: UserInput, actor: string): Promi
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('users')
-      .values({ username: u.username, display_name: u.displayName ?? null, division_code: u.divisionCode, role: u.role, confidential: u.confidential, password_hash: passwordHash })
+      .values({
+        username: u.username,
+        display_name: u.displayName ?? null,
+        division_code: u.divisionCode,
+        role: u.role,
+        confidential: u.confidential,
+        password_hash: passwordHash,
+      })
       .onConflict((oc) => oc.column('username').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new AccessError('conflict', `user ${u.username} exists already`);
-    await recordAuthEvent(trx, { kind: 'user_created', actor, username: u.username, detail: { divisionCode: u.divisionCode, role: u.role, confidential: u.confidential } });
+    await recordAuthEvent(trx, {
+      kind: 'user_created',
+      actor,
+      username: u.username,
+      detail: { divisionCode: u.divisionCode, role: u.role, confidential: u.confidential },
+    });
     return userFromRow(row);
   });
 }
@@ -121,7 +133,12 @@ export async function changeUser(db: Db, name: string, change: UserChange, actor
 export async function setPassword(db: Db, name: string, newPassword: string, actor: string): Promise<void> {
   const hash = await hashPassword(password.parse(newPassword));
   await db.transaction().execute(async (trx) => {
-    const row = await trx.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('username', '=', name).returning('id').executeTakeFirst();
+    const row = await trx
+      .updateTable('users')
+      .set({ password_hash: hash, updated_at: new Date() })
+      .where('username', '=', name)
+      .returning('id')
+      .executeTakeFirst();
     if (!row) throw new AccessError('not_found', `no user ${name}`);
     await endSessions(trx, row.id);
     await recordAuthEvent(trx, { kind: 'password_changed', actor, username: name });

@@ -150,7 +150,10 @@ describe('AccountService after late data', () => {
           return Array.from({ length: b.readings }, (_, i): [number, number] => [t + i * QUARTER, (total += 1 + (i % 3))]);
         });
         // An arrival order: the batches sorted by random keys.
-        const arrival = batches.map((b, i) => ({ b, key: order[i] ?? i })).sort((x, y) => x.key - y.key).map((x) => x.b);
+        const arrival = batches
+          .map((b, i) => ({ b, key: order[i] ?? i }))
+          .sort((x, y) => x.key - y.key)
+          .map((x) => x.b);
         for (const batch of arrival) {
           await write(m, batch);
           const jobs = [...new Set(batch.map(([ts]) => localDay(ts)))].map((day) => ({ intakeId: m.intakeId, day }));

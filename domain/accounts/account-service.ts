@@ -109,7 +109,11 @@ export class AccountService {
       const byMeter = readings.get(intakeId) ?? new Map<string, MeterReadings>();
       const histories = historiesOf(meters, byMeter);
       for (const job of jobs.filter((j) => j.intakeId === intakeId)) {
-        const needed = recomputeSpan(job.day, histories.map((h) => neighboursOf(h, job.day)), this.o.accounting);
+        const needed = recomputeSpan(
+          job.day,
+          histories.map((h) => neighboursOf(h, job.day)),
+          this.o.accounting,
+        );
         if (needed.fromDay < fromDay || needed.toDay > toDay) {
           widen.push({ intakeId, fromDay: min(needed.fromDay, fromDay), toDay: max(needed.toDay, toDay) });
         }

@@ -272,12 +272,17 @@ describe('computeDailyAccounts: metering anomalies', () => {
         deviation: 0.2,
       },
     ]);
-    const consistent = accounts('2026-06-01', '2026-06-01', [history(meter('m'), series('2026-06-01 08:00', 9, 15, 0, 2, { flowM3h: 8.2 }))]);
+    const consistent = accounts('2026-06-01', '2026-06-01', [
+      history(meter('m'), series('2026-06-01 08:00', 9, 15, 0, 2, { flowM3h: 8.2 })),
+    ]);
     expect(consistent[0]?.anomalies).toEqual([]);
   });
 
   it('flags a clock ahead of arrival, and a day in which no reading arrived on time', () => {
-    const ahead = [r('2026-06-01 10:00', 1, { receivedMs: local('2026-06-01 09:50') }), r('2026-06-01 10:15', 2, { receivedMs: local('2026-06-01 10:15') })];
+    const ahead = [
+      r('2026-06-01 10:00', 1, { receivedMs: local('2026-06-01 09:50') }),
+      r('2026-06-01 10:15', 2, { receivedMs: local('2026-06-01 10:15') }),
+    ];
     const a = accounts('2026-06-01', '2026-06-01', [history(meter('m'), ahead)]);
     expect(a[0]?.anomalies).toEqual([
       {
@@ -326,10 +331,12 @@ describe('computeDailyAccounts: metering anomalies', () => {
       r('2026-06-01 10:30', 3, { status: { reverseFlow: true } }),
     ];
     const list = accounts('2026-06-01', '2026-06-01', [history(meter('m'), readings)]);
-    expect(list[0]?.anomalies.map((a) => (a.kind === 'fault-flag' ? [a.flag, a.readings, a.firstTotalM3, a.lastTotalM3] : a.kind))).toEqual([
-      ['tamper', 2, 1, 2],
-      ['reverseFlow', 1, 3, 3],
-    ]);
+    expect(list[0]?.anomalies.map((a) => (a.kind === 'fault-flag' ? [a.flag, a.readings, a.firstTotalM3, a.lastTotalM3] : a.kind))).toEqual(
+      [
+        ['tamper', 2, 1, 2],
+        ['reverseFlow', 1, 3, 3],
+      ],
+    );
     const withBattery = accounts('2026-06-01', '2026-06-01', [history(meter('m'), readings)], [], { faultFlags: ['lowBattery'] });
     expect(kinds(withBattery[0]?.anomalies ?? [])).toEqual(['fault-flag']);
   });

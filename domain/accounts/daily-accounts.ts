@@ -136,9 +136,7 @@ function accountMeter(
 
 /** The replacement's evidence, on the day it happened: the last old and first new readings around it. */
 function replacementAnomaly(r: MeterReplacement, accounts: ReadonlyMap<string, MeterAccount>, scale: number): ReplacementAnomaly {
-  const oldSide = accounts
-    .get(r.oldMeterId)
-    ?.intervals.find((iv) => iv.to.origin === 'registered-final' && iv.to.ts === r.replacedAtMs);
+  const oldSide = accounts.get(r.oldMeterId)?.intervals.find((iv) => iv.to.origin === 'registered-final' && iv.to.ts === r.replacedAtMs);
   const newSide = accounts
     .get(r.newMeterId)
     ?.intervals.find((iv) => iv.from.origin === 'registered-initial' && iv.from.ts === r.replacedAtMs);
@@ -167,11 +165,7 @@ function segments(inDay: readonly IntervalInDay[], dayStart: number, scale: numb
   const out: { segment: VolumeSegment; units: number; dayUnits: number; mergeable: boolean }[] = [];
   for (const { interval: iv, units } of inDay) {
     const mergeable =
-      iv.kind === 'advance' &&
-      iv.from.origin === 'reading' &&
-      iv.to.origin === 'reading' &&
-      iv.from.ts >= dayStart &&
-      iv.to.ts <= dayEnd;
+      iv.kind === 'advance' && iv.from.origin === 'reading' && iv.to.origin === 'reading' && iv.from.ts >= dayStart && iv.to.ts <= dayEnd;
     const last = out[out.length - 1];
     if (mergeable && last?.mergeable && last.segment.to.ms === iv.from.ts) {
       last.segment.to = segmentEnd(iv.to);

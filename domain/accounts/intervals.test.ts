@@ -16,7 +16,10 @@ describe('classifyStep', () => {
   const m = meter('m', { registerMaxM3: 100_000 });
 
   it('counts an advance as the difference', () => {
-    expect(classifyStep(point('2026-06-01 00:00', 10.5), point('2026-06-01 00:15', 12), m, o, 1000)).toEqual({ kind: 'advance', units: 1500 });
+    expect(classifyStep(point('2026-06-01 00:00', 10.5), point('2026-06-01 00:15', 12), m, o, 1000)).toEqual({
+      kind: 'advance',
+      units: 1500,
+    });
   });
 
   it('counts a drop near the register maximum as a rollover: (max − prev) + new', () => {

@@ -6,14 +6,7 @@
  */
 import type { AccountingOptions } from './options.ts';
 import { toUnits } from './split.ts';
-import type {
-  AccountReading,
-  IntervalKind,
-  MeterAttributes,
-  MeterHistory,
-  MeterReplacement,
-  PointOrigin,
-} from './types.ts';
+import type { AccountReading, IntervalKind, MeterAttributes, MeterHistory, MeterReplacement, PointOrigin } from './types.ts';
 
 /** When a meter counts: [fromMs, untilMs), either end open (null). */
 export interface ServiceWindow {
@@ -121,7 +114,13 @@ export function meterPoints(
   if (!nonEmpty) return points;
   if (installedBy && !(before && before.ts > installedBy.replacedAtMs)) {
     const total = installedBy.newInitialTotalM3;
-    points.push({ ts: installedBy.replacedAtMs, totalM3: total, units: toUnits(total, unitsPerM3), origin: 'registered-initial', reading: null });
+    points.push({
+      ts: installedBy.replacedAtMs,
+      totalM3: total,
+      units: toUnits(total, unitsPerM3),
+      origin: 'registered-initial',
+      reading: null,
+    });
   }
   for (const r of served) {
     if (installedBy && r.ts === installedBy.replacedAtMs && points[0]?.origin === 'registered-initial') continue;
@@ -129,7 +128,13 @@ export function meterPoints(
   }
   if (removedBy && !after) {
     const total = removedBy.oldFinalTotalM3;
-    points.push({ ts: removedBy.replacedAtMs, totalM3: total, units: toUnits(total, unitsPerM3), origin: 'registered-final', reading: null });
+    points.push({
+      ts: removedBy.replacedAtMs,
+      totalM3: total,
+      units: toUnits(total, unitsPerM3),
+      origin: 'registered-final',
+      reading: null,
+    });
   }
   return points;
 }

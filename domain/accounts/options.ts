@@ -65,7 +65,10 @@ export function resolveAccountingOptions(overrides: Partial<AccountingOptions> =
   check(o.stuckRegisterMinFlowM3h >= 0 && Number.isFinite(o.stuckRegisterMinFlowM3h), 'stuckRegisterMinFlowM3h must be finite and >= 0');
   check(o.flowMismatchFraction > 0 && o.flowMismatchFraction < 1, 'flowMismatchFraction must be in (0, 1)');
   check(o.flowCheckMinVolumeM3 >= 0 && Number.isFinite(o.flowCheckMinVolumeM3), 'flowCheckMinVolumeM3 must be finite and >= 0');
-  check(o.flowCheckMaxIntervalFactor >= 1 && Number.isFinite(o.flowCheckMaxIntervalFactor), 'flowCheckMaxIntervalFactor must be finite and >= 1');
+  check(
+    o.flowCheckMaxIntervalFactor >= 1 && Number.isFinite(o.flowCheckMaxIntervalFactor),
+    'flowCheckMaxIntervalFactor must be finite and >= 1',
+  );
   check(Number.isInteger(o.clockDriftMaxMs) && o.clockDriftMaxMs > 0, 'clockDriftMaxMs must be a positive integer');
   check(
     o.faultFlags.every((f) => FAULT_FLAGS.includes(f)),

@@ -143,7 +143,13 @@ describe('late store-and-forward batch', () => {
 
         const { fromDay, toDay } = recordSpan(s);
         const withBatch = computeDailyAccounts(inputFor(s, fromDay, toDay));
-        const without = computeDailyAccounts(inputFor(withoutReadings(s, meterId, (r) => batch.has(r.ts)), fromDay, toDay));
+        const without = computeDailyAccounts(
+          inputFor(
+            withoutReadings(s, meterId, (r) => batch.has(r.ts)),
+            fromDay,
+            toDay,
+          ),
+        );
         const changed = withBatch.filter((a, k) => JSON.stringify(a) !== JSON.stringify(without[k])).map((a) => a.day);
 
         // Without stuck registers the gap between the batch's neighbours bounds the change; a stuck

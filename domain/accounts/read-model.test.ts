@@ -36,7 +36,16 @@ describe('accounts read model', () => {
     await withActor(db, 'test', (trx) =>
       trx
         .insertInto('permits')
-        .values({ permit_number: 'P-AR', intake_id: id, issuing_level: 'county', valid_from: '2025-01-01', valid_to: '2029-12-31', annual_volume_m3: 36500, monthly_plan_m3: Array<number>(12).fill(3000), daily_limit_m3: 120 })
+        .values({
+          permit_number: 'P-AR',
+          intake_id: id,
+          issuing_level: 'county',
+          valid_from: '2025-01-01',
+          valid_to: '2029-12-31',
+          annual_volume_m3: 36500,
+          monthly_plan_m3: Array<number>(12).fill(3000),
+          daily_limit_m3: 120,
+        })
         .execute(),
     );
     // 1 Jan - 31 Mar: 100 m³ a day, 150 on 10 Feb, 2 March missing.
@@ -47,7 +56,13 @@ describe('accounts read model', () => {
     expect(a?.days).toHaveLength(90);
     expect(a?.days[40]).toMatchObject({ day: '2026-02-10', volumeM3: 150, overDailyLimit: true });
     expect(a?.days[60]).toMatchObject({ day: '2026-03-02', volumeM3: null, status: 'missing', overDailyLimit: null });
-    expect(a?.months[0]).toMatchObject({ month: '2026-01', volumeM3: 3100, planM3: 3000, accountedDays: 31, evidence: { table: 'daily_accounts', intakeId: id, firstDay: '2026-01-01', lastDay: '2026-01-31' } });
+    expect(a?.months[0]).toMatchObject({
+      month: '2026-01',
+      volumeM3: 3100,
+      planM3: 3000,
+      accountedDays: 31,
+      evidence: { table: 'daily_accounts', intakeId: id, firstDay: '2026-01-01', lastDay: '2026-01-31' },
+    });
     expect(a?.months[1]?.volumeM3).toBe(2850);
     expect(a?.months[1]?.shareOfPlan).toBeCloseTo(0.95);
     expect(a?.months[2]).toMatchObject({ volumeM3: 3000, missingDays: 1 });

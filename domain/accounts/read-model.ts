@@ -18,7 +18,7 @@ const share = (used: number, limit: number | null) => (limit === null || limit <
 
 const evidenceRef = z
   .object({ table: z.literal('daily_accounts'), intakeId: z.string(), firstDay: z.iso.date(), lastDay: z.iso.date() })
-  .describe('The daily_accounts rows this figure sums (GET the intake\'s days in that range to check it)');
+  .describe("The daily_accounts rows this figure sums (GET the intake's days in that range to check it)");
 
 const permitCondition = z.object({
   permitNumber: z.string(),
@@ -29,7 +29,9 @@ const permitCondition = z.object({
   dailyLimitM3: z.number().nullable(),
 });
 
-export const intakeAccountsQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).describe('Calendar year (local time)') }).meta({ examples: [{ year: 2026 }] });
+export const intakeAccountsQuery = z
+  .object({ year: z.coerce.number().int().min(2000).max(2100).describe('Calendar year (local time)') })
+  .meta({ examples: [{ year: 2026 }] });
 
 export const intakeAccounts = z.object({
   intake: z.object({ id: z.string(), code: z.string(), name: z.string(), countyCode: z.string() }),
@@ -73,10 +75,20 @@ export const intakeAccounts = z.object({
 export type IntakeAccounts = z.infer<typeof intakeAccounts>;
 
 /** The intake's accounts for `year`; undefined when the principal may not see it. `now` fixes "today". */
-export async function getIntakeAccounts(db: Db, p: Principal, intakeId: string, query: z.input<typeof intakeAccountsQuery>, o: { now?: Date } = {}): Promise<IntakeAccounts | undefined> {
+export async function getIntakeAccounts(
+  db: Db,
+  p: Principal,
+  intakeId: string,
+  query: z.input<typeof intakeAccountsQuery>,
+  o: { now?: Date } = {},
+): Promise<IntakeAccounts | undefined> {
   const { year } = intakeAccountsQuery.parse(query);
   if (!/^[1-9][0-9]{0,18}$/.test(intakeId)) return undefined;
-  const intake = await db.selectFrom('intakes').select(['id', 'code', 'name', 'county_code', 'confidential']).where('id', '=', intakeId).executeTakeFirst();
+  const intake = await db
+    .selectFrom('intakes')
+    .select(['id', 'code', 'name', 'county_code', 'confidential'])
+    .where('id', '=', intakeId)
+    .executeTakeFirst();
   if (!intake || !canSee(p, { countyCode: intake.county_code, confidential: intake.confidential })) return undefined;
   const first = `${year}-01-01`;
   const last = `${year}-12-31`;
@@ -91,7 +103,14 @@ export async function getIntakeAccounts(db: Db, p: Principal, intakeId: string, 
       .where('day', '<=', last)
       .orderBy('day')
       .execute(),
-    db.selectFrom('permits').selectAll().where('intake_id', '=', intakeId).where('valid_from', '<=', last).where('valid_to', '>=', first).orderBy('valid_from').execute(),
+    db
+      .selectFrom('permits')
+      .selectAll()
+      .where('intake_id', '=', intakeId)
+      .where('valid_from', '<=', last)
+      .where('valid_to', '>=', first)
+      .orderBy('valid_from')
+      .execute(),
   ]);
   const inForce = (day: string) => [...permits].reverse().find((pm) => pm.status === 'valid' && pm.valid_from <= day && pm.valid_to >= day);
   const current = inForce(judgedOn) ?? permits.at(-1);
@@ -109,7 +128,14 @@ export async function getIntakeAccounts(db: Db, p: Principal, intakeId: string, 
     const pm = inForce(r.day);
     const limit = pm?.daily_limit_m3 == null ? null : Number(pm.daily_limit_m3);
     const volume = r.volume_m3 === null ? null : Number(r.volume_m3);
-    return { day: r.day, volumeM3: volume, status: r.status, completeness: Number(r.completeness), dailyLimitM3: limit, overDailyLimit: limit === null || volume === null ? null : volume > limit };
+    return {
+      day: r.day,
+      volumeM3: volume,
+      status: r.status,
+      completeness: Number(r.completeness),
+      dailyLimitM3: limit,
+      overDailyLimit: limit === null || volume === null ? null : volume > limit,
+    };
   });
   const ref = (firstDay: string, lastDay: string) => ({ table: 'daily_accounts' as const, intakeId, firstDay, lastDay });
   const months = Array.from({ length: 12 }, (_, k) => {
@@ -161,7 +187,10 @@ export async function getIntakeAccounts(db: Db, p: Principal, intakeId: string, 
 
 export const divisionAccountsQuery = z
   .object({
-    period: z.string().regex(/^[0-9]{4}(-(0[1-9]|1[0-2]))?$/, 'expected YYYY or YYYY-MM').describe('A year (YYYY) or a month (YYYY-MM), local time'),
+    period: z
+      .string()
+      .regex(/^[0-9]{4}(-(0[1-9]|1[0-2]))?$/, 'expected YYYY or YYYY-MM')
+      .describe('A year (YYYY) or a month (YYYY-MM), local time'),
     division: divisionCode.optional().describe("A division inside the caller's"),
   })
   .meta({ examples: [{ period: '2026-05', division: '220100' }] });
@@ -173,7 +202,9 @@ const divisionTotals = z.object({
   parentCode: z.string().nullable(),
   intakes: z.number().int().describe('Intakes with at least one daily account in the period'),
   volumeM3: z.number(),
-  permittedM3: z.number().describe('Sum of the annual volumes of those intakes\' permits in force at the period end (for a month: one twelfth)'),
+  permittedM3: z
+    .number()
+    .describe("Sum of the annual volumes of those intakes' permits in force at the period end (for a month: one twelfth)"),
   shareUsed: z.number().nullable(),
   accountedDays: z.number().int(),
   missingDays: z.number().int(),
@@ -202,7 +233,15 @@ export async function getDivisionAccounts(db: Db, p: Principal, query: z.input<t
   const out = { period: q.period, firstDay, lastDay, confidentialIncluded: p.confidential };
   if (prefix === null) return { ...out, divisions: [] };
   const [{ rows }, divisions] = await Promise.all([
-    sql<{ county_code: string; intakes: string; volume: string | null; days: string; missing: string; partial: string; permitted: string | null }>`
+    sql<{
+      county_code: string;
+      intakes: string;
+      volume: string | null;
+      days: string;
+      missing: string;
+      partial: string;
+      permitted: string | null;
+    }>`
       select i.county_code, count(*) as intakes, sum(a.volume) as volume, sum(a.days) as days, sum(a.missing) as missing,
              sum(a.partial) as partial, sum(pm.annual_volume_m3) as permitted
       from (select intake_id, sum(volume_m3) as volume, count(*) as days, count(*) filter (where status = 'missing') as missing,
@@ -222,7 +261,19 @@ export async function getDivisionAccounts(db: Db, p: Principal, query: z.input<t
     if (!d) return;
     let t = totals.get(code);
     if (!t) {
-      t = { divisionCode: code, name: d.name, level: d.level, parentCode: d.parent_code, intakes: 0, volumeM3: 0, permittedM3: 0, shareUsed: null, accountedDays: 0, missingDays: 0, partialDays: 0 };
+      t = {
+        divisionCode: code,
+        name: d.name,
+        level: d.level,
+        parentCode: d.parent_code,
+        intakes: 0,
+        volumeM3: 0,
+        permittedM3: 0,
+        shareUsed: null,
+        accountedDays: 0,
+        missingDays: 0,
+        partialDays: 0,
+      };
       totals.set(code, t);
     }
     t.intakes += Number(r.intakes);

@@ -52,7 +52,12 @@ export function clockDriftAnomalies(
 type TimedReading = AccountReading & { receivedMs: number };
 
 /** The anomaly over `readings` (in time order, not empty), evidenced by `worst`. */
-function driftAnomaly(meterId: string, direction: ClockDriftAnomaly['direction'], readings: readonly TimedReading[], worst: TimedReading): ClockDriftAnomaly {
+function driftAnomaly(
+  meterId: string,
+  direction: ClockDriftAnomaly['direction'],
+  readings: readonly TimedReading[],
+  worst: TimedReading,
+): ClockDriftAnomaly {
   return {
     kind: 'clock-drift',
     direction,

@@ -96,7 +96,8 @@ export async function fetchReadings(
     // The reading after carries its arrival too: whether the window's last reading was held back
     // (a backlog's, not a clock's lateness) depends on when the next one arrived.
     const receivedMs = side === 'after' ? num(row?.[series.columns.indexOf(FIELD.receivedMs)]) : undefined;
-    if (entry && ts !== undefined && totalM3 !== undefined) entry[side] = receivedMs === undefined ? { ts, totalM3 } : { ts, totalM3, receivedMs };
+    if (entry && ts !== undefined && totalM3 !== undefined)
+      entry[side] = receivedMs === undefined ? { ts, totalM3 } : { ts, totalM3, receivedMs };
   }
   return out;
 }

@@ -48,7 +48,14 @@ export async function fetchIntakeMeters(db: Db, intakeIds: readonly string[]): P
     .selectFrom('meter_replacements as r')
     .innerJoin('meters as o', 'o.id', 'r.old_meter_id')
     .innerJoin('meters as n', 'n.id', 'r.new_meter_id')
-    .select(['n.intake_id', 'o.meter_id as old_meter', 'n.meter_id as new_meter', 'r.replaced_at', 'r.old_final_total_m3', 'r.new_initial_total_m3'])
+    .select([
+      'n.intake_id',
+      'o.meter_id as old_meter',
+      'n.meter_id as new_meter',
+      'r.replaced_at',
+      'r.old_final_total_m3',
+      'r.new_initial_total_m3',
+    ])
     .where('n.intake_id', 'in', intakeIds)
     .execute();
   for (const r of replacements) {

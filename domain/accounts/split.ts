@@ -28,8 +28,7 @@ export function intervalShare(units: number, fromMs: number, toMs: number, aMs: 
   const lo = Math.max(fromMs, aMs);
   const hi = Math.min(toMs, bMs);
   if (hi <= lo) return 0;
-  const cumulative = (t: number): number =>
-    t >= toMs ? units : t <= fromMs ? 0 : Math.round(units * ((t - fromMs) / (toMs - fromMs)));
+  const cumulative = (t: number): number => (t >= toMs ? units : t <= fromMs ? 0 : Math.round(units * ((t - fromMs) / (toMs - fromMs))));
   return cumulative(hi) - cumulative(lo);
 }
 
@@ -42,13 +41,7 @@ export interface DayPiece {
 }
 
 /** The pieces of an interval in each day of a span of `dayCount` days starting at `spanStartMs`. */
-export function splitAcrossDays(
-  units: number,
-  fromMs: number,
-  toMs: number,
-  spanStartMs: number,
-  dayCount: number,
-): DayPiece[] {
+export function splitAcrossDays(units: number, fromMs: number, toMs: number, spanStartMs: number, dayCount: number): DayPiece[] {
   const spanEndMs = spanStartMs + dayCount * DAY_MS;
   if (toMs <= spanStartMs || fromMs >= spanEndMs || toMs <= fromMs) return [];
   const first = Math.max(0, Math.floor((fromMs - spanStartMs) / DAY_MS));

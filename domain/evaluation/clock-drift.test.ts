@@ -86,7 +86,9 @@ beforeAll(async () => {
   await run(behindWithBacklog, -10 * MIN, true);
   const days = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'];
   const accounts = new AccountService({ db: testDb.db, influx });
-  const written = await accounts.recompute([right, behind, ahead, behindWithBacklog].flatMap((m) => days.map((day) => ({ intakeId: m.intakeId, day }))));
+  const written = await accounts.recompute(
+    [right, behind, ahead, behindWithBacklog].flatMap((m) => days.map((day) => ({ intakeId: m.intakeId, day }))),
+  );
   const evaluator = new IntakeEvaluator({ db: testDb.db, influx, logger: createLogger('test', 'silent') });
   await evaluator.evaluateAccounts(written, new Date(localDayStart('2026-10-05') + 60 * MIN));
 });
@@ -110,7 +112,13 @@ describe('clock drift and store-and-forward backlogs', () => {
   });
 
   it('live readings 10 minutes behind raise clock-drift on every day', async () => {
-    expect(await driftOf(behind)).toEqual(['behind 2026-09-30', 'behind 2026-10-01', 'behind 2026-10-02', 'behind 2026-10-03', 'behind 2026-10-04']);
+    expect(await driftOf(behind)).toEqual([
+      'behind 2026-09-30',
+      'behind 2026-10-01',
+      'behind 2026-10-02',
+      'behind 2026-10-03',
+      'behind 2026-10-04',
+    ]);
   });
 
   it('a clock 10 minutes ahead is caught', async () => {

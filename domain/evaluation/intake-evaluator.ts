@@ -100,7 +100,17 @@ export class IntakeEvaluator {
     });
     const registered = new Set(
       seen.length
-        ? (await this.o.db.selectFrom('meters').select('meter_id').where('meter_id', 'in', seen.map((s) => s.meterId)).execute()).map((r) => r.meter_id)
+        ? (
+            await this.o.db
+              .selectFrom('meters')
+              .select('meter_id')
+              .where(
+                'meter_id',
+                'in',
+                seen.map((s) => s.meterId),
+              )
+              .execute()
+          ).map((r) => r.meter_id)
         : [],
     );
     const findings = seen
@@ -116,7 +126,10 @@ export class IntakeEvaluator {
     now: Date,
     source: ReadingsByIntake | 'fetch' | 'none',
   ): Promise<EvaluationCounts> {
-    const days = [...accounts.values()].flat().map((a) => a.day).sort();
+    const days = [...accounts.values()]
+      .flat()
+      .map((a) => a.day)
+      .sort();
     // Period sums always run through yesterday (the last closed day; only closed days are judged):
     // a late batch for an old day must not make the year look smaller than it is, which would
     // clear over-permit items and resolve their warnings.
@@ -142,5 +155,7 @@ export class IntakeEvaluator {
 }
 
 function ruleReadings(byIntake: ReadingsByIntake): Map<string, MeterReadings[]> {
-  return new Map([...byIntake].map(([intakeId, meters]) => [intakeId, [...meters].map(([meterId, r]) => ({ meterId, readings: r.readings }))]));
+  return new Map(
+    [...byIntake].map(([intakeId, meters]) => [intakeId, [...meters].map(([meterId, r]) => ({ meterId, readings: r.readings }))]),
+  );
 }

@@ -31,7 +31,11 @@ describe('RuleConfig', () => {
   });
 
   it('reads the ledger section: rules of duty and escalation, with defaults', () => {
-    expect(RuleConfig.load(undefined).ledger).toEqual({ closeNeedsUpperLevel: true, escalateToCityAfterDays: 0, escalateToProvinceAfterDays: 30 });
+    expect(RuleConfig.load(undefined).ledger).toEqual({
+      closeNeedsUpperLevel: true,
+      escalateToCityAfterDays: 0,
+      escalateToProvinceAfterDays: 30,
+    });
     const config = RuleConfig.from({ ledger: { closeNeedsUpperLevel: false, escalateToProvinceAfterDays: 10 } }, 'test');
     expect(config.ledger).toEqual({ closeNeedsUpperLevel: false, escalateToCityAfterDays: 0, escalateToProvinceAfterDays: 10 });
     expect(() => RuleConfig.from({ ledger: { escalateToProvinceAfterDays: 0 } }, 'test')).toThrow(/ledger\.escalateToProvinceAfterDays/);
@@ -39,7 +43,11 @@ describe('RuleConfig', () => {
   });
 
   it('reads the submissions section: deadlines per kind and level, with the plan as default', () => {
-    expect(RuleConfig.load(undefined).submissions).toEqual({ monthly: { county: 3, city: 6 }, ledger: { county: '04-30', city: '05-31' }, registration: { county: '08-31', city: '09-30' } });
+    expect(RuleConfig.load(undefined).submissions).toEqual({
+      monthly: { county: 3, city: 6 },
+      ledger: { county: '04-30', city: '05-31' },
+      registration: { county: '08-31', city: '09-30' },
+    });
     const config = RuleConfig.from({ submissions: { monthly: { county: 5 } } }, 'test');
     expect(config.submissions.monthly).toEqual({ county: 5, city: 6 });
     expect(() => RuleConfig.from({ submissions: { monthly: { county: 31 } } }, 'test')).toThrow(/submissions\.monthly\.county/);

@@ -40,7 +40,11 @@ export class RuleConfig {
   readonly submissions: SubmissionDeadlines;
   private readonly byIntake: ReadonlyMap<string, RuleOptions>;
 
-  private constructor(province: RuleOptions, byIntake: ReadonlyMap<string, RuleOptions>, workflow: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines }) {
+  private constructor(
+    province: RuleOptions,
+    byIntake: ReadonlyMap<string, RuleOptions>,
+    workflow: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines },
+  ) {
     this.province = province;
     this.byIntake = byIntake;
     this.ledger = workflow.ledger;
@@ -69,12 +73,17 @@ export class RuleConfig {
     const byIntake = new Map(
       Object.entries(parsed.data.intakes).map(([code, o]) => {
         if ('accounting' in o) {
-          throw new RuleConfigError(`${source}, intake ${code}: accounting: the accounting thresholds apply province-wide (accounts are computed for many intakes at once); set them under "province"`);
+          throw new RuleConfigError(
+            `${source}, intake ${code}: accounting: the accounting thresholds apply province-wide (accounts are computed for many intakes at once); set them under "province"`,
+          );
         }
         return [code, resolve(`intake ${code}`, o)] as const;
       }),
     );
-    return new RuleConfig(resolve('province'), byIntake, { ledger: Object.freeze(parsed.data.ledger), submissions: Object.freeze(parsed.data.submissions) });
+    return new RuleConfig(resolve('province'), byIntake, {
+      ledger: Object.freeze(parsed.data.ledger),
+      submissions: Object.freeze(parsed.data.submissions),
+    });
   }
 
   /** Reads a JSON file; no path: the defaults (on `base`). */

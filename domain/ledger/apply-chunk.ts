@@ -63,7 +63,10 @@ export async function applyChunk(trx: DbTransaction, ops: readonly Operation[], 
   await updateDetections(trx, work.detections, now);
   await markCleared(trx, work.cleared, now);
   await resolveNotices(trx, work.resolved, now);
-  await recordEvents(trx, work.events.flatMap((e) => ('finding' in e ? raisedEvent(e, now, actor) : [e])));
+  await recordEvents(
+    trx,
+    work.events.flatMap((e) => ('finding' in e ? raisedEvent(e, now, actor) : [e])),
+  );
   // Not raised and not judged: another process raised the entry meanwhile; update it one by one.
   for (const c of work.candidates) if (!c.raised && !alreadyJudged(c.previous, c.finding)) work.oneByOne.push(c);
   for (const { finding } of work.oneByOne.sort((a, b) => a.ord - b.ord)) work.counts[await applyFinding(trx, finding, now, actor)]++;
@@ -77,7 +80,16 @@ function detect(work: Work, open: LockedRow, finding: Finding, now: Date, actor:
   // Nothing changed, or the same condition (fingerprint) refreshed: the row is written, no event.
   if (outcome === 'unchanged') return;
   const data = detection(finding, windowStart, windowEnd);
-  work.events.push({ itemId: open.id, action: outcome, actor, at: now, fromStatus: open.status, toStatus: open.status, note: finding.summary, data });
+  work.events.push({
+    itemId: open.id,
+    action: outcome,
+    actor,
+    at: now,
+    fromStatus: open.status,
+    toStatus: open.status,
+    note: finding.summary,
+    data,
+  });
 }
 
 /**
@@ -109,7 +121,10 @@ function clearEntry(work: Work, row: LockedRow, clearedHere: Map<string, 'cleare
 
 /** Looks up the candidates' ended entries, then inserts those not already judged. */
 async function raiseCandidates(trx: DbTransaction, work: Work, now: Date): Promise<void> {
-  const previous = await latestEnded(trx, work.candidates.map((c) => c.finding));
+  const previous = await latestEnded(
+    trx,
+    work.candidates.map((c) => c.finding),
+  );
   const toInsert: Candidate[] = [];
   work.candidates.forEach((c, i) => {
     c.previous = previous.get(i);
@@ -129,7 +144,10 @@ async function raiseCandidates(trx: DbTransaction, work: Work, now: Date): Promi
 function raisedEvent(c: Candidate, now: Date, actor: string): NewLedgerEvent[] {
   if (!c.raised) return [];
   const f = c.finding;
-  const data = { ...detection(f, new Date(f.windowStartMs), new Date(f.windowEndMs)), ...(c.previous ? { recurrenceOf: c.previous.id } : {}) };
+  const data = {
+    ...detection(f, new Date(f.windowStartMs), new Date(f.windowEndMs)),
+    ...(c.previous ? { recurrenceOf: c.previous.id } : {}),
+  };
   return [{ itemId: c.raised.id, action: 'raised', actor, at: now, fromStatus: null, toStatus: c.raised.status, note: f.summary, data }];
 }
 

@@ -44,27 +44,42 @@ export function sniffType(content: Buffer): AttachmentType | null {
 /** A file name safe to keep and to send back in Content-Disposition: no path, no control characters. */
 function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are what is removed
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 255);
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 255);
   return cleaned === '' ? 'attachment' : cleaned;
 }
 
 /** Checks size and type of each file before anything is written; throws LedgerTransitionError. */
 export function checkAttachments(files: readonly AttachmentInput[]): CheckedAttachment[] {
-  if (files.length > MAX_ATTACHMENTS_PER_EVENT) throw new LedgerTransitionError('invalid_payload', `at most ${MAX_ATTACHMENTS_PER_EVENT} attachments per transition`);
+  if (files.length > MAX_ATTACHMENTS_PER_EVENT)
+    throw new LedgerTransitionError('invalid_payload', `at most ${MAX_ATTACHMENTS_PER_EVENT} attachments per transition`);
   return files.map((f) => {
     if (f.content.length === 0) throw new LedgerTransitionError('invalid_payload', `attachment ${cleanName(f.filename)} is empty`);
     if (f.content.length > MAX_ATTACHMENT_BYTES) {
-      throw new LedgerTransitionError('attachment_too_large', `attachment ${cleanName(f.filename)} is ${f.content.length} bytes; at most ${MAX_ATTACHMENT_BYTES} (20 MB)`);
+      throw new LedgerTransitionError(
+        'attachment_too_large',
+        `attachment ${cleanName(f.filename)} is ${f.content.length} bytes; at most ${MAX_ATTACHMENT_BYTES} (20 MB)`,
+      );
     }
     const mediaType = sniffType(f.content);
-    if (mediaType === null) throw new LedgerTransitionError('attachment_type', `attachment ${cleanName(f.filename)} is not a JPEG, PNG or PDF file (judged by its content)`);
+    if (mediaType === null)
+      throw new LedgerTransitionError(
+        'attachment_type',
+        `attachment ${cleanName(f.filename)} is not a JPEG, PNG or PDF file (judged by its content)`,
+      );
     return { filename: cleanName(f.filename), content: f.content, mediaType };
   });
 }
 
 /** Writes checked files for one event inside the transition's transaction; returns their ids. */
-export async function storeAttachments(trx: DbTransaction, to: { itemId: string; eventId: string; uploadedBy: string }, files: readonly CheckedAttachment[]): Promise<string[]> {
+export async function storeAttachments(
+  trx: DbTransaction,
+  to: { itemId: string; eventId: string; uploadedBy: string },
+  files: readonly CheckedAttachment[],
+): Promise<string[]> {
   const ids: string[] = [];
   // One at a time: each row may be 20 MB, and one statement of several would hold them all at once.
   for (const f of files) {
@@ -111,5 +126,14 @@ export async function getAttachment(db: Db, p: Principal, attachmentId: string):
     .where('a.id', '=', attachmentId)
     .where((eb) => visibleItems(eb, p, prefix))
     .executeTakeFirst();
-  return row && { id: row.id, itemId: row.item_id, filename: row.filename, mediaType: row.media_type, sizeBytes: row.size_bytes, content: row.content };
+  return (
+    row && {
+      id: row.id,
+      itemId: row.item_id,
+      filename: row.filename,
+      mediaType: row.media_type,
+      sizeBytes: row.size_bytes,
+      content: row.content,
+    }
+  );
 }

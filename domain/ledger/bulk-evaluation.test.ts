@@ -42,7 +42,11 @@ describe('applyEvaluation in bulk', () => {
     const silent = keys.slice(0, 2500).map((k) => finding(k.intakeId, { subject: k.subject }));
     const offline = keys.slice(2500).map((k) => finding(k.intakeId, { subject: k.subject, rule: 'meter-offline', kind: 'notice' }));
     const drifting = keys.slice(0, 1000).map((k) => finding(k.intakeId, { subject: k.subject, rule: 'clock-drift' }));
-    const before = await applyEvaluation(db, { findings: [...silent, ...offline, ...drifting], clear: [], now: new Date(day('2026-06-02')) });
+    const before = await applyEvaluation(db, {
+      findings: [...silent, ...offline, ...drifting],
+      clear: [],
+      now: new Date(day('2026-06-02')),
+    });
     expect(before).toEqual({ ...ZERO_COUNTS, raised: 6000 });
 
     const findings: Finding[] = [
@@ -84,15 +88,29 @@ describe('applyEvaluation in bulk', () => {
     const twice = finding(intakeId, { subject: 'M-T' });
     const item = finding(intakeId, { subject: 'M-I', rule: 'clock-drift' });
     const notice = finding(intakeId, { subject: 'M-N', rule: 'meter-offline', kind: 'notice' });
-    expect(await applyEvaluation(db, { findings: [twice, item, notice, twice], clear: [], now })).toEqual({ ...ZERO_COUNTS, raised: 3, unchanged: 1 });
+    expect(await applyEvaluation(db, { findings: [twice, item, notice, twice], clear: [], now })).toEqual({
+      ...ZERO_COUNTS,
+      raised: 3,
+      unchanged: 1,
+    });
     const clear: ClearKey[] = [
       { intakeId, rule: 'clock-drift' },
       { intakeId, rule: 'clock-drift', subject: 'M-I' },
       { intakeId, rule: 'meter-offline', subject: 'M-N' },
       { intakeId, rule: 'meter-offline' },
     ];
-    expect(await applyEvaluation(db, { findings: [], clear, now: new Date(day('2026-06-03')) })).toEqual({ ...ZERO_COUNTS, cleared: 1, unchanged: 1, resolved: 1 });
-    const rows = await db.selectFrom('ledger_items').select(['subject', 'status', 'detections']).where('intake_id', '=', intakeId).orderBy('subject').execute();
+    expect(await applyEvaluation(db, { findings: [], clear, now: new Date(day('2026-06-03')) })).toEqual({
+      ...ZERO_COUNTS,
+      cleared: 1,
+      unchanged: 1,
+      resolved: 1,
+    });
+    const rows = await db
+      .selectFrom('ledger_items')
+      .select(['subject', 'status', 'detections'])
+      .where('intake_id', '=', intakeId)
+      .orderBy('subject')
+      .execute();
     expect(rows).toEqual([
       { subject: 'M-I', status: 'raised', detections: 1 },
       { subject: 'M-N', status: 'resolved', detections: 1 },

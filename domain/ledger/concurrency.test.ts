@@ -52,7 +52,10 @@ describe('applyEvaluation under concurrency', () => {
     await applyEvaluation(db, { findings: [finding(id)], clear: [], now: new Date(day('2026-06-02')) });
     const next = finding(id, { evidence: { silentDays: 4 } });
     const now = new Date(day('2026-06-03'));
-    const results = await Promise.all([applyEvaluation(db, { findings: [next], clear: [], now }), applyEvaluation(db, { findings: [next], clear: [], now })]);
+    const results = await Promise.all([
+      applyEvaluation(db, { findings: [next], clear: [], now }),
+      applyEvaluation(db, { findings: [next], clear: [], now }),
+    ]);
     expect(sum(results)).toEqual({ ...ZERO_COUNTS, updated: 1, unchanged: 1 });
     const items = await db.selectFrom('ledger_items').select(['id', 'detections']).where('intake_id', '=', id).execute();
     expect(items.map((i) => i.detections)).toEqual([3]);
@@ -73,7 +76,17 @@ describe('applyEvaluation under concurrency', () => {
     const holder = db.transaction().execute(async (trx) => {
       await trx
         .insertInto('ledger_items')
-        .values({ kind: 'item', rule: f.rule, intake_id: id, county_code: f.countyCode, subject: f.subject, summary: 'other process', evidence: JSON.stringify({ other: true }), window_start: new Date(f.windowStartMs), window_end: new Date(f.windowEndMs) })
+        .values({
+          kind: 'item',
+          rule: f.rule,
+          intake_id: id,
+          county_code: f.countyCode,
+          subject: f.subject,
+          summary: 'other process',
+          evidence: JSON.stringify({ other: true }),
+          window_start: new Date(f.windowStartMs),
+          window_end: new Date(f.windowEndMs),
+        })
         .execute();
       inserted();
       await committed;
@@ -91,7 +104,10 @@ describe('applyEvaluation under concurrency', () => {
   it('keeps one open item per problem when evaluations over many problems, in opposite orders, overlap', async () => {
     const meters = await registerMeters(testDb.db, { count: 12, prefix: 'CM' });
     const ids = meters.map((m) => m.intakeId);
-    const findings: Finding[] = ids.flatMap((id) => [finding(id, { subject: 'M-1' }), finding(id, { subject: 'M-2', rule: 'clock-drift' })]);
+    const findings: Finding[] = ids.flatMap((id) => [
+      finding(id, { subject: 'M-1' }),
+      finding(id, { subject: 'M-2', rule: 'clock-drift' }),
+    ]);
     const now = new Date(day('2026-06-02'));
     const reversed = [...findings].reverse();
     const results = await Promise.all([

@@ -9,7 +9,12 @@ import { getItemDetail } from './scoped-queries.ts';
 import { finding, makeConfidential, principal, raise, registeredIntake } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
-const PLAN = { measures: '更换流量计', responsibleUnit: '某水务公司', responsiblePerson: '李四', deadline: localDay(Date.now() + 30 * DAY_MS) };
+const PLAN = {
+  measures: '更换流量计',
+  responsibleUnit: '某水务公司',
+  responsiblePerson: '李四',
+  deadline: localDay(Date.now() + 30 * DAY_MS),
+};
 
 const countyA = principal('county-a', '220102');
 const countyB = principal('county-b', '220102');
@@ -105,7 +110,9 @@ describe('transitionAs: rules of duty', () => {
     expect((await refusedWith(transitionAs(db, countyA, '999999999', { action: 'confirm' }))).code).toBe('not_found');
     const seen = await getItemDetail(db, countyA, id);
     await transitionAs(db, countyB, id, { action: 'confirm' });
-    const stale = await refusedWith(transitionAs(db, countyA, id, { action: 'dismiss', reason: 'x' }, { expected: { updatedAt: seen?.item.updatedAt ?? '' } }));
+    const stale = await refusedWith(
+      transitionAs(db, countyA, id, { action: 'dismiss', reason: 'x' }, { expected: { updatedAt: seen?.item.updatedAt ?? '' } }),
+    );
     expect(stale.code).toBe('invalid_transition');
     expect(stale.message).toMatch(/changed at/);
   });
@@ -124,7 +131,13 @@ describe('transitionAs: rules of duty', () => {
             ]
           : [
               transitionAs(db, countyA, id, { action: 'confirm' }, { expected, attachments: [{ filename: 'a.jpg', content: JPEG }] }),
-              transitionAs(db, countyB, id, { action: 'dismiss', reason: '误报' }, { expected, attachments: [{ filename: 'b.pdf', content: PDF }] }),
+              transitionAs(
+                db,
+                countyB,
+                id,
+                { action: 'dismiss', reason: '误报' },
+                { expected, attachments: [{ filename: 'b.pdf', content: PDF }] },
+              ),
             ],
       );
       const won = results.filter((r) => r.status === 'fulfilled');
@@ -148,13 +161,19 @@ describe('attachments', () => {
     const db = testDb.db;
     const id = await newItem('DH');
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(10)]);
-    const done = await transitionAs(db, countyA, id, { action: 'confirm' }, {
-      attachments: [
-        { filename: '../../etc/现场.jpg', content: JPEG },
-        { filename: 'plan.png', content: png },
-        { filename: 'cert.pdf', content: PDF },
-      ],
-    });
+    const done = await transitionAs(
+      db,
+      countyA,
+      id,
+      { action: 'confirm' },
+      {
+        attachments: [
+          { filename: '../../etc/现场.jpg', content: JPEG },
+          { filename: 'plan.png', content: png },
+          { filename: 'cert.pdf', content: PDF },
+        ],
+      },
+    );
     expect(done.attachmentIds).toHaveLength(3);
     const detail = await getItemDetail(db, city, id);
     expect(detail?.events[1]?.attachments.map((a) => [a.filename, a.mediaType, a.sizeBytes])).toEqual([
@@ -175,18 +194,25 @@ describe('attachments', () => {
     const id = await newItem('DI');
     const big = Buffer.alloc(20 * 1024 * 1024 + 1);
     JPEG.copy(big);
-    const tooLarge = await refusedWith(transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'big.jpg', content: big }] }));
+    const tooLarge = await refusedWith(
+      transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'big.jpg', content: big }] }),
+    );
     expect(tooLarge.code).toBe('attachment_too_large');
     // A script named like a photo, and an HTML page claiming to be a PDF.
     for (const content of [Buffer.from('#!/bin/sh\nrm -rf /\n'), Buffer.from('<html><body>%PDF</body></html>')]) {
-      const wrong = await refusedWith(transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'photo.jpg', content }] }));
+      const wrong = await refusedWith(
+        transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'photo.jpg', content }] }),
+      );
       expect(wrong.code).toBe('attachment_type');
     }
     const detail = await getItemDetail(db, countyA, id);
     expect(detail?.item.status).toBe('raised');
     expect(detail?.events).toHaveLength(1);
     // Out of division: the item does not exist for the caller, whatever it attaches.
-    expect((await refusedWith(transitionAs(db, otherCity, id, { action: 'confirm' }, { attachments: [{ filename: 'a.jpg', content: JPEG }] }))).code).toBe('not_found');
+    expect(
+      (await refusedWith(transitionAs(db, otherCity, id, { action: 'confirm' }, { attachments: [{ filename: 'a.jpg', content: JPEG }] })))
+        .code,
+    ).toBe('not_found');
     expect(await db.selectFrom('ledger_attachments').select('id').where('item_id', '=', id).execute()).toEqual([]);
   });
 });

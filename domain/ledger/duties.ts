@@ -12,7 +12,14 @@ import { type AttachmentInput, checkAttachments, storeAttachments } from './atta
 import { LedgerTransitionError } from './errors.ts';
 import { transitionItem, type TransitionResult } from './lifecycle.ts';
 import type { LedgerItemRow } from './records.ts';
-import { type LedgerAction, type LedgerKind, type LedgerStatus, ledgerAction, type TransitionPayload, type TransitionRequest } from './schemas.ts';
+import {
+  type LedgerAction,
+  type LedgerKind,
+  type LedgerStatus,
+  ledgerAction,
+  type TransitionPayload,
+  type TransitionRequest,
+} from './schemas.ts';
 import { levelOf } from './scope.ts';
 import { refusal, TRANSITIONS } from './transitions.ts';
 import { DEFAULT_LEDGER_WORKFLOW, type LedgerWorkflowOptions } from './workflow-options.ts';
@@ -29,7 +36,8 @@ export interface DutyContext {
 export function dutyRefusal(p: Principal, action: LedgerAction, entry: DutyContext, o: LedgerWorkflowOptions): string | null {
   if (p.role === 'auditor') return 'auditors read the ledger but do not change it';
   if (action === 'close') {
-    if (entry.rectifiedBy === p.actor) return `separation of duties: ${p.actor} marked the item rectified, so another user verifies and closes it`;
+    if (entry.rectifiedBy === p.actor)
+      return `separation of duties: ${p.actor} marked the item rectified, so another user verifies and closes it`;
     if (o.closeNeedsUpperLevel && levelOf(entry.countyCode) === 'county' && levelOf(p.divisionCode) === 'county') {
       return "a county's item is closed after verification by a city or province user (rules file: ledger.closeNeedsUpperLevel)";
     }
@@ -66,7 +74,14 @@ async function isConfidential(trx: DbTransaction, intakeId: string | null): Prom
 }
 
 async function latestRectifier(trx: DbTransaction, itemId: string): Promise<string | null> {
-  const row = await trx.selectFrom('ledger_events').select('actor').where('item_id', '=', itemId).where('action', '=', 'rectified').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await trx
+    .selectFrom('ledger_events')
+    .select('actor')
+    .where('item_id', '=', itemId)
+    .where('action', '=', 'rectified')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.actor ?? null;
 }
 
@@ -77,7 +92,13 @@ async function latestRectifier(trx: DbTransaction, itemId: string): Promise<stri
  * e.g. another user's transition won the race: the API answers 409), invalid_payload,
  * attachment_too_large, attachment_type.
  */
-export async function transitionAs(db: Db, p: Principal, itemId: string, request: TransitionRequest | { action: string }, o: TransitionAsOptions = {}): Promise<TransitionAsResult> {
+export async function transitionAs(
+  db: Db,
+  p: Principal,
+  itemId: string,
+  request: TransitionRequest | { action: string },
+  o: TransitionAsOptions = {},
+): Promise<TransitionAsResult> {
   const parsedAction = ledgerAction.safeParse(request.action);
   if (!parsedAction.success) throw new LedgerTransitionError('invalid_transition', `unknown action '${request.action}'`);
   const action = parsedAction.data;
@@ -91,14 +112,30 @@ export async function transitionAs(db: Db, p: Principal, itemId: string, request
       throw new LedgerTransitionError('not_found', `ledger entry ${itemId} not found`);
     }
     if (o.expected?.status !== undefined && o.expected.status !== row.status) {
-      throw new LedgerTransitionError('invalid_transition', `cannot ${action} entry ${itemId}: it is ${row.status} now, not ${o.expected.status} (changed by someone else)`);
+      throw new LedgerTransitionError(
+        'invalid_transition',
+        `cannot ${action} entry ${itemId}: it is ${row.status} now, not ${o.expected.status} (changed by someone else)`,
+      );
     }
     if (o.expected?.updatedAt !== undefined && Date.parse(o.expected.updatedAt) !== row.updated_at.getTime()) {
-      throw new LedgerTransitionError('invalid_transition', `cannot ${action} entry ${itemId}: it changed at ${row.updated_at.toISOString()}, after the version given`);
+      throw new LedgerTransitionError(
+        'invalid_transition',
+        `cannot ${action} entry ${itemId}: it changed at ${row.updated_at.toISOString()}, after the version given`,
+      );
     }
     // The lifecycle's refusal comes first: a step that is not possible anyway is a conflict, not a duty.
     if (refusal(action, row) !== null) return;
-    const refused = dutyRefusal(p, action, { kind: row.kind, status: row.status, countyCode: row.county_code, rectifiedBy: action === 'close' ? await latestRectifier(trx, row.id) : null }, workflow);
+    const refused = dutyRefusal(
+      p,
+      action,
+      {
+        kind: row.kind,
+        status: row.status,
+        countyCode: row.county_code,
+        rectifiedBy: action === 'close' ? await latestRectifier(trx, row.id) : null,
+      },
+      workflow,
+    );
     if (refused !== null) throw new LedgerTransitionError('forbidden', `cannot ${action} entry ${itemId}: ${refused}`);
   };
   const result = await transitionItem(db, itemId, action, p.actor, payload as TransitionPayload<typeof action>, {

@@ -20,7 +20,13 @@ async function rectifying(prefix: string, deadline: string, countyCode = '220102
   const id = await raise(testDb.db, finding(await registeredIntake(testDb.db, prefix), { countyCode }));
   const p = principal(`${prefix}-user`, countyCode);
   await transitionAs(testDb.db, p, id, { action: 'confirm' });
-  await transitionAs(testDb.db, p, id, { action: 'startRectifying', measures: '整改', responsibleUnit: '单位', responsiblePerson: '张三', deadline });
+  await transitionAs(testDb.db, p, id, {
+    action: 'startRectifying',
+    measures: '整改',
+    responsibleUnit: '单位',
+    responsiblePerson: '张三',
+    deadline,
+  });
   return id;
 }
 
@@ -40,7 +46,13 @@ describe('runDailyEscalation', () => {
       if (d === '2026-06-09') await transitionAs(db, county, lateThenFixed, { action: 'markRectified', evidence: '已整改' });
       await runDailyEscalation(db, { now: at(d), workflow });
       // Running twice on a day changes nothing more.
-      if (d === '2026-06-06') expect(await runDailyEscalation(db, { now: at(d), workflow })).toEqual({ day: d, overdue: 0, escalatedToCity: 0, escalatedToProvince: 0 });
+      if (d === '2026-06-06')
+        expect(await runDailyEscalation(db, { now: at(d), workflow })).toEqual({
+          day: d,
+          overdue: 0,
+          escalatedToCity: 0,
+          escalatedToProvince: 0,
+        });
     }
 
     const summary = await escalationSummary(db, province, { from: '2026-06-01', to: '2026-06-30' });
@@ -53,8 +65,17 @@ describe('runDailyEscalation', () => {
       { day: '2026-06-16', overdue: [], escalatedToCity: [], escalatedToProvince: [late, otherCounty] },
     ]);
     // The summary is scoped like the items.
-    expect((await escalationSummary(db, otherCity, { from: '2026-06-01', to: '2026-06-30' })).flatMap((d) => [...d.overdue, ...d.escalatedToProvince])).toEqual([otherCounty, otherCounty]);
-    expect((await escalationSummary(db, county, { from: '2026-06-01', to: '2026-06-30' })).map((d) => d.day)).toEqual(['2026-06-04', '2026-06-06', '2026-06-16']);
+    expect(
+      (await escalationSummary(db, otherCity, { from: '2026-06-01', to: '2026-06-30' })).flatMap((d) => [
+        ...d.overdue,
+        ...d.escalatedToProvince,
+      ]),
+    ).toEqual([otherCounty, otherCounty]);
+    expect((await escalationSummary(db, county, { from: '2026-06-01', to: '2026-06-30' })).map((d) => d.day)).toEqual([
+      '2026-06-04',
+      '2026-06-06',
+      '2026-06-16',
+    ]);
 
     // The events tell the same story, with the system as actor.
     const detail = await getItemDetail(db, city, late, { now: at('2026-06-30') });
@@ -71,7 +92,11 @@ describe('runDailyEscalation', () => {
     // Queues: the city's holds what was escalated to it and is still there; the province's the rest.
     const now = at('2026-06-30');
     expect((await listLedger(db, city, { escalatedLevel: 'city' }, now)).items.map((i) => i.id)).toEqual([lateThenFixed]);
-    expect((await listLedger(db, province, { escalatedLevel: 'province', overdue: true }, now)).items.map((i) => i.id)).toEqual([otherCounty, cityItem, late]);
+    expect((await listLedger(db, province, { escalatedLevel: 'province', overdue: true }, now)).items.map((i) => i.id)).toEqual([
+      otherCounty,
+      cityItem,
+      late,
+    ]);
     expect((await listLedger(db, province, { overdue: true }, now)).items.map((i) => i.id)).not.toContain(fixed);
     await expect(escalationSummary(db, province, { from: '2026-06-30', to: '2026-06-01' })).rejects.toThrow();
   });

@@ -32,7 +32,19 @@ export interface EscalationCounts {
 type Change = 'overdue' | 'escalated_city' | 'escalated_province';
 
 /** Updates the rows `where` selects with `set`, writes their events and the day's changes; returns how many. */
-async function step(trx: DbTransaction, o: { today: string; now: Date; actor: string; change: Change; set: ReturnType<typeof sql>; where: ReturnType<typeof sql>; note: ReturnType<typeof sql>; data: ReturnType<typeof sql> }): Promise<number> {
+async function step(
+  trx: DbTransaction,
+  o: {
+    today: string;
+    now: Date;
+    actor: string;
+    change: Change;
+    set: ReturnType<typeof sql>;
+    where: ReturnType<typeof sql>;
+    note: ReturnType<typeof sql>;
+    data: ReturnType<typeof sql>;
+  },
+): Promise<number> {
   const { rows } = await sql<{ n: string }>`
     with changed as (
       update ledger_items set ${o.set}
@@ -55,7 +67,10 @@ async function step(trx: DbTransaction, o: { today: string; now: Date; actor: st
  * Runs the day's escalation as of `now` (its local date in Asia/Shanghai is the day). Returns what
  * changed; the same is kept in ledger_daily_changes.
  */
-export async function runDailyEscalation(db: Db, o: { now: Date; workflow?: LedgerWorkflowOptions; actor?: string }): Promise<EscalationCounts> {
+export async function runDailyEscalation(
+  db: Db,
+  o: { now: Date; workflow?: LedgerWorkflowOptions; actor?: string },
+): Promise<EscalationCounts> {
   const w = o.workflow ?? DEFAULT_LEDGER_WORKFLOW;
   const today = localToday(o.now);
   const actor = o.actor ?? ESCALATION_ACTOR;

@@ -74,10 +74,21 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
     // The meter reported an hour later and went silent again: silent since that reading.
     const since2 = since + HOUR_MS;
     const later = sweep(8);
-    expect(await applyEvaluation(db, { findings: [silence(id, since2, later)], clear: [], now: new Date(later) })).toEqual({ ...ZERO_COUNTS, updated: 1 });
-    expect(await applyEvaluation(db, { findings: [silence(id, since2, sweep(9))], clear: [], now: new Date(sweep(9)) })).toEqual({ ...ZERO_COUNTS, unchanged: 1 });
+    expect(await applyEvaluation(db, { findings: [silence(id, since2, later)], clear: [], now: new Date(later) })).toEqual({
+      ...ZERO_COUNTS,
+      updated: 1,
+    });
+    expect(await applyEvaluation(db, { findings: [silence(id, since2, sweep(9))], clear: [], now: new Date(sweep(9)) })).toEqual({
+      ...ZERO_COUNTS,
+      unchanged: 1,
+    });
     const item = await openItem(id);
-    expect(item).toMatchObject({ fingerprint: `M-1@${since2}`, window_start: new Date(since), window_end: new Date(sweep(9)), detections: 3 });
+    expect(item).toMatchObject({
+      fingerprint: `M-1@${since2}`,
+      window_start: new Date(since),
+      window_end: new Date(sweep(9)),
+      detections: 3,
+    });
     const events = await eventsOf(db, item.id);
     expect(events.map((e) => e.action)).toEqual(['raised', 'updated']);
     expect(events[1]?.data).toMatchObject({ evidence: silence(id, since2, later).evidence, windowEnd: new Date(later).toISOString() });
@@ -89,7 +100,10 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
     await applyEvaluation(db, { findings: [silence(id, since, sweep(0))], clear: [], now: new Date(sweep(0)) });
     const clear = [{ intakeId: id, rule: 'meter-silent', subject: 'M-1' }];
     expect(await applyEvaluation(db, { findings: [], clear, now: new Date(sweep(1)) })).toEqual({ ...ZERO_COUNTS, cleared: 1 });
-    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(2))], clear: [], now: new Date(sweep(2)) })).toEqual({ ...ZERO_COUNTS, recurred: 1 });
+    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(2))], clear: [], now: new Date(sweep(2)) })).toEqual({
+      ...ZERO_COUNTS,
+      recurred: 1,
+    });
     const item = await openItem(id);
     expect((await eventsOf(db, item.id)).map((e) => e.action)).toEqual(['raised', 'cleared', 'recurred']);
   });
@@ -99,8 +113,14 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
     const id = await intake('FD');
     const itemId = await raise(db, finding(id));
     // The stored item has no fingerprint: a fingerprinted finding with moved figures is a change, once.
-    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(0))], clear: [], now: new Date(sweep(0)) })).toEqual({ ...ZERO_COUNTS, updated: 1 });
-    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(1))], clear: [], now: new Date(sweep(1)) })).toEqual({ ...ZERO_COUNTS, unchanged: 1 });
+    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(0))], clear: [], now: new Date(sweep(0)) })).toEqual({
+      ...ZERO_COUNTS,
+      updated: 1,
+    });
+    expect(await applyEvaluation(db, { findings: [silence(id, since, sweep(1))], clear: [], now: new Date(sweep(1)) })).toEqual({
+      ...ZERO_COUNTS,
+      unchanged: 1,
+    });
     // A finding without a fingerprint: every change is an update again, and the stored fingerprint goes.
     const plain = { ...silence(id, since, sweep(2)), fingerprint: undefined };
     expect(await applyEvaluation(db, { findings: [plain], clear: [], now: new Date(sweep(2)) })).toEqual({ ...ZERO_COUNTS, updated: 1 });
@@ -112,11 +132,24 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
     const db = testDb.db;
     const id = await intake('FE');
     const twice = [silence(id, since, sweep(0)), silence(id, since, sweep(1))];
-    expect(await applyEvaluation(db, { findings: twice, clear: [], now: new Date(sweep(1)) })).toEqual({ ...ZERO_COUNTS, raised: 1, unchanged: 1 });
+    expect(await applyEvaluation(db, { findings: twice, clear: [], now: new Date(sweep(1)) })).toEqual({
+      ...ZERO_COUNTS,
+      raised: 1,
+      unchanged: 1,
+    });
     const again = [silence(id, since, sweep(2)), silence(id, since + HOUR_MS, sweep(3))];
-    expect(await applyEvaluation(db, { findings: again, clear: [], now: new Date(sweep(3)) })).toEqual({ ...ZERO_COUNTS, unchanged: 1, updated: 1 });
+    expect(await applyEvaluation(db, { findings: again, clear: [], now: new Date(sweep(3)) })).toEqual({
+      ...ZERO_COUNTS,
+      unchanged: 1,
+      updated: 1,
+    });
     const item = await openItem(id);
-    expect(item).toMatchObject({ fingerprint: `M-1@${since + HOUR_MS}`, evidence: silence(id, since + HOUR_MS, sweep(3)).evidence, window_end: new Date(sweep(3)), detections: 4 });
+    expect(item).toMatchObject({
+      fingerprint: `M-1@${since + HOUR_MS}`,
+      evidence: silence(id, since + HOUR_MS, sweep(3)).evidence,
+      window_end: new Date(sweep(3)),
+      detections: 4,
+    });
     expect((await eventsOf(db, item.id)).map((e) => e.action)).toEqual(['raised', 'updated']);
   });
 
@@ -147,7 +180,12 @@ describe('applyEvaluation: a fingerprinted condition found again', () => {
       [0, 0],
     ]);
     const item = await openItem(m.intakeId);
-    expect(item).toMatchObject({ rule: 'meter-silent', subject: m.meterId, detections: 3, window_end: new Date(lastReadingMs + 3 * 24 * HOUR_MS + 30 * MINUTE_MS) });
+    expect(item).toMatchObject({
+      rule: 'meter-silent',
+      subject: m.meterId,
+      detections: 3,
+      window_end: new Date(lastReadingMs + 3 * 24 * HOUR_MS + 30 * MINUTE_MS),
+    });
     expect(item.evidence).toMatchObject({ lastReadingMs, silentMs: 3 * 24 * HOUR_MS + 30 * MINUTE_MS });
     expect((await eventsOf(db, item.id)).map((e) => e.action)).toEqual(['raised']);
   });

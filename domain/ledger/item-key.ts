@@ -42,11 +42,7 @@ export function isOpenWithKey(key: ItemKey) {
 
 /** A total order on keys: taking row locks in one order keeps two concurrent evaluations from deadlocking. */
 export function compareKeys(a: ItemKey, b: ItemKey): number {
-  return (
-    compareText(a.intakeId ?? '', b.intakeId ?? '') ||
-    compareText(a.rule, b.rule) ||
-    compareText(a.subject ?? '', b.subject ?? '')
-  );
+  return compareText(a.intakeId ?? '', b.intakeId ?? '') || compareText(a.rule, b.rule) || compareText(a.subject ?? '', b.subject ?? '');
 }
 
 function compareText(a: string, b: string): number {

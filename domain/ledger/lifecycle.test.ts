@@ -9,7 +9,12 @@ import { getItemWithEvents } from './queries.ts';
 import { day, eventsOf, finding, raise } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
-const PLAN = { measures: '更换流量计 / replace the flow meter', responsibleUnit: '长春某水务公司', responsiblePerson: '李四', deadline: localDay(Date.now() + 30 * DAY_MS) };
+const PLAN = {
+  measures: '更换流量计 / replace the flow meter',
+  responsibleUnit: '长春某水务公司',
+  responsiblePerson: '李四',
+  deadline: localDay(Date.now() + 30 * DAY_MS),
+};
 
 async function newItem(prefix: string, kind: 'item' | 'notice' = 'item'): Promise<string> {
   const [m] = await registerMeters(testDb.db, { count: 1, prefix });
@@ -31,13 +36,24 @@ describe('transitionItem: the lifecycle', () => {
   it('walks raised -> confirmed -> rectifying -> rectified -> closed, writing one event per step', async () => {
     const db = testDb.db;
     const id = await newItem('LY');
-    expect((await transitionItem(db, id, 'confirm', 'county:220102:zhang', { note: '现场核实 / checked on site' })).item.status).toBe('confirmed');
+    expect((await transitionItem(db, id, 'confirm', 'county:220102:zhang', { note: '现场核实 / checked on site' })).item.status).toBe(
+      'confirmed',
+    );
     const rectifying = await transitionItem(db, id, 'startRectifying', 'county:220102:zhang', PLAN);
     expect(rectifying.item).toMatchObject({ status: 'rectifying', ...PLAN, overdue: false });
-    expect(rectifying.event).toMatchObject({ action: 'rectifying', fromStatus: 'confirmed', toStatus: 'rectifying', actor: 'county:220102:zhang', data: PLAN });
+    expect(rectifying.event).toMatchObject({
+      action: 'rectifying',
+      fromStatus: 'confirmed',
+      toStatus: 'rectifying',
+      actor: 'county:220102:zhang',
+      data: PLAN,
+    });
     await transitionItem(db, id, 'markRectified', 'unit:li', { evidence: '新表检定证书 / calibration certificate of the new meter' });
     const closed = await transitionItem(db, id, 'close', 'county:220102:wang', { note: '复核通过 / verified' });
-    expect(closed.item).toMatchObject({ status: 'closed', rectificationEvidence: '新表检定证书 / calibration certificate of the new meter' });
+    expect(closed.item).toMatchObject({
+      status: 'closed',
+      rectificationEvidence: '新表检定证书 / calibration certificate of the new meter',
+    });
 
     const history = await getItemWithEvents(db, id);
     expect(history?.events.map((e) => [e.action, e.fromStatus, e.toStatus, e.actor, e.note])).toEqual([
@@ -62,7 +78,16 @@ describe('transitionItem: the lifecycle', () => {
     await transitionItem(db, id, 'markRectified', 'u', { evidence: 'certificate' });
     await transitionItem(db, id, 'close', 'verifier', {});
     expect((await transitionItem(db, id, 'reopen', 'verifier', { note: 'problem is back' })).item.status).toBe('rectifying');
-    expect((await eventsOf(db, id)).map((e) => e.action)).toEqual(['raised', 'confirmed', 'rectifying', 'rectified', 'reopened', 'rectified', 'closed', 'reopened']);
+    expect((await eventsOf(db, id)).map((e) => e.action)).toEqual([
+      'raised',
+      'confirmed',
+      'rectifying',
+      'rectified',
+      'reopened',
+      'rectified',
+      'closed',
+      'reopened',
+    ]);
   });
 
   it('refuses to reopen a closed item once the monitor raised its recurrence', async () => {
@@ -74,7 +99,11 @@ describe('transitionItem: the lifecycle', () => {
     await transitionItem(db, id, 'startRectifying', 'u', PLAN);
     await transitionItem(db, id, 'markRectified', 'u', { evidence: 'e' });
     await transitionItem(db, id, 'close', 'u', {});
-    await applyEvaluation(db, { findings: [finding(intakeId, { windowEndMs: day('2026-07-01') })], clear: [], now: new Date(day('2026-07-01')) });
+    await applyEvaluation(db, {
+      findings: [finding(intakeId, { windowEndMs: day('2026-07-01') })],
+      clear: [],
+      now: new Date(day('2026-07-01')),
+    });
     const error = await refused(transitionItem(db, id, 'reopen', 'u', { note: 'again' }));
     expect(error.code).toBe('invalid_transition');
     expect(error.message).toMatch(/entry \d+ is open for the same problem/);

@@ -84,7 +84,11 @@ export async function transitionItem<A extends LedgerAction>(
   } catch (err) {
     // A recurrence raised between our check and our update (see refuseIfSuperseded).
     if (isUniqueViolation(err)) {
-      throw new LedgerTransitionError('invalid_transition', `cannot reopen entry ${itemId}: a newer open entry exists for the same problem`, { cause: err });
+      throw new LedgerTransitionError(
+        'invalid_transition',
+        `cannot reopen entry ${itemId}: a newer open entry exists for the same problem`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -115,7 +119,12 @@ function changeFor(action: LedgerAction, payload: unknown): Change {
     case 'startRectifying': {
       const { note, ...plan } = parsePayload(action, payload);
       return {
-        columns: { measures: plan.measures, responsible_unit: plan.responsibleUnit, responsible_person: plan.responsiblePerson, deadline: plan.deadline },
+        columns: {
+          measures: plan.measures,
+          responsible_unit: plan.responsibleUnit,
+          responsible_person: plan.responsiblePerson,
+          deadline: plan.deadline,
+        },
         note: note ?? null,
         data: plan,
       };
@@ -148,7 +157,10 @@ async function refuseIfSuperseded(trx: DbTransaction, row: LedgerItemRow): Promi
     .where('id', '<>', row.id)
     .executeTakeFirst();
   if (newer) {
-    throw new LedgerTransitionError('invalid_transition', `cannot reopen entry ${row.id}: entry ${newer.id} is open for the same problem; continue there`);
+    throw new LedgerTransitionError(
+      'invalid_transition',
+      `cannot reopen entry ${row.id}: entry ${newer.id} is open for the same problem; continue there`,
+    );
   }
 }
 

@@ -54,8 +54,12 @@ describe('listItems and getItemWithEvents', () => {
     expect((await listItems(db, { countyPrefix: '2202', limit: 2, offset: 2 })).items.map((i) => i.id)).toEqual([item]);
     expect((await listItems(db, { countyPrefix: '2201', limit: 50, offset: 0 })).items.map((i) => i.countyCode)).not.toContain('220203');
     expect((await listItems(db, { countyPrefix: '2202', kind: 'notice', limit: 50, offset: 0 })).items.map((i) => i.id)).toEqual([notice]);
-    expect((await listItems(db, { countyPrefix: '2202', status: 'confirmed', limit: 50, offset: 0 })).items.map((i) => i.id)).toEqual([drift]);
-    expect((await listItems(db, { rule: 'clock-drift', intakeId: intakeId ?? '', limit: 50, offset: 0 })).items.map((i) => i.id)).toEqual([drift]);
+    expect((await listItems(db, { countyPrefix: '2202', status: 'confirmed', limit: 50, offset: 0 })).items.map((i) => i.id)).toEqual([
+      drift,
+    ]);
+    expect((await listItems(db, { rule: 'clock-drift', intakeId: intakeId ?? '', limit: 50, offset: 0 })).items.map((i) => i.id)).toEqual([
+      drift,
+    ]);
     await expect(listItems(db, { countyPrefix: '22%', limit: 10, offset: 0 })).rejects.toThrow(/division code/);
   });
 
@@ -65,7 +69,14 @@ describe('listItems and getItemWithEvents', () => {
     const id = await raise(db, finding(x?.intakeId ?? null));
     await transitionItem(db, id, 'confirm', 'u', { note: 'seen' });
     const found = await getItemWithEvents(db, id);
-    expect(found?.item).toMatchObject({ id, status: 'confirmed', intakeId: x?.intakeId, rule: 'meter-silent', subject: 'M-1', detections: 1 });
+    expect(found?.item).toMatchObject({
+      id,
+      status: 'confirmed',
+      intakeId: x?.intakeId,
+      rule: 'meter-silent',
+      subject: 'M-1',
+      detections: 1,
+    });
     expect(found?.events.map((e) => e.action)).toEqual(['raised', 'confirmed']);
     expect(await getItemWithEvents(db, '999999999')).toBeUndefined();
     expect(await getItemWithEvents(db, 'x')).toBeUndefined();

@@ -28,7 +28,8 @@ export async function listItems(db: Db, filter: LedgerListFilter, now: Date = ne
   if (f.rule !== undefined) matching = matching.where('rule', '=', f.rule);
   if (f.intakeId !== undefined) matching = matching.where('intake_id', '=', f.intakeId);
   // `is true` / `is not true`: an entry without a deadline is simply not overdue.
-  if (f.overdue !== undefined) matching = matching.where(f.overdue ? sql<boolean>`${overdue} is true` : sql<boolean>`${overdue} is not true`);
+  if (f.overdue !== undefined)
+    matching = matching.where(f.overdue ? sql<boolean>`${overdue} is true` : sql<boolean>`${overdue} is not true`);
   const [rows, count] = await Promise.all([
     matching.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
     matching.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),

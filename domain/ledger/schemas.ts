@@ -117,7 +117,11 @@ export const ledgerItem = z.object({
   rule: z.string(),
   intakeId: ledgerId.nullable(),
   countyCode: z.string(),
-  subject: z.string().describe('What inside the intake it is about (meter id, permit number); for the intake as a whole its code, or code@YYYY-MM for a month'),
+  subject: z
+    .string()
+    .describe(
+      'What inside the intake it is about (meter id, permit number); for the intake as a whole its code, or code@YYYY-MM for a month',
+    ),
   status: ledgerStatus,
   summary: z.string(),
   evidence: z.unknown(),
@@ -136,7 +140,10 @@ export const ledgerItem = z.object({
   rectificationEvidence: z.string().nullable(),
   overdue: z.boolean().describe('Past the deadline (Asia/Shanghai) while confirmed or rectifying'),
   overdueMarkedAt: instant.nullable().describe('When the daily escalation first recorded the item overdue'),
-  escalatedLevel: z.enum(['city', 'province']).nullable().describe("The level an overdue item was escalated to: it is in that level's queue"),
+  escalatedLevel: z
+    .enum(['city', 'province'])
+    .nullable()
+    .describe("The level an overdue item was escalated to: it is in that level's queue"),
   escalatedAt: instant.nullable(),
   createdAt: instant,
   updatedAt: instant,

@@ -41,11 +41,19 @@ export function visibleItems(
 ): Expression<SqlBool> {
   // A county's own prefix is its whole code: equality lets ledger_items_county_status_id_idx
   // (migration 0012) serve a county's pages in id order; LIKE on char(6) cannot use an index.
-  const inDivision = prefix.length === 6 ? eb('ledger_items.county_code', '=', prefix) : eb('ledger_items.county_code', 'like', `${prefix}%`);
+  const inDivision =
+    prefix.length === 6 ? eb('ledger_items.county_code', '=', prefix) : eb('ledger_items.county_code', 'like', `${prefix}%`);
   if (p.confidential) return inDivision;
   return eb.and([
     inDivision,
-    eb.not(eb.exists(eb.selectFrom('intakes').select(sql`1`.as('one')).whereRef('intakes.id', '=', 'ledger_items.intake_id').where('intakes.confidential', '=', true))),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('intakes')
+          .select(sql`1`.as('one'))
+          .whereRef('intakes.id', '=', 'ledger_items.intake_id')
+          .where('intakes.confidential', '=', true),
+      ),
+    ),
   ]);
 }
-

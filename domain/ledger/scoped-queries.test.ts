@@ -37,15 +37,26 @@ describe('listLedger and countLedger', () => {
     const june = (d: string) => new Date(day(d));
     const silent = await raise(db, finding(a.intakeId, { countyCode: '220104', summary: '泵站 silent' }), june('2026-06-02'));
     const drift = await raise(db, finding(b.intakeId, { countyCode: '220104', rule: 'clock-drift' }), june('2026-06-05'));
-    const notice = await raise(db, finding(b.intakeId, { countyCode: '220104', rule: 'meter-offline', kind: 'notice' }), june('2026-06-06'));
+    const notice = await raise(
+      db,
+      finding(b.intakeId, { countyCode: '220104', rule: 'meter-offline', kind: 'notice' }),
+      june('2026-06-06'),
+    );
     const farItem = await raise(db, finding(far.intakeId, { countyCode: '220203' }), june('2026-06-03'));
     const secretItem = await raise(db, finding(secret.intakeId, { countyCode: '220104' }), june('2026-06-04'));
     const c4 = principal('c4', '220104');
     await transitionAs(db, c4, drift, { action: 'confirm' });
-    await transitionAs(db, c4, drift, { action: 'startRectifying', measures: '校时', responsibleUnit: '水务站', responsiblePerson: '王五', deadline: '2026-06-10' });
+    await transitionAs(db, c4, drift, {
+      action: 'startRectifying',
+      measures: '校时',
+      responsibleUnit: '水务站',
+      responsiblePerson: '王五',
+      deadline: '2026-06-10',
+    });
     await runDailyEscalation(db, { now: june('2026-06-12') });
 
-    const ids = async (p: typeof county, q: LedgerQuery) => (await listLedger(db, p, { ...q, raisedFrom: june('2026-06-01').toISOString() })).items.map((i) => i.id);
+    const ids = async (p: typeof county, q: LedgerQuery) =>
+      (await listLedger(db, p, { ...q, raisedFrom: june('2026-06-01').toISOString() })).items.map((i) => i.id);
     expect(await ids(city, { division: '220104' })).toEqual([notice, drift, silent]);
     expect(await ids(cleared, { division: '220104' })).toEqual([secretItem, notice, drift, silent]);
     expect(await ids(province, {})).toEqual([farItem, notice, drift, silent]);

@@ -43,7 +43,11 @@ export const ledgerQuery = z
     raisedFrom: instant.optional().describe('First detected at or after this instant'),
     raisedTo: instant.optional().describe('First detected before this instant'),
     q: z.string().trim().min(1).max(100).optional().describe('Text in the summary, subject, rule, plan, or the intake code or name'),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this list').optional().describe('nextCursor of the previous page'),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this list')
+      .optional()
+      .describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .describe('Filters and paging of the ledger list')
@@ -71,7 +75,8 @@ const encodeCursor = (id: string) => Buffer.from(`i${id}`).toString('base64url')
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
   const id = text.slice(1);
-  if (!text.startsWith('i') || !ledgerId.safeParse(id).success) throw new z.ZodError([{ code: 'custom', path: ['cursor'], message: 'not a cursor from this list', input: cursor }]);
+  if (!text.startsWith('i') || !ledgerId.safeParse(id).success)
+    throw new z.ZodError([{ code: 'custom', path: ['cursor'], message: 'not a cursor from this list', input: cursor }]);
   return id;
 }
 
@@ -128,11 +133,19 @@ export async function listLedger(db: Db, p: Principal, query: LedgerQuery, now: 
   if (base === null) return { items: [], nextCursor: null, limit: f.limit };
   const after = f.cursor === undefined ? base : base.where('id', '<', decodeCursor(f.cursor));
   // One more than asked: whether a next page exists, without counting.
-  const rows = await after.selectAll().orderBy('id', 'desc').limit(f.limit + 1).execute();
+  const rows = await after
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
   const page = rows.slice(0, f.limit);
   const today = localToday(now);
   const last = page.at(-1);
-  return { items: page.map((r) => itemFromRow(r, today)), nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null, limit: f.limit };
+  return {
+    items: page.map((r) => itemFromRow(r, today)),
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null,
+    limit: f.limit,
+  };
 }
 
 /** How many entries the principal may see match `query` (cursor and limit ignored). */
@@ -221,7 +234,12 @@ export async function getItemDetail(db: Db, p: Principal, id: string, o: DetailO
   const now = o.now ?? new Date();
   const prefix = scopePrefix(p);
   if (prefix === null) return undefined;
-  const row = await db.selectFrom('ledger_items').selectAll().where('id', '=', id).where((eb) => visibleItems(eb, p, prefix)).executeTakeFirst();
+  const row = await db
+    .selectFrom('ledger_items')
+    .selectAll()
+    .where('id', '=', id)
+    .where((eb) => visibleItems(eb, p, prefix))
+    .executeTakeFirst();
   if (!row) return undefined;
   const firstDay = localDay(row.window_start.getTime());
   const lastDay = localDay(row.window_end.getTime());
@@ -237,7 +255,14 @@ export async function getItemDetail(db: Db, p: Principal, id: string, o: DetailO
     row.intake_id === null ? undefined : db.selectFrom('intakes').selectAll().where('id', '=', row.intake_id).executeTakeFirst(),
     row.intake_id === null
       ? []
-      : db.selectFrom('permits').selectAll().where('intake_id', '=', row.intake_id).where('valid_from', '<=', lastDay).where('valid_to', '>=', firstDay).orderBy('valid_from').execute(),
+      : db
+          .selectFrom('permits')
+          .selectAll()
+          .where('intake_id', '=', row.intake_id)
+          .where('valid_from', '<=', lastDay)
+          .where('valid_to', '>=', firstDay)
+          .orderBy('valid_from')
+          .execute(),
     row.intake_id === null
       ? []
       : db
@@ -291,7 +316,16 @@ export async function getItemDetail(db: Db, p: Principal, id: string, o: DetailO
       maxRateM3h: pm.max_rate_m3h === null ? null : Number(pm.max_rate_m3h),
       status: pm.status,
     })),
-    figures: figures.map((f) => ({ day: f.day, volumeM3: f.volume_m3 === null ? null : Number(f.volume_m3), status: f.status, completeness: Number(f.completeness) })),
-    actions: allowedActionsFor(p, { kind: row.kind, status: row.status, countyCode: row.county_code, rectifiedBy: rectifier }, o.workflow ?? DEFAULT_LEDGER_WORKFLOW) satisfies LedgerAction[],
+    figures: figures.map((f) => ({
+      day: f.day,
+      volumeM3: f.volume_m3 === null ? null : Number(f.volume_m3),
+      status: f.status,
+      completeness: Number(f.completeness),
+    })),
+    actions: allowedActionsFor(
+      p,
+      { kind: row.kind, status: row.status, countyCode: row.county_code, rectifiedBy: rectifier },
+      o.workflow ?? DEFAULT_LEDGER_WORKFLOW,
+    ) satisfies LedgerAction[],
   };
 }

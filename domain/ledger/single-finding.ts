@@ -51,7 +51,10 @@ export interface DetectionUpdate {
   windowEnd: Date;
 }
 
-type DetectedEntry = Pick<LedgerItemRow, 'window_start' | 'window_end' | 'condition_cleared_at' | 'summary' | 'county_code' | 'fingerprint'>;
+type DetectedEntry = Pick<
+  LedgerItemRow,
+  'window_start' | 'window_end' | 'condition_cleared_at' | 'summary' | 'county_code' | 'fingerprint'
+>;
 
 export function detectionUpdate(open: DetectedEntry, sameEvidence: boolean, finding: Finding): DetectionUpdate {
   // The window only widens: an entry covers every period in which the problem was seen.
@@ -89,7 +92,14 @@ export function detection(finding: Finding, windowStart: Date, windowEnd: Date) 
   return { evidence: finding.evidence, windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString() };
 }
 
-async function updateOpen(trx: DbTransaction, open: OpenRow, finding: Finding, evidence: string, now: Date, actor: string): Promise<Outcome> {
+async function updateOpen(
+  trx: DbTransaction,
+  open: OpenRow,
+  finding: Finding,
+  evidence: string,
+  now: Date,
+  actor: string,
+): Promise<Outcome> {
   const { outcome, windowStart, windowEnd } = detectionUpdate(open, open.same_evidence, finding);
   await trx
     .updateTable('ledger_items')
@@ -121,7 +131,14 @@ async function updateOpen(trx: DbTransaction, open: OpenRow, finding: Finding, e
   return outcome;
 }
 
-async function raiseNew(trx: DbTransaction, key: ItemKey, finding: Finding, evidence: string, now: Date, actor: string): Promise<Outcome | null> {
+async function raiseNew(
+  trx: DbTransaction,
+  key: ItemKey,
+  finding: Finding,
+  evidence: string,
+  now: Date,
+  actor: string,
+): Promise<Outcome | null> {
   const previous = await trx
     .selectFrom('ledger_items')
     .select(['id', 'status', 'fingerprint', 'window_end'])
@@ -152,7 +169,12 @@ async function raiseNew(trx: DbTransaction, key: ItemKey, finding: Finding, evid
       updated_at: now,
     })
     // The conflict target must name the partial unique index's expressions and predicate exactly.
-    .onConflict((oc) => oc.expression(sql`(coalesce(intake_id, 0)), rule, subject`).where(OPEN_PREDICATE).doNothing())
+    .onConflict((oc) =>
+      oc
+        .expression(sql`(coalesce(intake_id, 0)), rule, subject`)
+        .where(OPEN_PREDICATE)
+        .doNothing(),
+    )
     .returning(['id', 'status'])
     .executeTakeFirst();
   if (!inserted) return null;
@@ -164,7 +186,10 @@ async function raiseNew(trx: DbTransaction, key: ItemKey, finding: Finding, evid
     fromStatus: null,
     toStatus: inserted.status,
     note: finding.summary,
-    data: { ...detection(finding, new Date(finding.windowStartMs), new Date(finding.windowEndMs)), ...(previous ? { recurrenceOf: previous.id } : {}) },
+    data: {
+      ...detection(finding, new Date(finding.windowStartMs), new Date(finding.windowEndMs)),
+      ...(previous ? { recurrenceOf: previous.id } : {}),
+    },
   });
   return 'raised';
 }

@@ -32,6 +32,8 @@ describe('the transition table', () => {
   it('parses one API body per action', () => {
     expect(transitionRequest.parse({ action: 'dismiss', reason: ' false alarm ' })).toEqual({ action: 'dismiss', reason: 'false alarm' });
     expect(transitionRequest.safeParse({ action: 'dismiss' }).success).toBe(false);
-    expect(transitionRequest.safeParse({ action: 'startRectifying', measures: 'm', responsibleUnit: 'u', responsiblePerson: 'p' }).success).toBe(false);
+    expect(
+      transitionRequest.safeParse({ action: 'startRectifying', measures: 'm', responsibleUnit: 'u', responsiblePerson: 'p' }).success,
+    ).toBe(false);
   });
 });

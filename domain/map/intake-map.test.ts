@@ -29,8 +29,15 @@ describe('intakeMap', () => {
     const [secret] = await registerMeters(db, { count: 1, prefix: 'MC', countyCode: '220102' });
     await makeConfidential(db, secret?.intakeId ?? '');
     await withActor(db, 'test', async (trx) => {
-      await trx.updateTable('intakes').set({ longitude: 126.5, latitude: 44.1 }).where('id', '=', near[2]?.intakeId ?? '').execute();
-      await trx.deleteFrom('meters').where('intake_id', '=', near[1]?.intakeId ?? '').execute();
+      await trx
+        .updateTable('intakes')
+        .set({ longitude: 126.5, latitude: 44.1 })
+        .where('id', '=', near[2]?.intakeId ?? '')
+        .execute();
+      await trx
+        .deleteFrom('meters')
+        .where('intake_id', '=', near[1]?.intakeId ?? '')
+        .execute();
     });
     await raise(db, finding(near[0]?.intakeId ?? null));
 
@@ -38,13 +45,22 @@ describe('intakeMap', () => {
     const fc = await intakeMap(db, city);
     expectValidGeoJson(fc);
     expect(fc.features.map((f) => f.id)).toEqual(['MA-0', 'MA-1', 'MA-2']);
-    expect(fc.features[0]).toMatchObject({ geometry: { type: 'Point', coordinates: [125, 43.5] }, properties: { permitStatus: 'none', meteringStatus: 'online', openItems: 1 } });
+    expect(fc.features[0]).toMatchObject({
+      geometry: { type: 'Point', coordinates: [125, 43.5] },
+      properties: { permitStatus: 'none', meteringStatus: 'online', openItems: 1 },
+    });
     expect(fc.features[1]?.properties.meteringStatus).toBe('none');
     expect(fc.bbox).toEqual([125, 43.5, 126.5, 44.1]);
     expect((await intakeMap(db, city, { bbox: '124.9,43.4,125.1,43.6' })).features.map((f) => f.id)).toEqual(['MA-0', 'MA-1']);
     expect((await intakeMap(db, city, { metering: 'none' })).features.map((f) => f.id)).toEqual(['MA-1']);
     expect((await intakeMap(db, city, { openItems: 'true' })).features.map((f) => f.id)).toEqual(['MA-0']);
-    expect((await intakeMap(db, principal('p', '220000', 'auditor', true))).features.map((f) => f.id)).toEqual(['MA-0', 'MA-1', 'MA-2', 'MB-0', 'MC-0']);
+    expect((await intakeMap(db, principal('p', '220000', 'auditor', true))).features.map((f) => f.id)).toEqual([
+      'MA-0',
+      'MA-1',
+      'MA-2',
+      'MB-0',
+      'MC-0',
+    ]);
     expect((await intakeMap(db, principal('o', '220200'))).features.map((f) => f.id)).toEqual([far ? 'MB-0' : '']);
     expect(await intakeMap(db, city, { division: '220203' })).toEqual({ type: 'FeatureCollection', features: [] });
     await expect(intakeMap(db, city, { bbox: '1,2,3' })).rejects.toThrow(/west,south,east,north/);

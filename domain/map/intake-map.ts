@@ -15,7 +15,14 @@ const bboxText = z
   .transform((v, ctx) => {
     const parts = v.split(',').map(Number);
     const [w, s, e, n] = parts;
-    if (parts.length !== 4 || w === undefined || s === undefined || e === undefined || n === undefined || parts.some((x) => !Number.isFinite(x))) {
+    if (
+      parts.length !== 4 ||
+      w === undefined ||
+      s === undefined ||
+      e === undefined ||
+      n === undefined ||
+      parts.some((x) => !Number.isFinite(x))
+    ) {
       ctx.addIssue({ code: 'custom', message: 'expected west,south,east,north in degrees' });
       return z.NEVER;
     }
@@ -44,7 +51,10 @@ export type IntakeMapQuery = z.input<typeof intakeMapQuery>;
 export const intakeFeature = z.object({
   type: z.literal('Feature'),
   id: z.string(),
-  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).describe('[longitude, latitude], WGS 84') }),
+  geometry: z.object({
+    type: z.literal('Point'),
+    coordinates: z.tuple([z.number(), z.number()]).describe('[longitude, latitude], WGS 84'),
+  }),
   properties: z.object({
     code: z.string(),
     name: z.string(),
@@ -71,11 +81,25 @@ export const intakeFeatureCollection = z
 export type IntakeFeatureCollection = z.infer<typeof intakeFeatureCollection>;
 
 /** The map of the principal's intakes matching `query`. Throws a ZodError for a bad query. */
-export async function intakeMap(db: Db, p: Principal, query: IntakeMapQuery = {}, o: { asOf?: string } = {}): Promise<IntakeFeatureCollection> {
+export async function intakeMap(
+  db: Db,
+  p: Principal,
+  query: IntakeMapQuery = {},
+  o: { asOf?: string } = {},
+): Promise<IntakeFeatureCollection> {
   const q = intakeMapQuery.parse(query);
-  const standings = await intakeStandings(db, p, { ...(q.division ? { division: q.division } : {}), ...(q.bbox ? { bbox: q.bbox } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) });
+  const standings = await intakeStandings(db, p, {
+    ...(q.division ? { division: q.division } : {}),
+    ...(q.bbox ? { bbox: q.bbox } : {}),
+    ...(o.asOf ? { asOf: o.asOf } : {}),
+  });
   const features = standings
-    .filter((s) => (q.permit === undefined || s.permitStatus === q.permit) && (q.metering === undefined || s.meteringStatus === q.metering) && (q.openItems === undefined || s.openItems > 0 === q.openItems))
+    .filter(
+      (s) =>
+        (q.permit === undefined || s.permitStatus === q.permit) &&
+        (q.metering === undefined || s.meteringStatus === q.metering) &&
+        (q.openItems === undefined || s.openItems > 0 === q.openItems),
+    )
     .map((s) => ({
       type: 'Feature' as const,
       id: s.code,

@@ -49,7 +49,10 @@ export function decimal(precision: number, scale: number) {
   return z
     .number()
     .max(max)
-    .refine((v) => Number(v.toFixed(scale)) === v, scale === 0 ? 'expected a whole number' : `at most ${scale} decimal place${scale === 1 ? '' : 's'}`)
+    .refine(
+      (v) => Number(v.toFixed(scale)) === v,
+      scale === 0 ? 'expected a whole number' : `at most ${scale} decimal place${scale === 1 ? '' : 's'}`,
+    )
     .meta({ multipleOf: 10 ** -scale });
 }
 /** Permit volumes: numeric(14, 2). */

@@ -36,12 +36,27 @@ describe('campaign tables', () => {
     const [secret] = await registerMeters(db, { count: 1, prefix: 'CS', countyCode: '220102' });
     await makeConfidential(db, secret?.intakeId ?? '');
     await withActor(db, 'test', async (trx) => {
-      await trx.updateTable('intakes').set({ name: EVIL }).where('id', '=', b[0]?.intakeId ?? '').execute();
+      await trx
+        .updateTable('intakes')
+        .set({ name: EVIL })
+        .where('id', '=', b[0]?.intakeId ?? '')
+        .execute();
       await trx
         .insertInto('permits')
-        .values({ permit_number: '取水(吉)字[2024]第001号', intake_id: a[0]?.intakeId ?? '', issuing_level: 'county', valid_from: '2024-01-01', valid_to: '2028-12-31', annual_volume_m3: 100000 })
+        .values({
+          permit_number: '取水(吉)字[2024]第001号',
+          intake_id: a[0]?.intakeId ?? '',
+          issuing_level: 'county',
+          valid_from: '2024-01-01',
+          valid_to: '2028-12-31',
+          annual_volume_m3: 100000,
+        })
         .execute();
-      await trx.updateTable('meters').set({ reading_mode: 'manual' }).where('intake_id', '=', a[1]?.intakeId ?? '').execute();
+      await trx
+        .updateTable('meters')
+        .set({ reading_mode: 'manual' })
+        .where('intake_id', '=', a[1]?.intakeId ?? '')
+        .execute();
     });
 
     const summary = await buildRegistrationSummary(db, city, { asOf: '2026-06-01' });
@@ -49,7 +64,12 @@ describe('campaign tables', () => {
       ['220102', 3],
       ['220103', 2],
     ]);
-    expect(summary.totals).toMatchObject({ intakes: 5, byPermit: { valid: 1, none: 4 }, byMetering: { online: 4, manual: 1 }, byWaterUse: { industrial: 3, agricultural: 2 } });
+    expect(summary.totals).toMatchObject({
+      intakes: 5,
+      byPermit: { valid: 1, none: 4 },
+      byMetering: { online: 4, manual: 1 },
+      byWaterUse: { industrial: 3, agricultural: 2 },
+    });
     expect((await buildRegistrationSummary(db, cityCleared, { asOf: '2026-06-01' })).totals.intakes).toBe(6);
     expect((await buildRegistrationSummary(db, county, { asOf: '2026-06-01' })).totals.intakes).toBe(3);
     expect((await buildRegistrationSummary(db, county, { division: '220103' })).rows).toEqual([]);
@@ -78,11 +98,23 @@ describe('campaign tables', () => {
   it('builds Annex 3 with problem, plan, status and closed-on date, neutralising formulas in every export', async () => {
     const db = testDb.db;
     const [m] = await registerMeters(db, { count: 1, prefix: 'CR', countyCode: '220104' });
-    await withActor(db, 'test', (trx) => trx.updateTable('intakes').set({ name: EVIL }).where('id', '=', m?.intakeId ?? '').execute());
+    await withActor(db, 'test', (trx) =>
+      trx
+        .updateTable('intakes')
+        .set({ name: EVIL })
+        .where('id', '=', m?.intakeId ?? '')
+        .execute(),
+    );
     const c4 = principal('c4', '220104');
     const id = await raise(db, finding(m?.intakeId ?? null, { countyCode: '220104' }), new Date(localDayStart('2026-05-01')));
     await transitionAs(db, c4, id, { action: 'confirm' });
-    await transitionAs(db, c4, id, { action: 'startRectifying', measures: '-更换流量计', responsibleUnit: '+某单位', responsiblePerson: '@张三', deadline: '2026-06-30' });
+    await transitionAs(db, c4, id, {
+      action: 'startRectifying',
+      measures: '-更换流量计',
+      responsibleUnit: '+某单位',
+      responsiblePerson: '@张三',
+      deadline: '2026-06-30',
+    });
     await transitionAs(db, c4, id, { action: 'markRectified', evidence: 'ok' });
     await transitionAs(db, city, id, { action: 'close' });
     const dismissed = await raise(db, finding(m?.intakeId ?? null, { countyCode: '220104', rule: 'clock-drift' }));
@@ -90,7 +122,14 @@ describe('campaign tables', () => {
 
     const t = await buildRectificationTable(db, city, { division: '220104' });
     expect(t.rows).toHaveLength(1);
-    expect(t.rows[0]).toMatchObject({ seq: 1, itemId: id, intakeName: EVIL, measures: '-更换流量计', status: 'closed', deadline: '2026-06-30' });
+    expect(t.rows[0]).toMatchObject({
+      seq: 1,
+      itemId: id,
+      intakeName: EVIL,
+      measures: '-更换流量计',
+      status: 'closed',
+      deadline: '2026-06-30',
+    });
     expect(t.rows[0]?.problem).toMatch(/^计量设施长时间无数据|：/);
     expect(t.rows[0]?.closedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(t.totals).toEqual({ items: 1, byStatus: { closed: 1 } });
@@ -100,7 +139,20 @@ describe('campaign tables', () => {
     expect(csv).toContain(`"'${EVIL.replace(/"/g, '""')}"`);
     expect(csv).toContain(",'-更换流量计,'+某单位,'@张三,");
     const ws = await readXlsx(await toXlsx([sheetOf(table)]));
-    expect(rowValues(ws, 1)).toEqual(['序号', '县（市、区）', '取水口编码', '取水口名称', '存在问题', '整改措施', '责任单位', '责任人', '整改时限', '整改状态', '销号日期', '台账编号']);
+    expect(rowValues(ws, 1)).toEqual([
+      '序号',
+      '县（市、区）',
+      '取水口编码',
+      '取水口名称',
+      '存在问题',
+      '整改措施',
+      '责任单位',
+      '责任人',
+      '整改时限',
+      '整改状态',
+      '销号日期',
+      '台账编号',
+    ]);
     const row = rowValues(ws, 2);
     expect(row[3]).toBe(`'${EVIL}`);
     expect(row[9]).toBe('已销号');

@@ -30,7 +30,14 @@ export const registrationSummary = z
   .object({
     asOf: z.iso.date().describe('The local date permits were judged on'),
     divisionCode: z.string(),
-    rows: z.array(summaryCounts.extend({ countyCode: z.string(), countyName: z.string(), cityCode: z.string().nullable(), cityName: z.string().nullable() })),
+    rows: z.array(
+      summaryCounts.extend({
+        countyCode: z.string(),
+        countyName: z.string(),
+        cityCode: z.string().nullable(),
+        cityName: z.string().nullable(),
+      }),
+    ),
     totals: summaryCounts,
   })
   .describe('Annex 2: registration summary by county (取水口登记汇总表)');
@@ -38,7 +45,14 @@ export type RegistrationSummary = z.infer<typeof registrationSummary>;
 
 const zeros = (keys: readonly string[]): Record<string, number> => Object.fromEntries(keys.map((k) => [k, 0]));
 function emptyCounts(): SummaryCounts {
-  return { intakes: 0, bySource: zeros(sourceType.values), byWaterUse: zeros(waterUse.values), byKind: zeros(intakeKind.values), byPermit: zeros(PERMIT_STATUSES), byMetering: zeros(METERING_STATUSES) };
+  return {
+    intakes: 0,
+    bySource: zeros(sourceType.values),
+    byWaterUse: zeros(waterUse.values),
+    byKind: zeros(intakeKind.values),
+    byPermit: zeros(PERMIT_STATUSES),
+    byMetering: zeros(METERING_STATUSES),
+  };
 }
 const bump = (r: Record<string, number>, k: string) => {
   r[k] = (r[k] ?? 0) + 1;
@@ -50,9 +64,16 @@ async function divisionNames(db: Db): Promise<Map<string, { name: string; parent
 }
 
 /** Annex 2 for the principal's division (or `division` inside it), judged on `asOf` (default today). */
-export async function buildRegistrationSummary(db: Db, p: Principal, o: { division?: string; asOf?: string } = {}): Promise<RegistrationSummary> {
+export async function buildRegistrationSummary(
+  db: Db,
+  p: Principal,
+  o: { division?: string; asOf?: string } = {},
+): Promise<RegistrationSummary> {
   const asOf = o.asOf ?? localDay(Date.now());
-  const [standings, names] = await Promise.all([intakeStandings(db, p, { asOf, ...(o.division ? { division: o.division } : {}) }), divisionNames(db)]);
+  const [standings, names] = await Promise.all([
+    intakeStandings(db, p, { asOf, ...(o.division ? { division: o.division } : {}) }),
+    divisionNames(db),
+  ]);
   const byCounty = new Map<string, SummaryCounts>();
   const totals = emptyCounts();
   for (const s of standings) {
@@ -72,7 +93,13 @@ export async function buildRegistrationSummary(db: Db, p: Principal, o: { divisi
     .map(([code, c]) => {
       const county = names.get(code);
       const cityCode = county?.parent ?? null;
-      return { countyCode: code, countyName: county?.name ?? code, cityCode, cityName: cityCode === null ? null : (names.get(cityCode)?.name ?? cityCode), ...c };
+      return {
+        countyCode: code,
+        countyName: county?.name ?? code,
+        cityCode,
+        cityName: cityCode === null ? null : (names.get(cityCode)?.name ?? cityCode),
+        ...c,
+      };
     });
   return { asOf, divisionCode: o.division ?? p.divisionCode, rows, totals };
 }
@@ -117,7 +144,11 @@ export const rectificationTable = z
 export type RectificationTable = z.infer<typeof rectificationTable>;
 
 /** Annex 3 for the principal's division (or `division` inside it): every item not dismissed, by county then id. */
-export async function buildRectificationTable(db: Db, p: Principal, o: { division?: string; raisedBefore?: Date } = {}): Promise<RectificationTable> {
+export async function buildRectificationTable(
+  db: Db,
+  p: Principal,
+  o: { division?: string; raisedBefore?: Date } = {},
+): Promise<RectificationTable> {
   const prefix = scopePrefix(p, o.division);
   const divisionCode = o.division ?? p.divisionCode;
   if (prefix === null) return { divisionCode, rows: [], totals: { items: 0, byStatus: {} } };

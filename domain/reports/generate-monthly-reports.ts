@@ -29,7 +29,8 @@ function emptyCounts(): Counts {
 function addInto(into: Counts, c: Counts): void {
   for (const k of ['active', 'accounted', 'withMissingDays'] as const) into.intakes[k] += c.intakes[k];
   for (const k of ['volumeM3', 'accountedDays', 'missingDays', 'partialDays'] as const) into.withdrawal[k] += c.withdrawal[k];
-  for (const k of ['itemsRaised', 'noticesRaised', 'closed', 'dismissed', 'openItems', 'overdueItems'] as const) into.ledger[k] += c.ledger[k];
+  for (const k of ['itemsRaised', 'noticesRaised', 'closed', 'dismissed', 'openItems', 'overdueItems'] as const)
+    into.ledger[k] += c.ledger[k];
   for (const [rule, n] of Object.entries(c.ledger.raisedByRule)) into.ledger.raisedByRule[rule] = (into.ledger.raisedByRule[rule] ?? 0) + n;
   into.expected += c.expected;
   into.received += c.received;
@@ -43,7 +44,8 @@ export function monthSpan(month: string): { firstDay: string; lastDay: string; f
 }
 
 /** Rows of `alias` (a table with intake_id) whose intake is not confidential (an unregistered meter's are kept). */
-const publicIntake = (alias: string) => sql<boolean>`not exists (select 1 from intakes c where c.id = ${sql.ref(`${alias}.intake_id`)} and c.confidential)`;
+const publicIntake = (alias: string) =>
+  sql<boolean>`not exists (select 1 from intakes c where c.id = ${sql.ref(`${alias}.intake_id`)} and c.confidential)`;
 
 /** `publicOnly`: leave confidential intakes out (the figures for readers without the clearance). */
 async function countyCounts(db: Db, month: string, publicOnly = false): Promise<Map<string, Counts>> {
@@ -58,7 +60,17 @@ async function countyCounts(db: Db, month: string, publicOnly = false): Promise<
       .$if(publicOnly, (q) => q.where('confidential', '=', false))
       .groupBy('county_code')
       .execute(),
-    sql<{ county_code: string; accounted: string; with_missing: string; volume: string | null; days: string; missing: string; partial: string; expected: string | null; received: string | null }>`
+    sql<{
+      county_code: string;
+      accounted: string;
+      with_missing: string;
+      volume: string | null;
+      days: string;
+      missing: string;
+      partial: string;
+      expected: string | null;
+      received: string | null;
+    }>`
       select county_code, count(*) as accounted, count(*) filter (where missing > 0) as with_missing, sum(volume) as volume,
              sum(days) as days, sum(missing) as missing, sum(partial) as partial, sum(expected) as expected, sum(received) as received
       from (select i.county_code, a.intake_id, sum(a.volume_m3) as volume, count(*) as days,
@@ -113,7 +125,13 @@ async function countyCounts(db: Db, month: string, publicOnly = false): Promise<
     const c = of(r.county_code);
     c.intakes.accounted = num(r.accounted);
     c.intakes.withMissingDays = num(r.with_missing);
-    c.withdrawal = { volumeM3: num(r.volume), accountedDays: num(r.days), missingDays: num(r.missing), partialDays: num(r.partial), completeness: null };
+    c.withdrawal = {
+      volumeM3: num(r.volume),
+      accountedDays: num(r.days),
+      missingDays: num(r.missing),
+      partialDays: num(r.partial),
+      completeness: null,
+    };
     c.expected = num(r.expected);
     c.received = num(r.received);
   }
@@ -163,7 +181,8 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
     firstDay,
     lastDay,
     accounts: "daily_accounts of the division's intakes, firstDay..lastDay",
-    items: "ledger_items of the division's counties first detected in the month; ledger_events for closures and for each item's status at the month's end",
+    items:
+      "ledger_items of the division's counties first detected in the month; ledger_events for closures and for each item's status at the month's end",
     generatedAt: now.toISOString(),
   } as const;
   const reportOf = (code: string, level: MonthlyReportFigures['level'], t: Counts): MonthlyReportFigures => {
@@ -174,18 +193,35 @@ export async function generateMonthlyReports(db: Db, month: string, now: Date = 
       level,
       basis,
       ...figures,
-      withdrawal: { ...figures.withdrawal, volumeM3: Math.round(figures.withdrawal.volumeM3 * 1000) / 1000, completeness: expected > 0 ? received / expected : null },
+      withdrawal: {
+        ...figures.withdrawal,
+        volumeM3: Math.round(figures.withdrawal.volumeM3 * 1000) / 1000,
+        completeness: expected > 0 ? received / expected : null,
+      },
     };
   };
   const rows = [...totals].flatMap(([code, t]) => {
     const level = divisionOf.get(code)?.level;
     if (!level) return [];
     const publicReport = reportOf(code, level, publicTotals.get(code) ?? emptyCounts());
-    return [{ month, division_code: code, level, figures: JSON.stringify(reportOf(code, level, t)), public_figures: JSON.stringify(publicReport), generated_at: now }];
+    return [
+      {
+        month,
+        division_code: code,
+        level,
+        figures: JSON.stringify(reportOf(code, level, t)),
+        public_figures: JSON.stringify(publicReport),
+        generated_at: now,
+      },
+    ];
   });
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('monthly_reports').where('month', '=', month).execute();
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('monthly_reports').values(rows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.length; i += 1000)
+      await trx
+        .insertInto('monthly_reports')
+        .values(rows.slice(i, i + 1000))
+        .execute();
   });
   return rows.length;
 }

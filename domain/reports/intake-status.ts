@@ -14,11 +14,18 @@ export const PERMIT_STATUSES = ['valid', 'exempt', 'lapsed', 'none'] as const;
 /** valid: a valid permit covers the date; exempt: registered as exempt; lapsed: permits, none in force; none: never a permit. */
 export const intakePermitStatus = z.enum(PERMIT_STATUSES).describe('valid, exempt, lapsed (permits recorded, none in force) or none');
 export type IntakePermitStatus = z.infer<typeof intakePermitStatus>;
-export const PERMIT_STATUS_ZH: Record<IntakePermitStatus, string> = { valid: '已发证', exempt: '免于许可', lapsed: '许可失效', none: '未发证' };
+export const PERMIT_STATUS_ZH: Record<IntakePermitStatus, string> = {
+  valid: '已发证',
+  exempt: '免于许可',
+  lapsed: '许可失效',
+  none: '未发证',
+};
 
 export const METERING_STATUSES = ['online', 'manual', 'none'] as const;
 /** online: an active online meter; manual: active meters, none online; none: no active meter. */
-export const intakeMeteringStatus = z.enum(METERING_STATUSES).describe('online (an active online meter), manual (meters read by hand only) or none');
+export const intakeMeteringStatus = z
+  .enum(METERING_STATUSES)
+  .describe('online (an active online meter), manual (meters read by hand only) or none');
 export type IntakeMeteringStatus = z.infer<typeof intakeMeteringStatus>;
 export const METERING_STATUS_ZH: Record<IntakeMeteringStatus, string> = { online: '在线计量', manual: '人工计量', none: '未计量' };
 

@@ -21,7 +21,11 @@ export const monthlyNarrative = z
     suggestions: narrativeText('意见建议: suggestions'),
   })
   .describe("The report's narrative, written by the division")
-  .meta({ examples: [{ workDone: '完成12处取水口现场核查', results: '整改销号8项', difficulties: '部分机井无电源', suggestions: '建议统一计量设施采购' }] });
+  .meta({
+    examples: [
+      { workDone: '完成12处取水口现场核查', results: '整改销号8项', difficulties: '部分机井无电源', suggestions: '建议统一计量设施采购' },
+    ],
+  });
 export type MonthlyNarrative = z.output<typeof monthlyNarrative>;
 
 export const monthlyReportKey = z.object({
@@ -38,14 +42,26 @@ export const monthlyReport = z.object({
 export type MonthlyReport = z.infer<typeof monthlyReport>;
 
 /** Writes the division's narrative for the month; only staff or admins of that very division. */
-export async function saveMonthlyNarrative(db: Db, p: Principal, key: MonthlyReportKey, narrative: z.input<typeof monthlyNarrative>): Promise<MonthlyNarrative> {
+export async function saveMonthlyNarrative(
+  db: Db,
+  p: Principal,
+  key: MonthlyReportKey,
+  narrative: z.input<typeof monthlyNarrative>,
+): Promise<MonthlyNarrative> {
   const k = monthlyReportKey.parse(key);
   const n = monthlyNarrative.parse(narrative);
   if (!covers(p, k.divisionCode)) throw new AccessError('not_found', `no report of ${k.divisionCode} for you`);
   if (!permits(p, { access: 'write' }) || p.divisionCode !== k.divisionCode) {
     throw new AccessError('forbidden', `only staff of ${k.divisionCode} write its report's narrative`);
   }
-  const row = { work_done: n.workDone, results: n.results, difficulties: n.difficulties, suggestions: n.suggestions, updated_by: p.actor, updated_at: new Date() };
+  const row = {
+    work_done: n.workDone,
+    results: n.results,
+    difficulties: n.difficulties,
+    suggestions: n.suggestions,
+    updated_by: p.actor,
+    updated_at: new Date(),
+  };
   await db
     .insertInto('monthly_report_narratives')
     .values({ month: k.month, division_code: k.divisionCode, ...row })
@@ -59,12 +75,27 @@ export async function saveMonthlyNarrative(db: Db, p: Principal, key: MonthlyRep
  * the caller's or no report was generated. `publicOnly` forces the figures without confidential
  * intakes (as submissions use them) whatever the caller's clearance.
  */
-export async function getMonthlyReport(db: Db, p: Principal, key: MonthlyReportKey, o: { publicOnly?: boolean } = {}): Promise<MonthlyReport | undefined> {
+export async function getMonthlyReport(
+  db: Db,
+  p: Principal,
+  key: MonthlyReportKey,
+  o: { publicOnly?: boolean } = {},
+): Promise<MonthlyReport | undefined> {
   const k = monthlyReportKey.parse(key);
   if (!covers(p, k.divisionCode)) return undefined;
   const [report, narrative] = await Promise.all([
-    db.selectFrom('monthly_reports').select(['figures', 'public_figures']).where('month', '=', k.month).where('division_code', '=', k.divisionCode).executeTakeFirst(),
-    db.selectFrom('monthly_report_narratives').selectAll().where('month', '=', k.month).where('division_code', '=', k.divisionCode).executeTakeFirst(),
+    db
+      .selectFrom('monthly_reports')
+      .select(['figures', 'public_figures'])
+      .where('month', '=', k.month)
+      .where('division_code', '=', k.divisionCode)
+      .executeTakeFirst(),
+    db
+      .selectFrom('monthly_report_narratives')
+      .selectAll()
+      .where('month', '=', k.month)
+      .where('division_code', '=', k.divisionCode)
+      .executeTakeFirst(),
   ]);
   if (!report) return undefined;
   const withConfidential = p.confidential && !o.publicOnly;

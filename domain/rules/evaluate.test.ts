@@ -43,7 +43,17 @@ describe('evaluateIntake', () => {
 
   it('leaves a rule without data out of both lists', () => {
     const e = evaluate(normalInput({ accounts: [], periods: [], readings: null }));
-    for (const id of ['unpermitted-withdrawal', 'daily-over-limit', 'rate-excess', 'outside-hours', 'outside-season', 'annual-over-permit', 'monthly-completeness', 'daily-completeness', 'stuck-register'] as const) {
+    for (const id of [
+      'unpermitted-withdrawal',
+      'daily-over-limit',
+      'rate-excess',
+      'outside-hours',
+      'outside-season',
+      'annual-over-permit',
+      'monthly-completeness',
+      'daily-completeness',
+      'stuck-register',
+    ] as const) {
       expect(e.clear).not.toContain(id);
       expect(e.findings.map((f) => f.rule)).not.toContain(id);
     }

@@ -27,12 +27,24 @@ export function meterDuty(m: RuleMeter, o: RuleOptions): MeterDuty {
   if (NOT_PERIODIC.includes(m.meterType)) return { kind: 'none', basis: `${m.meterType}: no verification period unless recorded` };
   if (m.diameterMm === null) return { kind: 'unknown' };
   if (m.diameterMm > o.smallMeterMaxDiameterMm) {
-    return { kind: 'calibration', months: o.calibrationMonths, basis: `JJG 162-2019: DN > ${o.smallMeterMaxDiameterMm} mm, every ${o.calibrationMonths} months` };
+    return {
+      kind: 'calibration',
+      months: o.calibrationMonths,
+      basis: `JJG 162-2019: DN > ${o.smallMeterMaxDiameterMm} mm, every ${o.calibrationMonths} months`,
+    };
   }
   if (m.diameterMm <= o.tinyMeterMaxDiameterMm) {
-    return { kind: 'replacement', years: o.tinyMeterServiceYears, basis: `JJG 162-2019: DN ≤ ${o.tinyMeterMaxDiameterMm} mm, replaced within ${o.tinyMeterServiceYears} years` };
+    return {
+      kind: 'replacement',
+      years: o.tinyMeterServiceYears,
+      basis: `JJG 162-2019: DN ≤ ${o.tinyMeterMaxDiameterMm} mm, replaced within ${o.tinyMeterServiceYears} years`,
+    };
   }
-  return { kind: 'replacement', years: o.smallMeterServiceYears, basis: `JJG 162-2019: DN ≤ ${o.smallMeterMaxDiameterMm} mm, replaced within ${o.smallMeterServiceYears} years` };
+  return {
+    kind: 'replacement',
+    years: o.smallMeterServiceYears,
+    basis: `JJG 162-2019: DN ≤ ${o.smallMeterMaxDiameterMm} mm, replaced within ${o.smallMeterServiceYears} years`,
+  };
 }
 
 type PeriodicDuty = Extract<MeterDuty, { kind: 'calibration' | 'replacement' }>;

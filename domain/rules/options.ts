@@ -5,12 +5,7 @@
  * the result with zod, so a bad setting fails with the layer and field named.
  */
 import { z } from 'zod';
-import {
-  type AccountingOptions,
-  AccountingOptionsError,
-  DEFAULT_ACCOUNTING_OPTIONS,
-  resolveAccountingOptions,
-} from '../accounts/index.ts';
+import { type AccountingOptions, AccountingOptionsError, DEFAULT_ACCOUNTING_OPTIONS, resolveAccountingOptions } from '../accounts/index.ts';
 import { divisionCode } from '../registry/index.ts';
 import { BUNDLE_MAX_ANNUAL_M3, meterType } from '../registry/index.ts';
 import { RULE_IDS } from './catalogue.ts';

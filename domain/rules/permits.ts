@@ -31,7 +31,10 @@ export function noPermitReason(permits: readonly RulePermit[], day: string): { r
   if (covering) return { reason: covering.status === 'revoked' ? 'revoked' : 'suspended', permit: covering };
   const expired = permits.filter((p) => p.validTo < day).sort((a, b) => (a.validTo < b.validTo ? 1 : a.validTo > b.validTo ? -1 : 0))[0];
   if (expired) return { reason: 'expired', permit: expired };
-  const future = permits.filter((p) => p.validFrom > day).sort(byRecency).at(-1);
+  const future = permits
+    .filter((p) => p.validFrom > day)
+    .sort(byRecency)
+    .at(-1);
   if (future) return { reason: 'not-yet-valid', permit: future };
   return { reason: 'none', permit: null };
 }

@@ -46,7 +46,9 @@ export function silenceEvidence(s: MeterSilence, ctx: RuleContext): Evidence {
     reportingIntervalS: s.meter.reportingIntervalS,
     offlineAfterMs: s.offlineAfterMs,
     silentItemAfterMs: ctx.options.silentItemMs,
-    connection: s.meter.connection ? { state: s.meter.connection.state, sinceMs: s.meter.connection.sinceMs, since: localTime(s.meter.connection.sinceMs) } : null,
+    connection: s.meter.connection
+      ? { state: s.meter.connection.state, sinceMs: s.meter.connection.sinceMs, since: localTime(s.meter.connection.sinceMs) }
+      : null,
   };
 }
 

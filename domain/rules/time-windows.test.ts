@@ -12,5 +12,4 @@ describe('permit time windows', () => {
     ]);
     expect(permittedHours('2026-06-14', '06:00', '18:30')).toEqual([[local('2026-06-14 06:00'), local('2026-06-14 18:30')]]);
   });
-
 });

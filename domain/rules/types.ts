@@ -125,7 +125,9 @@ export interface Finding extends LedgerFinding {
  * overdue calibration) return, so that re-finding it with moving figures refreshes its open item
  * without an event (Finding.fingerprint in domain/ledger/finding.ts).
  */
-export type FingerprintedDraft = Pick<Finding, 'subject' | 'windowStartMs' | 'windowEndMs' | 'summary' | 'evidence'> & { fingerprint: string };
+export type FingerprintedDraft = Pick<Finding, 'subject' | 'windowStartMs' | 'windowEndMs' | 'summary' | 'evidence'> & {
+  fingerprint: string;
+};
 
 /** A (rule, subject) that was evaluated and found nothing: an open item on it has cleared. */
 export interface ClearedSubject {

@@ -12,7 +12,10 @@ import type { Finding, UnregisteredMeterInput } from './types.ts';
 export function evaluateUnregisteredMeter(input: UnregisteredMeterInput, options: RuleOptions = DEFAULT_RULE_OPTIONS): Finding | null {
   if (options.disabledRules.includes('unregistered-meter')) return null;
   const countyCode = input.countyCode ?? options.provinceCode;
-  const where = input.countyCode === null ? { zh: '县级未知，交省级', en: 'county unknown, referred to the province' } : { zh: `县级 ${input.countyCode}`, en: `county ${input.countyCode}` };
+  const where =
+    input.countyCode === null
+      ? { zh: '县级未知，交省级', en: 'county unknown, referred to the province' }
+      : { zh: `县级 ${input.countyCode}`, en: `county ${input.countyCode}` };
   return {
     rule: 'unregistered-meter',
     kind: RULES['unregistered-meter'].kind,

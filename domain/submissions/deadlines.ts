@@ -18,15 +18,21 @@ const monthDay = z
 export const submissionDeadlines = z
   .strictObject({
     monthly: z.strictObject({ county: dayOfMonth.default(3), city: dayOfMonth.default(6) }).default({ county: 3, city: 6 }),
-    ledger: z.strictObject({ county: monthDay.default('04-30'), city: monthDay.default('05-31') }).default({ county: '04-30', city: '05-31' }),
-    registration: z.strictObject({ county: monthDay.default('08-31'), city: monthDay.default('09-30') }).default({ county: '08-31', city: '09-30' }),
+    ledger: z
+      .strictObject({ county: monthDay.default('04-30'), city: monthDay.default('05-31') })
+      .default({ county: '04-30', city: '05-31' }),
+    registration: z
+      .strictObject({ county: monthDay.default('08-31'), city: monthDay.default('09-30') })
+      .default({ county: '08-31', city: '09-30' }),
   })
   .describe('Deadlines of level-by-level submissions');
 export type SubmissionDeadlines = z.output<typeof submissionDeadlines>;
 export const DEFAULT_SUBMISSION_DEADLINES: SubmissionDeadlines = Object.freeze(submissionDeadlines.parse({}));
 
 export const SUBMISSION_KINDS = ['ledger', 'registration', 'monthly'] as const;
-export const submissionKind = z.enum(SUBMISSION_KINDS).describe('ledger: Annex 3 rectification table; registration: Annex 2 summary; monthly: the progress report');
+export const submissionKind = z
+  .enum(SUBMISSION_KINDS)
+  .describe('ledger: Annex 3 rectification table; registration: Annex 2 summary; monthly: the progress report');
 export type SubmissionKind = z.infer<typeof submissionKind>;
 export type SubmittingLevel = 'county' | 'city';
 
@@ -37,7 +43,12 @@ export function periodProblem(kind: SubmissionKind, period: string): string | nu
 }
 
 /** The last local day on which the submission is on time. */
-export function dueOn(kind: SubmissionKind, level: SubmittingLevel, period: string, d: SubmissionDeadlines = DEFAULT_SUBMISSION_DEADLINES): string {
+export function dueOn(
+  kind: SubmissionKind,
+  level: SubmittingLevel,
+  period: string,
+  d: SubmissionDeadlines = DEFAULT_SUBMISSION_DEADLINES,
+): string {
   if (kind === 'monthly') {
     const next = addMonths(`${period}-01`, 1);
     return `${next.slice(0, 8)}${String(d.monthly[level]).padStart(2, '0')}`;

@@ -32,7 +32,13 @@ describe('deadlines', () => {
     expect(dueOn('monthly', 'city', '2026-12')).toBe('2027-01-06');
     expect(dueOn('ledger', 'county', '2026')).toBe('2026-04-30');
     expect(dueOn('registration', 'city', '2026')).toBe('2026-09-30');
-    expect(dueOn('ledger', 'county', '2026', { monthly: { county: 3, city: 6 }, ledger: { county: '02-29', city: '05-31' }, registration: { county: '08-31', city: '09-30' } })).toBe('2026-02-28');
+    expect(
+      dueOn('ledger', 'county', '2026', {
+        monthly: { county: 3, city: 6 },
+        ledger: { county: '02-29', city: '05-31' },
+        registration: { county: '08-31', city: '09-30' },
+      }),
+    ).toBe('2026-02-28');
   });
 });
 
@@ -45,7 +51,14 @@ describe('submissions', () => {
     await raise(db, finding(secretIntake), on('2026-04-01'));
 
     const first = await submit(db, county, { kind: 'ledger', period: '2026' }, { now: on('2026-04-20') });
-    expect(first).toMatchObject({ status: 'submitted', toDivisionCode: '220100', level: 'county', dueOn: '2026-04-30', late: false, submittedBy: 'user:county' });
+    expect(first).toMatchObject({
+      status: 'submitted',
+      toDivisionCode: '220100',
+      level: 'county',
+      dueOn: '2026-04-30',
+      late: false,
+      submittedBy: 'user:county',
+    });
     const table = first.snapshot as RectificationTable;
     expect(table.rows.map((r) => r.itemId)).toEqual([open]);
     expect(table.totals).toEqual({ items: 1, byStatus: { raised: 1 } });
@@ -67,8 +80,17 @@ describe('submissions', () => {
     expect(states.find((s) => s.divisionCode === '220102')).toMatchObject({ state: 'missing', submissionId: null });
     const again = await submit(db, county, { kind: 'ledger', period: '2026' }, { now: on('2026-05-02') });
     expect(again.late).toBe(true);
-    const lateOrMissing = await submissionStates(db, city, { kind: 'ledger', period: '2026' }, { now: on('2026-05-02'), onlyLateOrMissing: true });
-    expect(lateOrMissing.find((s) => s.divisionCode === '220102')).toMatchObject({ state: 'late', submissionId: again.id, status: 'submitted' });
+    const lateOrMissing = await submissionStates(
+      db,
+      city,
+      { kind: 'ledger', period: '2026' },
+      { now: on('2026-05-02'), onlyLateOrMissing: true },
+    );
+    expect(lateOrMissing.find((s) => s.divisionCode === '220102')).toMatchObject({
+      state: 'late',
+      submissionId: again.id,
+      status: 'submitted',
+    });
     expect(lateOrMissing.find((s) => s.divisionCode === '220103')).toMatchObject({ state: 'missing' });
     expect(lateOrMissing.find((s) => s.divisionCode === '220100')).toBeUndefined(); // the city's own is due 31 May
     expect(lateOrMissing.every((s) => s.divisionCode.startsWith('2201'))).toBe(true);
@@ -76,7 +98,9 @@ describe('submissions', () => {
     await reviewSubmission(db, city, again.id, { decision: 'accept' });
     const citys = await submit(db, city, { kind: 'ledger', period: '2026' }, { now: on('2026-05-20') });
     expect(citys).toMatchObject({ level: 'city', toDivisionCode: '220000', late: false });
-    expect((citys.snapshot as { acceptedFromCounties: unknown[] }).acceptedFromCounties).toEqual([{ submissionId: again.id, divisionCode: '220102' }]);
+    expect((citys.snapshot as { acceptedFromCounties: unknown[] }).acceptedFromCounties).toEqual([
+      { submissionId: again.id, divisionCode: '220102' },
+    ]);
     expect((citys.snapshot as RectificationTable).rows.map((r) => r.itemId)).toEqual([open]);
     expect((await reviewSubmission(db, province, citys.id, { decision: 'accept' })).status).toBe('accepted');
 
@@ -97,14 +121,26 @@ describe('submissions', () => {
     const db = testDb.db;
     await generateMonthlyReports(db, '2026-05', on('2026-06-01'));
     expect(await code(submit(db, county, { kind: 'monthly', period: '2026-04' }))).toBe('not_ready');
-    await saveMonthlyNarrative(db, county, { month: '2026-05', divisionCode: '220102' }, { workDone: '核查12处', results: '销号3项', difficulties: '无', suggestions: '无' });
+    await saveMonthlyNarrative(
+      db,
+      county,
+      { month: '2026-05', divisionCode: '220102' },
+      { workDone: '核查12处', results: '销号3项', difficulties: '无', suggestions: '无' },
+    );
     const monthly = await submit(db, county, { kind: 'monthly', period: '2026-05' }, { now: on('2026-06-04') });
     expect(monthly).toMatchObject({ dueOn: '2026-06-03', late: true });
-    expect(monthly.snapshot).toMatchObject({ narrative: { workDone: '核查12处', results: '销号3项' }, confidentialIncluded: false, figures: { divisionCode: '220102', month: '2026-05' } });
+    expect(monthly.snapshot).toMatchObject({
+      narrative: { workDone: '核查12处', results: '销号3项' },
+      confidentialIncluded: false,
+      figures: { divisionCode: '220102', month: '2026-05' },
+    });
     await expect(submit(db, county, { kind: 'monthly', period: '2026' })).rejects.toThrow(/YYYY-MM/);
 
     const registration = await submit(db, county, { kind: 'registration', period: '2026' }, { now: on('2026-08-01') });
     // SA and SC; the confidential SB is left out.
-    expect(registration.snapshot).toMatchObject({ divisionCode: '220102', totals: { intakes: 2, byPermit: { none: 2 }, byMetering: { online: 2 } } });
+    expect(registration.snapshot).toMatchObject({
+      divisionCode: '220102',
+      totals: { intakes: 2, byPermit: { none: 2 }, byMetering: { online: 2 } },
+    });
   });
 });

@@ -16,11 +16,24 @@ import { covers, type Principal, permits } from '../access/index.ts';
 import { levelOf, scopePrefix } from '../ledger/index.ts';
 import { divisionCode } from '../registry/index.ts';
 import { buildRectificationTable, buildRegistrationSummary, getMonthlyReport } from '../reports/index.ts';
-import { DEFAULT_SUBMISSION_DEADLINES, dueOn, periodProblem, type SubmissionDeadlines, type SubmissionKind, submissionKind } from './deadlines.ts';
+import {
+  DEFAULT_SUBMISSION_DEADLINES,
+  dueOn,
+  periodProblem,
+  type SubmissionDeadlines,
+  type SubmissionKind,
+  submissionKind,
+} from './deadlines.ts';
 
 export type SubmissionErrorCode = 'not_found' | 'forbidden' | 'conflict' | 'not_ready' | 'invalid';
 /** The HTTP status each code maps to, for the route author. */
-export const SUBMISSION_ERROR_STATUS = { not_found: 404, forbidden: 403, conflict: 409, not_ready: 409, invalid: 400 } as const satisfies Record<SubmissionErrorCode, number>;
+export const SUBMISSION_ERROR_STATUS = {
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  not_ready: 409,
+  invalid: 400,
+} as const satisfies Record<SubmissionErrorCode, number>;
 
 export class SubmissionError extends Error {
   readonly code: SubmissionErrorCode;
@@ -69,7 +82,9 @@ export const submission = z.object({
   reviewedBy: z.string().nullable(),
   reviewedAt: instant.nullable(),
   reviewNote: z.string().nullable(),
-  snapshot: z.unknown().describe('The frozen content: the rectification table, the registration summary, or the monthly report with its narrative'),
+  snapshot: z
+    .unknown()
+    .describe('The frozen content: the rectification table, the registration summary, or the monthly report with its narrative'),
 });
 export type Submission = z.infer<typeof submission>;
 
@@ -155,7 +170,10 @@ export async function submit(db: Db, p: Principal, request: z.input<typeof submi
       .where('status', '=', 'submitted')
       .execute();
     if (pending.length > 0) {
-      throw new SubmissionError('conflict', `review the counties' submissions first: ${pending.map((x) => x.division_code).join(', ')} await review`);
+      throw new SubmissionError(
+        'conflict',
+        `review the counties' submissions first: ${pending.map((x) => x.division_code).join(', ')} await review`,
+      );
     }
   }
   const snapshot = await snapshotOf(db, p, r, now);
@@ -179,7 +197,11 @@ export async function submit(db: Db, p: Principal, request: z.input<typeof submi
       division_code: p.divisionCode,
       level,
       to_division_code: division.parent_code,
-      snapshot: JSON.stringify(includes ? { ...(snapshot as object), acceptedFromCounties: includes.map((x) => ({ submissionId: x.id, divisionCode: x.division_code })) } : snapshot),
+      snapshot: JSON.stringify(
+        includes
+          ? { ...(snapshot as object), acceptedFromCounties: includes.map((x) => ({ submissionId: x.id, divisionCode: x.division_code })) }
+          : snapshot,
+      ),
       submitted_by: p.actor,
       submitted_at: now,
       due_on: dueOn(r.kind, level, r.period, o.deadlines ?? DEFAULT_SUBMISSION_DEADLINES),
@@ -187,15 +209,27 @@ export async function submit(db: Db, p: Principal, request: z.input<typeof submi
     .onConflict((oc) => oc.columns(['kind', 'period', 'division_code']).where('status', '<>', 'returned').doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw new SubmissionError('conflict', `${p.divisionCode} has submitted its ${r.kind} for ${r.period} already (a returned one may be submitted again)`);
+  if (!row)
+    throw new SubmissionError(
+      'conflict',
+      `${p.divisionCode} has submitted its ${r.kind} for ${r.period} already (a returned one may be submitted again)`,
+    );
   return fromRow(row);
 }
 
 /** Accepts or returns a submission; only staff or admins of the receiving division, once. */
-export async function reviewSubmission(db: Db, p: Principal, id: string, request: z.input<typeof reviewRequest>, o: { now?: Date } = {}): Promise<Submission> {
+export async function reviewSubmission(
+  db: Db,
+  p: Principal,
+  id: string,
+  request: z.input<typeof reviewRequest>,
+  o: { now?: Date } = {},
+): Promise<Submission> {
   const r = reviewRequest.parse(request);
   return db.transaction().execute(async (trx) => {
-    const row = /^[1-9][0-9]{0,18}$/.test(id) ? await trx.selectFrom('submissions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst() : undefined;
+    const row = /^[1-9][0-9]{0,18}$/.test(id)
+      ? await trx.selectFrom('submissions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      : undefined;
     if (!row || !covers(p, row.division_code)) throw new SubmissionError('not_found', `submission ${id} not found`);
     if (!permits(p, { access: 'write' }) || p.divisionCode !== row.to_division_code) {
       throw new SubmissionError('forbidden', `submission ${id} is reviewed by ${row.to_division_code}`);
@@ -203,7 +237,12 @@ export async function reviewSubmission(db: Db, p: Principal, id: string, request
     if (row.status !== 'submitted') throw new SubmissionError('conflict', `submission ${id} was ${row.status} already`);
     const updated = await trx
       .updateTable('submissions')
-      .set({ status: r.decision === 'accept' ? 'accepted' : 'returned', reviewed_by: p.actor, reviewed_at: o.now ?? new Date(), review_note: r.note ?? null })
+      .set({
+        status: r.decision === 'accept' ? 'accepted' : 'returned',
+        reviewed_by: p.actor,
+        reviewed_at: o.now ?? new Date(),
+        review_note: r.note ?? null,
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -243,7 +282,9 @@ export const submissionState = z.object({
   name: z.string(),
   level: z.enum(['county', 'city']),
   dueOn: z.iso.date(),
-  state: z.enum(['on_time', 'late', 'missing', 'not_yet_due']).describe('missing: due day passed, nothing submitted (or only returned ones); not_yet_due: nothing yet, still time'),
+  state: z
+    .enum(['on_time', 'late', 'missing', 'not_yet_due'])
+    .describe('missing: due day passed, nothing submitted (or only returned ones); not_yet_due: nothing yet, still time'),
   submissionId: z.string().nullable(),
   status: z.enum(['submitted', 'accepted', 'returned']).nullable(),
 });
@@ -254,13 +295,24 @@ export type SubmissionState = z.infer<typeof submissionState>;
  * whether it submitted on time, late, or not at all (as of `now`). Returned-only counts as not
  * submitted: the division owes a new one. Lateness is judged on the live submission's time.
  */
-export async function submissionStates(db: Db, p: Principal, request: z.input<typeof submissionRequest>, o: SubmitOptions & { onlyLateOrMissing?: boolean } = {}): Promise<SubmissionState[]> {
+export async function submissionStates(
+  db: Db,
+  p: Principal,
+  request: z.input<typeof submissionRequest>,
+  o: SubmitOptions & { onlyLateOrMissing?: boolean } = {},
+): Promise<SubmissionState[]> {
   const r = submissionRequest.parse(request);
   const prefix = scopePrefix(p);
   if (prefix === null) return [];
   const today = localDay((o.now ?? new Date()).getTime());
   const [divisions, live] = await Promise.all([
-    db.selectFrom('divisions').select(['code', 'name', 'level']).where('code', 'like', `${prefix}%`).where('level', 'in', ['county', 'city']).orderBy('code').execute(),
+    db
+      .selectFrom('divisions')
+      .select(['code', 'name', 'level'])
+      .where('code', 'like', `${prefix}%`)
+      .where('level', 'in', ['county', 'city'])
+      .orderBy('code')
+      .execute(),
     db
       .selectFrom('submissions')
       .select(['id', 'division_code', 'status', 'submitted_at'])

@@ -75,7 +75,10 @@ export function brokerFiles(options: {
   }
   return {
     passwd: `${accounts.map((a) => passwordFileLine(a)).join('\n')}\n`,
-    acl: aclFile(options.ingester.username, (options.gateways ?? []).map((g) => g.username)),
+    acl: aclFile(
+      options.ingester.username,
+      (options.gateways ?? []).map((g) => g.username),
+    ),
     meters: options.meterIds.length,
   };
 }

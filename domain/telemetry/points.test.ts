@@ -23,7 +23,12 @@ describe('line protocol of readings', () => {
   const readings: Reading[] = [
     { ts: 1_764_000_000_000, totalM3: 1234.5 },
     { ts: 1_764_000_000_001, totalM3: 0, flowM3h: 12.25, seq: 7 },
-    { ts: 1_764_000_000_002, totalM3: 99_999_999.999, flowM3h: 0, status: { powerOff: true, tamper: false, lowBattery: true, reverseFlow: false } },
+    {
+      ts: 1_764_000_000_002,
+      totalM3: 99_999_999.999,
+      flowM3h: 0,
+      status: { powerOff: true, tamper: false, lowBattery: true, reverseFlow: false },
+    },
     { ts: 1_764_000_000_003, totalM3: 1e-7, status: { tamper: true } },
   ];
 
@@ -31,12 +36,20 @@ describe('line protocol of readings', () => {
     expect(readingLine('M-1', placement, r, 1_764_000_000_500)).toBe(
       viaPoint('readings', { county: '220102', intake: '42', meter: 'M-1' }, r, 1_764_000_000_500),
     );
-    expect(readingLine('GHOST_9', undefined, r, 1_764_000_000_500)).toBe(viaPoint('unregistered_readings', { meter: 'GHOST_9' }, r, 1_764_000_000_500));
+    expect(readingLine('GHOST_9', undefined, r, 1_764_000_000_500)).toBe(
+      viaPoint('unregistered_readings', { meter: 'GHOST_9' }, r, 1_764_000_000_500),
+    );
   });
 
   it('writes a status change on the receive time', () => {
     expect(statusLine('M-1', placement, false, 1_764_000_000_500)).toBe(
-      new Point('meter_status').tag('meter', 'M-1').tag('intake', '42').tag('county', '220102').booleanField('online', false).timestamp(1_764_000_000_500).toLineProtocol(),
+      new Point('meter_status')
+        .tag('meter', 'M-1')
+        .tag('intake', '42')
+        .tag('county', '220102')
+        .booleanField('online', false)
+        .timestamp(1_764_000_000_500)
+        .toLineProtocol(),
     );
   });
 

@@ -14,7 +14,7 @@ const rejection = (receivedMs: number, payload: string): Rejection => ({
 });
 
 describe('RejectionStore', () => {
-  it('keeps a replayed batch\'s rejections once, and a meter\'s resend of the same bytes as a receipt of its own', async () => {
+  it("keeps a replayed batch's rejections once, and a meter's resend of the same bytes as a receipt of its own", async () => {
     const store = new RejectionStore(testDb.db);
     const batch = [rejection(1_764_000_000_000, '{bad'), rejection(1_764_000_000_001, '{worse')];
     await store.insert(batch);
@@ -47,10 +47,23 @@ describe('RejectionStore under what once stalled the drain', () => {
     const store = new RejectionStore(testDb.db);
     const payload = Buffer.from('{"ts":1,\u0000"totalM3":\u00001}');
     await store.insert([
-      { receivedMs: 1_766_000_000_000, topic: 'meters/NUL\u0000/readings', meterId: 'M\u00001', code: 'malformed_json', reason: 'not JSON: Unexpected token \u0000', payload },
+      {
+        receivedMs: 1_766_000_000_000,
+        topic: 'meters/NUL\u0000/readings',
+        meterId: 'M\u00001',
+        code: 'malformed_json',
+        reason: 'not JSON: Unexpected token \u0000',
+        payload,
+      },
     ]);
-    const rows = await testDb.db.selectFrom('ingest_rejections').select(['topic', 'meter_id', 'reason', 'payload']).where('received_at', '=', new Date(1_766_000_000_000)).execute();
-    expect(rows).toEqual([{ topic: 'meters/NUL\\u0000/readings', meter_id: 'M\\u00001', reason: 'not JSON: Unexpected token \\u0000', payload }]);
+    const rows = await testDb.db
+      .selectFrom('ingest_rejections')
+      .select(['topic', 'meter_id', 'reason', 'payload'])
+      .where('received_at', '=', new Date(1_766_000_000_000))
+      .execute();
+    expect(rows).toEqual([
+      { topic: 'meters/NUL\\u0000/readings', meter_id: 'M\\u00001', reason: 'not JSON: Unexpected token \\u0000', payload },
+    ]);
   });
 
   it('keeps the storable rows of a batch that holds one PostgreSQL refuses, and reports that one instead of failing the batch', async () => {
@@ -61,7 +74,12 @@ describe('RejectionStore under what once stalled the drain', () => {
     const unstorable = await store.insert([good[0], refused, good[1]].filter((r): r is Rejection => r !== undefined));
     expect(unstorable.map((u) => u.rejection)).toEqual([refused]);
     expect(unstorable[0]?.error.message).toMatch(/out of range/);
-    const rows = await testDb.db.selectFrom('ingest_rejections').select('payload').where('received_at', '>=', new Date(1_767_000_000_000)).orderBy('id').execute();
+    const rows = await testDb.db
+      .selectFrom('ingest_rejections')
+      .select('payload')
+      .where('received_at', '>=', new Date(1_767_000_000_000))
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => r.payload.toString())).toEqual(['a', 'b']);
   });
 });

@@ -22,7 +22,8 @@ describe('migrations', () => {
 
 describe('registry constraints in the database', () => {
   let unitId = '';
-  const intake = (overrides: string) => sql.raw(`insert into intakes
+  const intake = (overrides: string) =>
+    sql.raw(`insert into intakes
     (code, name, county_code, unit_id, longitude, latitude, source_type, water_use, intake_kind, well_diameter_mm, non_conventional_kind)
     select ${overrides}`);
 
@@ -30,7 +31,9 @@ describe('registry constraints in the database', () => {
     const unit = await sql<{ id: string }>`insert into withdrawal_units (name, kind, credit_code, county_code)
       values ('长春水务集团', 'organisation', '91220101MA0Y3K4L2B', '220102') returning id`.execute(testDb.db);
     unitId = unit.rows[0]?.id ?? '';
-    await intake(`'C-1', '一号泵站', '220102', ${unitId}, 125.3, 43.9, 'river', 'industrial', 'pump_station', null, null`).execute(testDb.db);
+    await intake(`'C-1', '一号泵站', '220102', ${unitId}, 125.3, 43.9, 'river', 'industrial', 'pump_station', null, null`).execute(
+      testDb.db,
+    );
   });
 
   it('refuses an intake placed in a city instead of a county', async () => {

@@ -37,7 +37,10 @@ export async function listPage<DB, TB extends keyof DB, O, Row, Item>(
   const [found, count] = await Promise.all([
     rows(filtered.limit(limit).offset(offset)),
     // Kysely cannot resolve the selection's type for a generic table; the row is { n: bigint as text }.
-    filtered.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as unknown as Promise<{ n: string }>,
+    filtered
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow() as unknown as Promise<{ n: string }>,
   ]);
   return { items: found.map(toItem), total: Number(count.n), limit, offset };
 }

@@ -192,7 +192,9 @@ function positive(flag: string, text: string): number {
 function time(flag: string, text: string): number {
   // Date.parse reads a date-time without offset as local time of this machine: require an offset.
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/.test(text)) {
-    throw new CliError(`${flag} must be ISO 8601 with an offset (2026-06-01T00:00:00+08:00) or a date (2026-06-01, local midnight), got "${text}"`);
+    throw new CliError(
+      `${flag} must be ISO 8601 with an offset (2026-06-01T00:00:00+08:00) or a date (2026-06-01, local midnight), got "${text}"`,
+    );
   }
   // A bare date means local midnight in Asia/Shanghai, the authority's day.
   const ms = text.length === 10 ? localDayStart(text) : Date.parse(text);

@@ -51,7 +51,8 @@ export function firstMessages(fleet: readonly FleetMember[], options: FleetGener
   const lines: string[] = [];
   if (count === 0) return lines;
   for (const message of fleetMessages(fleet, options)) {
-    const payload = message.payload.length > 300 ? `${message.payload.slice(0, 300)}... (${message.payload.length} chars)` : message.payload;
+    const payload =
+      message.payload.length > 300 ? `${message.payload.slice(0, 300)}... (${message.payload.length} chars)` : message.payload;
     const label = message.defect ? `${message.kind}:${message.defect}` : message.kind;
     lines.push(`${new Date(message.sentAtMs).toISOString()} ${message.topic} [${label}] ${payload}`);
     if (lines.length >= count) break;

@@ -41,8 +41,5 @@ export function* fleetMessages(fleet: readonly FleetMember[], options: FleetGene
 export function estimateFleetMessages(fleet: readonly FleetMember[], options: FleetGenerationOptions): number {
   const from = toEpochMs(options.from);
   const to = toEpochMs(options.to);
-  return fleet.reduce(
-    (sum, member) => sum + tickGrid(from, to, options.intervalS ?? member.reportingIntervalS).count,
-    0,
-  );
+  return fleet.reduce((sum, member) => sum + tickGrid(from, to, options.intervalS ?? member.reportingIntervalS).count, 0);
 }

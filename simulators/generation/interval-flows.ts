@@ -43,11 +43,7 @@ export function* intervalFlows(plan: MeterPlan): Generator<IntervalFlow> {
 }
 
 /** The factor of each local day: 0 on a day off, otherwise around 1. Cached for the current day. */
-function dailyFactors(
-  meterSeed: number,
-  spread: number,
-  dayOffChance: (at: LocalMoment) => number,
-): (at: LocalMoment) => number {
+function dailyFactors(meterSeed: number, spread: number, dayOffChance: (at: LocalMoment) => number): (at: LocalMoment) => number {
   let day = Number.NaN;
   let factor = 1;
   return (at) => {

@@ -8,13 +8,7 @@ import type { MeterStatusFlags } from '../../domain/telemetry/index.ts';
 import type { FleetMember } from '../fleet/fleet-member.ts';
 import { hashSeed, randomFor } from '../random/prng.ts';
 import { scenarioNamed } from '../scenarios/catalogue.ts';
-import {
-  type RegisterPath,
-  type ReshapeTools,
-  SCENARIO_NAMES,
-  type ScenarioEffects,
-  type ScenarioUse,
-} from '../scenarios/scenario.ts';
+import { type RegisterPath, type ReshapeTools, SCENARIO_NAMES, type ScenarioEffects, type ScenarioUse } from '../scenarios/scenario.ts';
 import type { ScenarioEvent } from '../scenarios/scenario-event.ts';
 import { type TickGrid, tickGrid } from '../scenarios/tick-grid.ts';
 import { createWindowPicker } from '../scenarios/window-picker.ts';
@@ -75,8 +69,7 @@ export function planMeter(meter: FleetMember, options: GenerationOptions): Meter
   const traits = meterTraits(meterSeed, annualVolumeM3, registerMaxLitres);
   const profile = usageProfile(meter.waterUse, traits);
   const permittedMeanFlowM3h = annualVolumeM3 / HOURS_PER_YEAR;
-  const maxRateM3h =
-    meter.maxRateM3h ?? permittedMeanFlowM3h * profileStatistics(profile).peakToMean * ASSUMED_MAX_RATE_HEADROOM;
+  const maxRateM3h = meter.maxRateM3h ?? permittedMeanFlowM3h * profileStatistics(profile).peakToMean * ASSUMED_MAX_RATE_HEADROOM;
 
   const windows = createWindowPicker(grid);
   const planned = canonicalOrder(options.scenarios ?? meter.scenarios).map((use) =>
@@ -130,7 +123,11 @@ function combine(effects: readonly ScenarioEffects[]): CombinedEffects {
   return {
     flow: (tick, flowM3h) => flows.reduce((f, hook) => hook(tick, f), flowM3h),
     registerFrozen: (tick) => frozen.some((hook) => hook(tick)),
-    registerJumpBackShare: (tick) => Math.min(1, jumps.reduce((sum, hook) => sum + hook(tick), 0)),
+    registerJumpBackShare: (tick) =>
+      Math.min(
+        1,
+        jumps.reduce((sum, hook) => sum + hook(tick), 0),
+      ),
     initialRegisterLitres: effects.find((e) => e.initialRegisterLitres)?.initialRegisterLitres,
     statusFlags: (tick) => flags.reduce<Required<MeterStatusFlags>>((all, hook) => ({ ...all, ...hook(tick) }), NO_FLAGS),
     tsOffsetMs: effects.reduce((sum, e) => sum + (e.tsOffsetMs ?? 0), 0),

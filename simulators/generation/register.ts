@@ -27,12 +27,7 @@ export interface Register {
   readonly tally: VolumeTally;
 }
 
-export function createRegister(
-  grid: TickGrid,
-  startLitres: number,
-  maxLitres: number,
-  record: (event: ScenarioEvent) => void,
-): Register {
+export function createRegister(grid: TickGrid, startLitres: number, maxLitres: number, record: (event: ScenarioEvent) => void): Register {
   let litres = startLitres;
   let shown = 0;
   let frozenSince: number | undefined; // tick of the last reading before the freeze
@@ -79,7 +74,8 @@ export function createRegister(
       const jump = Math.floor(litres * jumpBackShare);
       if (jump > 0) litres -= jump;
       shown = display();
-      if (wrapped) record({ kind: 'rollover', atMs: tickTime(grid, tick), beforeM3: before, afterM3: shown, registerMaxM3: maxLitres / 1000 });
+      if (wrapped)
+        record({ kind: 'rollover', atMs: tickTime(grid, tick), beforeM3: before, afterM3: shown, registerMaxM3: maxLitres / 1000 });
       if (jump > 0) {
         tally.jumpedBackM3 += jump / 1000;
         record({ kind: 'rollback', atMs: tickTime(grid, tick), beforeM3: before, afterM3: shown, jumpM3: jump / 1000 });

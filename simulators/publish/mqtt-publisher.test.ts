@@ -169,7 +169,12 @@ describe('MqttPublisher on a broker of its own', () => {
 
   it('gives a message up as failed when no subscriber appears within its resend window', async () => {
     const broker = await startBroker();
-    const publisher = await MqttPublisher.connect({ url: broker.url, ...SIMULATOR, connections: 1, unroutedResend: { everyMs: 50, forMs: 300 } });
+    const publisher = await MqttPublisher.connect({
+      url: broker.url,
+      ...SIMULATOR,
+      connections: 1,
+      unroutedResend: { everyMs: 50, forMs: 300 },
+    });
     try {
       const report = await publisher.publish(messages.slice(0, 3));
       expect(report).toMatchObject({ published: 3, acked: 0, failed: 3 });
@@ -184,7 +189,8 @@ describe('MqttPublisher on a broker of its own', () => {
     const broker = await startBroker();
     const url = broker.url;
     await broker.stop();
-    await expect(MqttPublisher.connect({ url, connectTimeoutMs: 2000 })).rejects.toThrow(/cannot connect to MQTT broker mqtt:\/\/127\.0\.0\.1/);
+    await expect(MqttPublisher.connect({ url, connectTimeoutMs: 2000 })).rejects.toThrow(
+      /cannot connect to MQTT broker mqtt:\/\/127\.0\.0\.1/,
+    );
   });
 });
-

@@ -124,7 +124,9 @@ export class MqttPublisher {
     });
     const { onProgress } = options;
     const progressTimer = onProgress
-      ? setInterval(() => { onProgress(progress()); }, options.progressIntervalMs ?? 5000)
+      ? setInterval(() => {
+          onProgress(progress());
+        }, options.progressIntervalMs ?? 5000)
       : undefined;
     const watchdog = this.startStallWatchdog();
     const pacer = createPacer(options.clock ?? ACCELERATED);

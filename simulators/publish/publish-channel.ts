@@ -37,7 +37,12 @@ export class PublishChannel {
    * PUBACK with reason code 16 ("no matching subscribers": e.g. a broker restarted without the
    * ingester's shared subscription) is not a delivery: such a message is sent again.
    */
-  constructor(client: MqttClient, maxInFlight: number, onSettled: (error: Error | undefined) => void, unroutedResend = DEFAULT_UNROUTED_RESEND) {
+  constructor(
+    client: MqttClient,
+    maxInFlight: number,
+    onSettled: (error: Error | undefined) => void,
+    unroutedResend = DEFAULT_UNROUTED_RESEND,
+  ) {
     this.client = client;
     this.maxInFlight = maxInFlight;
     this.onSettled = onSettled;
@@ -45,7 +50,8 @@ export class PublishChannel {
     // The reason code is seen only here: mqtt.js settles the publish as a success and hands its
     // callback the stored PUBLISH, not the PUBACK.
     client.on('packetreceive', (packet: Packet) => {
-      if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) this.unrouted.add(packet.messageId);
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined)
+        this.unrouted.add(packet.messageId);
     });
   }
 

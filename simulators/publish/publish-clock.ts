@@ -5,9 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type PublishClock =
-  | { mode: 'accelerated'; ratePerS?: number }
-  | { mode: 'realtime'; speed?: number; startMs?: number };
+export type PublishClock = { mode: 'accelerated'; ratePerS?: number } | { mode: 'realtime'; speed?: number; startMs?: number };
 
 export const ACCELERATED: PublishClock = { mode: 'accelerated' };
 

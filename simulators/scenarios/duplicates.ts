@@ -28,12 +28,7 @@ export const duplicates = defineScenario({
   },
 });
 
-function* repeatSome(
-  drafts: Iterable<MessageDraft>,
-  rate: number,
-  random: Random,
-  intervalMs: number,
-): Generator<MessageDraft> {
+function* repeatSome(drafts: Iterable<MessageDraft>, rate: number, random: Random, intervalMs: number): Generator<MessageDraft> {
   for (const draft of drafts) {
     yield draft;
     if (draft.kind === 'malformed' || !random.chance(rate)) continue;

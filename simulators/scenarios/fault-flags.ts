@@ -23,7 +23,12 @@ export const faultFlags = defineScenario({
     flags: listParam(FLAGS)
       .default(['tamper', 'powerOff', 'reverseFlow'])
       .describe(`Flags to raise, joined by + (default tamper+powerOff+reverseFlow; also lowBattery).`),
-    hours: z.coerce.number().positive().max(24 * 30).optional().describe('Length of each window in hours (default: seeded 1-4 h).'),
+    hours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .optional()
+      .describe('Length of each window in hours (default: seeded 1-4 h).'),
   }),
   plan: (context, { flags, hours }) => {
     const { grid, random } = context;
@@ -48,8 +53,7 @@ export const faultFlags = defineScenario({
           for (const { flag } of active) flagsNow[flag] = true;
           return flagsNow;
         },
-        flow: (tick, flowM3h) =>
-          activeAt(tick).some(({ flag }) => flag === 'powerOff' || flag === 'reverseFlow') ? 0 : flowM3h,
+        flow: (tick, flowM3h) => (activeAt(tick).some(({ flag }) => flag === 'powerOff' || flag === 'reverseFlow') ? 0 : flowM3h),
       },
       events,
     };

@@ -12,12 +12,7 @@ import { formatLocalTimestampWithoutOffset } from '../../platform/local-time.ts'
 const OVERSIZE_BYTES = MAX_PAYLOAD_BYTES + 80 * 1024;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-export function malformedPayload(
-  defect: MalformedDefect,
-  reading: Reading,
-  format: TimestampFormat,
-  random: Random,
-): string {
+export function malformedPayload(defect: MalformedDefect, reading: Reading, format: TimestampFormat, random: Random): string {
   const wire = { ...wireReading(reading, format) } as Record<string, unknown>;
   switch (defect) {
     case 'invalid-json': {

@@ -20,7 +20,12 @@ export const offlineGap = defineScenario({
   monitorShould:
     'Offline notice while silent (no reading for 3 x the interval); after the batch, the readings are stored late and the day is complete.',
   params: z.strictObject({
-    hours: z.coerce.number().positive().max(24 * 366).optional().describe('Length of the gap in hours (default: seeded 2-12 h).'),
+    hours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 366)
+      .optional()
+      .describe('Length of the gap in hours (default: seeded 2-12 h).'),
   }),
   plan: (context, { hours }) => {
     const { grid, random } = context;

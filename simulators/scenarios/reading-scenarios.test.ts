@@ -88,7 +88,11 @@ describe('unregistered', () => {
   });
 
   it('uses the id given', () => {
-    const simulation = simulateMeter(testMeter(), { ...JUNE_WEEK, seed: 1, scenarios: [{ name: 'unregistered', params: { id: 'ROGUE-7' } }] });
+    const simulation = simulateMeter(testMeter(), {
+      ...JUNE_WEEK,
+      seed: 1,
+      scenarios: [{ name: 'unregistered', params: { id: 'ROGUE-7' } }],
+    });
     expect(simulation.messages[0]?.topic).toBe('meters/ROGUE-7/readings');
   });
 });

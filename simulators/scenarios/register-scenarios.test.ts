@@ -75,7 +75,10 @@ describe('stuck-register', () => {
       expect(frozen.length).toBeGreaterThanOrEqual(6);
       expect(frozen.every((r) => r.totalM3 === stuck.frozenAtM3)).toBe(true);
       expect(frozen.slice(1).every((r) => (r.flowM3h ?? 0) > 0)).toBe(true);
-      expect(stuck.lostVolumeM3).toBeCloseTo(frozen.slice(1).reduce((sum, r) => sum + (r.flowM3h ?? 0) * 0.25, 0), 2);
+      expect(stuck.lostVolumeM3).toBeCloseTo(
+        frozen.slice(1).reduce((sum, r) => sum + (r.flowM3h ?? 0) * 0.25, 0),
+        2,
+      );
       const next = readings.find((r) => r.ts > stuck.toMs);
       expect(next?.totalM3).toBeGreaterThan(stuck.frozenAtM3);
     }

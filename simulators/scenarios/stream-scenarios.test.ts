@@ -37,7 +37,9 @@ describe('offline-gap', () => {
     const simulation = simulateMeter(testMeter(), { ...options, scenarios: [{ name: 'offline-gap', params: { hours: 5 } }] });
     const backlog = simulation.messages.filter((m) => m.kind === 'backlog');
     expect(backlog.map((m) => m.readings.length)).toEqual([MAX_READINGS_PER_MESSAGE, 800]);
-    backlog.forEach((m) => { expect(contractVerdict(m.payload).ok).toBe(true); });
+    backlog.forEach((m) => {
+      expect(contractVerdict(m.payload).ok).toBe(true);
+    });
   });
 });
 

@@ -15,7 +15,12 @@ export const stuckRegister = defineScenario({
   summary: 'Flow > 0 reported while the totalizer stays frozen for more than an hour.',
   monitorShould: 'Raise a stuck-register item (flow but no advance over 1 h) and a volume/flow inconsistency.',
   params: z.strictObject({
-    hours: z.coerce.number().gt(1).max(24 * 30).optional().describe('How long the register stays frozen, > 1 (default: seeded 1.5-6 h).'),
+    hours: z.coerce
+      .number()
+      .gt(1)
+      .max(24 * 30)
+      .optional()
+      .describe('How long the register stays frozen, > 1 (default: seeded 1.5-6 h).'),
   }),
   plan: (context, { hours }) => {
     const { grid, random } = context;

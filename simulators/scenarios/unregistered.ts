@@ -16,7 +16,11 @@ export const unregistered = defineScenario({
   summary: 'Publishes under a meter id the registry does not know.',
   monitorShould: 'Keep the readings as evidence and raise an unregistered-intake item for that meter id.',
   params: z.strictObject({
-    id: z.string().regex(METER_ID_PATTERN, 'expected [A-Za-z0-9_-]{1,64}').optional().describe('The unknown id to publish as (default: the meter id + "-UNREG").'),
+    id: z
+      .string()
+      .regex(METER_ID_PATTERN, 'expected [A-Za-z0-9_-]{1,64}')
+      .optional()
+      .describe('The unknown id to publish as (default: the meter id + "-UNREG").'),
   }),
   plan: (context, { id }) => {
     const publishedAs = id ?? `${context.meter.meterId.slice(0, 64 - SUFFIX.length)}${SUFFIX}`;

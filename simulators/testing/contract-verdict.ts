@@ -2,8 +2,7 @@
 import { MAX_PAYLOAD_BYTES, type Reading, readingsPayload } from '../../domain/telemetry/index.ts';
 
 export type ContractVerdict =
-  | { ok: true; readings: Reading[] }
-  | { ok: false; reason: 'oversize' | 'invalid-json' | 'schema'; detail: string };
+  { ok: true; readings: Reading[] } | { ok: false; reason: 'oversize' | 'invalid-json' | 'schema'; detail: string };
 
 export function contractVerdict(payload: string): ContractVerdict {
   const bytes = Buffer.byteLength(payload);

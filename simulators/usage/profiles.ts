@@ -84,8 +84,7 @@ function industrial(shifts: 2 | 3): UsageProfile {
 const publicSupply: UsageProfile = {
   key: 'public_supply',
   relativeRate: (at) =>
-    (0.55 + 0.55 * peak(at.hour, 7.5, 1.3) + 0.15 * peak(at.hour, 12, 1.5) + 0.45 * peak(at.hour, 19.5, 1.8)) *
-    summerSwing(at, 0.12),
+    (0.55 + 0.55 * peak(at.hour, 7.5, 1.3) + 0.15 * peak(at.hour, 12, 1.5) + 0.45 * peak(at.hour, 19.5, 1.8)) * summerSwing(at, 0.12),
   dayOffChance: () => 0,
   dailySpread: 0.05,
   intervalSpread: 0.05,
@@ -93,8 +92,7 @@ const publicSupply: UsageProfile = {
 
 const domestic: UsageProfile = {
   key: 'domestic',
-  relativeRate: (at) =>
-    (0.2 + peak(at.hour, 7, 1) + 0.4 * peak(at.hour, 12, 1) + 0.9 * peak(at.hour, 19, 1.5)) * summerSwing(at, 0.15),
+  relativeRate: (at) => (0.2 + peak(at.hour, 7, 1) + 0.4 * peak(at.hour, 12, 1) + 0.9 * peak(at.hour, 19, 1.5)) * summerSwing(at, 0.15),
   dayOffChance: () => 0,
   dailySpread: 0.1,
   intervalSpread: 0.12,

@@ -57,7 +57,14 @@ describe('docker-compose.yml', () => {
   it("mounts Prometheus's config, which scrapes ingest's metrics port", () => {
     expect(services.prometheus?.volumes).toContain('./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
     const config = z
-      .object({ scrape_configs: z.array(z.looseObject({ job_name: z.string(), dns_sd_configs: z.array(z.object({ names: z.array(z.string()), type: z.string(), port: z.number() })) })) })
+      .object({
+        scrape_configs: z.array(
+          z.looseObject({
+            job_name: z.string(),
+            dns_sd_configs: z.array(z.object({ names: z.array(z.string()), type: z.string(), port: z.number() })),
+          }),
+        ),
+      })
       .parse(parse(readFileSync('deploy/prometheus/prometheus.yml', 'utf8')));
     expect(config.scrape_configs.find((c) => c.job_name === 'ingest')?.dns_sd_configs[0]).toMatchObject({ names: ['ingest'], port: 9464 });
   });

@@ -25,7 +25,9 @@ export function portAnswers(port: number): Promise<boolean> {
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', () => { resolve(false); });
+    socket.once('error', () => {
+      resolve(false);
+    });
     socket.once('timeout', () => {
       socket.destroy();
       resolve(false);
@@ -108,9 +110,13 @@ export class ServerProcess {
   /** Resolves when the output contains `text`. */
   async waitForOutput(text: string | RegExp, timeoutMs = 30_000): Promise<void> {
     const matches = () => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
-    await waitFor(`${this.name} to print ${String(text)}`, () => {
-      if (!this.running && !matches()) throw new Error(`${this.name} exited:\n${this.log}`);
-      return Promise.resolve(matches());
-    }, timeoutMs);
+    await waitFor(
+      `${this.name} to print ${String(text)}`,
+      () => {
+        if (!this.running && !matches()) throw new Error(`${this.name} exited:\n${this.log}`);
+        return Promise.resolve(matches());
+      },
+      timeoutMs,
+    );
   }
 }

@@ -155,7 +155,13 @@ export function buildScenario(plan: ScenarioPlan): Scenario {
         truth.push({ meterId: oldMeterId, fromMs, toMs: replacedAtMs, litres: oldPart });
         meterId = newMeter();
         const newInitial = Math.floor(random() * 500) * 1000;
-        replacements.push({ oldMeterId, newMeterId: meterId, replacedAtMs, oldFinalTotalM3: oldFinal / 1000, newInitialTotalM3: newInitial / 1000 });
+        replacements.push({
+          oldMeterId,
+          newMeterId: meterId,
+          replacedAtMs,
+          oldFinalTotalM3: oldFinal / 1000,
+          newInitialTotalM3: newInitial / 1000,
+        });
         truth.push({ meterId, fromMs: replacedAtMs, toMs: nextMs, litres: advance - oldPart });
         displayed = wrap(newInitial + advance - oldPart);
       } else if (event < plan.replaceRate + plan.resetRate && displayed > 0 && dropIsUnambiguous) {
@@ -199,6 +205,9 @@ export function recordSpan(s: Scenario): { fromDay: string; toDay: string } {
 /** The scenario without some readings of one meter (the late batch not yet arrived). */
 export function withoutReadings(s: Scenario, meterId: string, drop: (r: AccountReading) => boolean): Scenario {
   const readings = new Map(s.readings);
-  readings.set(meterId, (s.readings.get(meterId) ?? []).filter((r) => !drop(r)));
+  readings.set(
+    meterId,
+    (s.readings.get(meterId) ?? []).filter((r) => !drop(r)),
+  );
   return { ...s, readings };
 }

@@ -53,14 +53,27 @@ export function openEntriesOf(db: Db, intakeId: string) {
   return db.selectFrom('ledger_items').selectAll().where('intake_id', '=', intakeId).where('status', 'not in', TERMINAL_STATUSES).execute();
 }
 
-export async function eventsOf(db: Db, itemId: string): Promise<{ action: string; from_status: string | null; to_status: string | null; actor: string; note: string | null; data: unknown }[]> {
-  return db.selectFrom('ledger_events').select(['action', 'from_status', 'to_status', 'actor', 'note', 'data']).where('item_id', '=', itemId).orderBy('id').execute();
+export async function eventsOf(
+  db: Db,
+  itemId: string,
+): Promise<{ action: string; from_status: string | null; to_status: string | null; actor: string; note: string | null; data: unknown }[]> {
+  return db
+    .selectFrom('ledger_events')
+    .select(['action', 'from_status', 'to_status', 'actor', 'note', 'data'])
+    .where('item_id', '=', itemId)
+    .orderBy('id')
+    .execute();
 }
 
 export const ZERO_COUNTS = { raised: 0, updated: 0, recurred: 0, cleared: 0, resolved: 0, unchanged: 0 } as const;
 
 /** A principal for the access-scoped functions: `user:<name>` in `divisionCode`. */
-export function principal(name: string, divisionCode: string, role: 'admin' | 'staff' | 'auditor' = 'staff', confidential = false): Principal {
+export function principal(
+  name: string,
+  divisionCode: string,
+  role: 'admin' | 'staff' | 'auditor' = 'staff',
+  confidential = false,
+): Principal {
   return { actor: `user:${name}`, kind: 'user', id: name, divisionCode, role, confidential };
 }
 

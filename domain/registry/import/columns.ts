@@ -3,14 +3,7 @@
  * the form, the English alias each also answers to, and how their cells are read. The template
  * files, the docs table and the header matching all come from this one list.
  */
-import {
-  intakeKind,
-  issuingLevel,
-  nonConventionalKind,
-  sourceType,
-  unitKind,
-  waterUse,
-} from '../vocabulary.ts';
+import { intakeKind, issuingLevel, nonConventionalKind, sourceType, unitKind, waterUse } from '../vocabulary.ts';
 import type { ImportError } from './types.ts';
 
 /** A controlled vocabulary from vocabulary.ts: English values with their Chinese form labels. */
@@ -111,7 +104,11 @@ export function columnSpec(key: ColumnKey): ColumnSpec {
  * ASCII ones (Chinese input methods type （）). Units are not normalised: only m³ is accepted.
  */
 export function normaliseHeader(header: string): string {
-  return header.replace(/[\s_\u3000]+/g, '').replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
+  return header
+    .replace(/[\s_\u3000]+/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .toLowerCase();
 }
 
 const KEY_BY_HEADER = new Map<string, ColumnKey>(
@@ -160,9 +157,10 @@ export function resolveHeaders(headers: readonly string[]): { layout: ColumnLayo
     const key = KEY_BY_HEADER.get(normaliseHeader(header));
     if (key === undefined) {
       // The accepted list is long (about 1 KB): given once, not with each of thousands of unknown headers.
-      const reason = firstUnknown === undefined
-        ? `unknown column; accepted columns: ${ACCEPTED_HEADERS}`
-        : `unknown column (the accepted columns are listed with column ${columnLetter(firstUnknown)})`;
+      const reason =
+        firstUnknown === undefined
+          ? `unknown column; accepted columns: ${ACCEPTED_HEADERS}`
+          : `unknown column (the accepted columns are listed with column ${columnLetter(firstUnknown)})`;
       firstUnknown ??= index;
       errors.push({ row: 1, column: header, reason });
       return;

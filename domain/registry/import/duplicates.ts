@@ -99,10 +99,7 @@ export function findSuspectedDuplicates(
 }
 
 /** Sweep by latitude so only points within the distance's latitude band are compared. */
-function nearestEarlierRows(
-  points: readonly { row: number; position: Position }[],
-  maxDistanceM: number,
-): SuspectedDuplicate[] {
+function nearestEarlierRows(points: readonly { row: number; position: Position }[], maxDistanceM: number): SuspectedDuplicate[] {
   const band = maxDistanceM / METRES_PER_DEGREE_LATITUDE;
   const sorted = [...points].sort((a, b) => a.position.latitude - b.position.latitude);
   const nearest = new Map<number, { otherRow: number; distanceM: number }>();

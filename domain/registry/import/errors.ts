@@ -11,15 +11,7 @@ export class ImportFileError extends Error {
   }
 }
 
-export type UnreadableReason =
-  | 'empty'
-  | 'not_utf8'
-  | 'binary'
-  | 'csv_syntax'
-  | 'legacy_xls'
-  | 'bad_xlsx'
-  | 'no_worksheet'
-  | 'no_header';
+export type UnreadableReason = 'empty' | 'not_utf8' | 'binary' | 'csv_syntax' | 'legacy_xls' | 'bad_xlsx' | 'no_worksheet' | 'no_header';
 
 export class UnreadableFileError extends ImportFileError {
   readonly reason: UnreadableReason;

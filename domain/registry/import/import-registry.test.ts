@@ -90,22 +90,24 @@ describe('importRegistry', () => {
     ]);
     expect(intakes[2]).toMatchObject({ well_diameter_mm: 250, permit_exempt: true });
     const permit = await testDb.db.selectFrom('permits').selectAll().where('permit_number', '=', f.permit(1)).executeTakeFirstOrThrow();
-    expect(permit).toMatchObject({ issuing_level: 'city', valid_from: '2024-01-01', valid_to: '2028-12-31', annual_volume_m3: '500000.00' });
+    expect(permit).toMatchObject({
+      issuing_level: 'city',
+      valid_from: '2024-01-01',
+      valid_to: '2028-12-31',
+      annual_volume_m3: '500000.00',
+    });
 
     const changes = await testDb.db
       .selectFrom('registry_changes')
       .select(['table_name', 'action', 'actor'])
       .where('actor', '=', 'test:alice')
       .execute();
-    expect(changes.filter((c) => c.action === 'insert').map((c) => c.table_name).sort()).toEqual([
-      'intakes',
-      'intakes',
-      'intakes',
-      'permits',
-      'permits',
-      'withdrawal_units',
-      'withdrawal_units',
-    ]);
+    expect(
+      changes
+        .filter((c) => c.action === 'insert')
+        .map((c) => c.table_name)
+        .sort(),
+    ).toEqual(['intakes', 'intakes', 'intakes', 'permits', 'permits', 'withdrawal_units', 'withdrawal_units']);
     expect(after.registry_changes - before.registry_changes).toBe(7);
   });
 
@@ -161,7 +163,11 @@ describe('importRegistry', () => {
     expect(result.status).toBe('rejected');
     expect(result.errors).toEqual([
       { row: 2, column: '经度', reason: 'expected a number, got "abc"' },
-      { row: 2, column: '水源类型', reason: expect.stringMatching(/^unknown value "海水"; expected one of: 河流 \(river\), 湖泊 \(lake\)/) as unknown },
+      {
+        row: 2,
+        column: '水源类型',
+        reason: expect.stringMatching(/^unknown value "海水"; expected one of: 河流 \(river\), 湖泊 \(lake\)/) as unknown,
+      },
       { row: 3, column: '统一社会信用代码', reason: 'required for an organisation' },
       { row: 3, column: '涉密', reason: 'expected 是 or 否 (also true/false, 1/0, Y/N), got "也许"' },
       { row: 4, column: '发证机关级别', reason: 'required with a permit (取水许可证编号 is filled); the cell is empty' },
@@ -225,7 +231,13 @@ describe('importRegistry', () => {
     const renamed = await importRegistry(testDb.db, csvFile(unitRows(f, 3, () => ({ unitName: '改名后的公司' })).slice(2)), options());
     expect(renamed.status).toBe('rejected');
     expect(renamed.errors).toEqual([
-      { row: 2, column: '取水单位名称', reason: expect.stringMatching(new RegExp(`^credit code ${f.credit} is registered to unit "${f.unitName}" \\(unit id \\d+\\); the name must match$`)) as unknown },
+      {
+        row: 2,
+        column: '取水单位名称',
+        reason: expect.stringMatching(
+          new RegExp(`^credit code ${f.credit} is registered to unit "${f.unitName}" \\(unit id \\d+\\); the name must match$`),
+        ) as unknown,
+      },
     ]);
   });
 
@@ -237,13 +249,19 @@ describe('importRegistry', () => {
     expect(first).toMatchObject({ status: 'imported', created: { units: 1 } });
     const second = await importRegistry(testDb.db, csvFile([person(2, 44)]), options());
     expect(second).toMatchObject({ status: 'imported', reusedUnits: 1, created: { units: 0, intakes: 1 } });
-    const unitIds = await testDb.db.selectFrom('intakes').select('unit_id').where('code', 'in', [f.id(1), f.id(2)]).execute();
+    const unitIds = await testDb.db
+      .selectFrom('intakes')
+      .select('unit_id')
+      .where('code', 'in', [f.id(1), f.id(2)])
+      .execute();
     expect(new Set(unitIds.map((u) => u.unit_id)).size).toBe(1);
   });
 
   it('refuses rows of one unit whose unit cells contradict each other', async () => {
     const f = fresh();
-    const rows = unitRows(f, 3, (i) => (i === 2 ? { contactPhone: '13900000000' } : i === 3 ? { unitKind: '个人', contactPerson: '' } : {}));
+    const rows = unitRows(f, 3, (i) =>
+      i === 2 ? { contactPhone: '13900000000' } : i === 3 ? { unitKind: '个人', contactPerson: '' } : {},
+    );
     const result = await importRegistry(testDb.db, csvFile(rows), options());
     expect(result.errors).toEqual([
       { row: 3, column: '联系电话', reason: `same unit (credit code ${f.credit}) as row 2, which says "0431-88888888", not "13900000000"` },
@@ -305,33 +323,91 @@ describe('importRegistry', () => {
     const result = await importRegistry(testDb.db, csvFile(rows), options());
     expect(result).toMatchObject({ status: 'imported', errors: [], created: { units: 1, intakes: 1, permits: 1 } });
     expect(result.outOfScope).toEqual([{ row: 3, code: f.id(2), reason: expect.stringContaining('150 mm, under 200 mm') as unknown }]);
-    const stored = await testDb.db.selectFrom('intakes').select('code').where('code', 'in', [f.id(1), f.id(2)]).execute();
+    const stored = await testDb.db
+      .selectFrom('intakes')
+      .select('code')
+      .where('code', 'in', [f.id(1), f.id(2)])
+      .execute();
     expect(stored.map((s) => s.code)).toEqual([f.id(1)]);
   });
 
   it('accepts English headers in any case, with spaces or underscores', async () => {
     const f = fresh();
     const keys = [
-      'code', 'name', 'countyCode', 'unitName', 'unitKind', 'creditCode', 'longitude', 'latitude', 'sourceType', 'waterUse', 'intakeKind',
+      'code',
+      'name',
+      'countyCode',
+      'unitName',
+      'unitKind',
+      'creditCode',
+      'longitude',
+      'latitude',
+      'sourceType',
+      'waterUse',
+      'intakeKind',
     ] as const;
-    const headers = ['CODE', 'Name', 'county_code', 'Unit Name', 'unitkind', 'Credit_Code', 'longitude', 'LATITUDE', 'source type', 'water_use', 'IntakeKind'];
+    const headers = [
+      'CODE',
+      'Name',
+      'county_code',
+      'Unit Name',
+      'unitkind',
+      'Credit_Code',
+      'longitude',
+      'LATITUDE',
+      'source type',
+      'water_use',
+      'IntakeKind',
+    ];
     const rows = unitRows(f, 1, () => ({ sourceType: 'river', waterUse: 'INDUSTRIAL', intakeKind: 'pump_station' }));
     const result = await importRegistry(testDb.db, csvFile(rows, headers, keys), options());
     expect(result.errors).toEqual([]);
     expect(result).toMatchObject({ status: 'imported', created: { units: 1, intakes: 1, permits: 0 } });
-    const stored = await testDb.db.selectFrom('intakes').select(['water_use', 'source_type']).where('code', '=', f.id(1)).executeTakeFirstOrThrow();
+    const stored = await testDb.db
+      .selectFrom('intakes')
+      .select(['water_use', 'source_type'])
+      .where('code', '=', f.id(1))
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ water_use: 'industrial', source_type: 'river' });
   });
 
   it('refuses an unknown header, listing the accepted ones', async () => {
     const f = fresh();
-    const keys = ['code', 'name', 'countyCode', 'unitName', 'unitKind', 'creditCode', 'longitude', 'latitude', 'sourceType', 'waterUse', 'intakeKind', 'sourceName'] as const;
-    const headers = ['取水口编码', '取水口名称', '所在县级行政区代码', '取水单位名称', '取水单位类型', '统一社会信用代码', '经度', '纬度', '水源类型', '取水用途', '取水方式', '水源明称'];
+    const keys = [
+      'code',
+      'name',
+      'countyCode',
+      'unitName',
+      'unitKind',
+      'creditCode',
+      'longitude',
+      'latitude',
+      'sourceType',
+      'waterUse',
+      'intakeKind',
+      'sourceName',
+    ] as const;
+    const headers = [
+      '取水口编码',
+      '取水口名称',
+      '所在县级行政区代码',
+      '取水单位名称',
+      '取水单位类型',
+      '统一社会信用代码',
+      '经度',
+      '纬度',
+      '水源类型',
+      '取水用途',
+      '取水方式',
+      '水源明称',
+    ];
     const result = await importRegistry(testDb.db, csvFile(unitRows(f, 1), headers, keys), options());
     expect(result.status).toBe('rejected');
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ row: 1, column: '水源明称' });
-    expect(result.errors[0]?.reason).toMatch(/^unknown column; accepted columns: 取水口编码 \(code\), 取水口名称 \(name\), .*水源名称 \(sourceName\)/);
+    expect(result.errors[0]?.reason).toMatch(
+      /^unknown column; accepted columns: 取水口编码 \(code\), 取水口名称 \(name\), .*水源名称 \(sourceName\)/,
+    );
   });
 
   it('reports each missing required header once, on row 1', async () => {

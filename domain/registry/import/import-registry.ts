@@ -37,7 +37,11 @@ function capErrors(errors: ImportError[]): ImportError[] {
   const more = errors.length - MAX_REPORTED_ERRORS;
   return [
     ...errors.slice(0, MAX_REPORTED_ERRORS),
-    { row: null, column: null, reason: `${more} more error${more === 1 ? '' : 's'} not listed (a report lists the first ${MAX_REPORTED_ERRORS})` },
+    {
+      row: null,
+      column: null,
+      reason: `${more} more error${more === 1 ? '' : 's'} not listed (a report lists the first ${MAX_REPORTED_ERRORS})`,
+    },
   ];
 }
 
@@ -92,17 +96,8 @@ export async function prepareRegistryImport(db: Db, file: Uint8Array, options: I
   const checked = checkRows(sheet, layout);
   const units = groupUnits(checked.rows, layout);
   const registry = await checkAgainstRegistry(db, checked.rows, units.groups, layout, options.provinceCode, options.scopeDivisionCode);
-  const errors = sortByRow([
-    ...checked.errors,
-    ...units.errors,
-    ...findRepeatedIdentifiers(checked.rows, layout),
-    ...registry.errors,
-  ]);
-  const suspectedDuplicates = findSuspectedDuplicates(
-    checked.rows,
-    registry.registeredIntakes,
-    options.duplicateDistanceM,
-  );
+  const errors = sortByRow([...checked.errors, ...units.errors, ...findRepeatedIdentifiers(checked.rows, layout), ...registry.errors]);
+  const suspectedDuplicates = findSuspectedDuplicates(checked.rows, registry.registeredIntakes, options.duplicateDistanceM);
   const report: ImportResult = { ...base, errors: capErrors(errors), suspectedDuplicates, outOfScope: checked.outOfScope };
 
   const blockedByDuplicates = suspectedDuplicates.length > 0 && options.acceptSuspectedDuplicates !== true;

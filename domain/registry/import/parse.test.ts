@@ -41,7 +41,8 @@ describe('cell readers', () => {
     expect(readVocabulary('Public_Supply', waterUse)).toEqual({ ok: true, value: 'public_supply' });
     expect(readVocabulary('灌溉', waterUse)).toEqual({
       ok: false,
-      reason: 'unknown value "灌溉"; expected one of: 农业 (agricultural), 工业 (industrial), 公共供水 (public_supply), 生活 (domestic), 生态 (ecological), 其他 (other)',
+      reason:
+        'unknown value "灌溉"; expected one of: 农业 (agricultural), 工业 (industrial), 公共供水 (public_supply), 生活 (domestic), 生态 (ecological), 其他 (other)',
     });
   });
 });

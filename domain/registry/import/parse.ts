@@ -42,10 +42,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 export function detectFormat(bytes: Uint8Array): SheetFormat {
   if (bytes.length === 0) throw new UnreadableFileError('empty', 'the file is empty');
   if (startsWith(bytes, OLE2_MAGIC)) {
-    throw new UnreadableFileError(
-      'legacy_xls',
-      'legacy Excel 97-2003 (.xls) files are not accepted; save as .xlsx or CSV UTF-8',
-    );
+    throw new UnreadableFileError('legacy_xls', 'legacy Excel 97-2003 (.xls) files are not accepted; save as .xlsx or CSV UTF-8');
   }
   return startsWith(bytes, ZIP_MAGIC) ? 'xlsx' : 'csv';
 }
@@ -73,8 +70,7 @@ function decodeUtf8(bytes: Uint8Array): string {
     const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split('\n').length;
     throw new UnreadableFileError(
       'not_utf8',
-      `the file is not valid UTF-8 (first bad byte on line ${line}); ` +
-        'save the CSV as "CSV UTF-8", GB18030/GBK is not accepted',
+      `the file is not valid UTF-8 (first bad byte on line ${line}); ` + 'save the CSV as "CSV UTF-8", GB18030/GBK is not accepted',
     );
   }
   if (text.includes('\0')) {

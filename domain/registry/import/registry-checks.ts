@@ -68,7 +68,8 @@ async function checkCounties(
     else {
       const province = d.parentLevel === 'province' ? d.parentCode : d.grandparentCode;
       if (province !== provinceCode) problemOf.set(code, `county ${code} (${d.name}) is not in province ${provinceCode}`);
-      else if (scopeDivisionCode && !code.startsWith(divisionPrefix(scopeDivisionCode))) problemOf.set(code, `county ${code} (${d.name}) is outside your division ${scopeDivisionCode}`);
+      else if (scopeDivisionCode && !code.startsWith(divisionPrefix(scopeDivisionCode)))
+        problemOf.set(code, `county ${code} (${d.name}) is outside your division ${scopeDivisionCode}`);
     }
   }
   return rows.flatMap((r) => {
@@ -107,8 +108,7 @@ async function checkPermitNumbers(db: Db, rows: readonly CheckedRow[], layout: C
     const permit = r.permitNumber === null ? undefined : permitOf.get(r.permitNumber);
     if (permit === undefined) return [];
     const reason =
-      `duplicate: permit number ${permit.permit_number} already registered as permit id ${permit.id} ` +
-      `(intake id ${permit.intake_id})`;
+      `duplicate: permit number ${permit.permit_number} already registered as permit id ${permit.id} ` + `(intake id ${permit.intake_id})`;
     return [{ row: r.row, column: layout.headerOf('permitNumber'), reason }];
   });
 }
@@ -182,10 +182,7 @@ async function findRegisteredUnits(
   return { registeredUnitIds, errors };
 }
 
-async function findRegisteredIntakes(
-  db: Db,
-  registeredUnitIds: ReadonlyMap<string, string>,
-): Promise<Map<string, RegisteredIntake[]>> {
+async function findRegisteredIntakes(db: Db, registeredUnitIds: ReadonlyMap<string, string>): Promise<Map<string, RegisteredIntake[]>> {
   const byUnitKey = new Map<string, RegisteredIntake[]>();
   const unitIds = [...new Set(registeredUnitIds.values())];
   if (unitIds.length === 0) return byUnitKey;

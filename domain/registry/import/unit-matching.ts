@@ -9,11 +9,7 @@ import type { ImportError } from './types.ts';
 import type { CheckedRow } from './validate.ts';
 
 /** The identity of a unit: its credit code, or its name and county when it has none. */
-export function unitKeyOf(unit: {
-  name: string;
-  creditCode: string | null | undefined;
-  countyCode: string | null | undefined;
-}): string {
+export function unitKeyOf(unit: { name: string; creditCode: string | null | undefined; countyCode: string | null | undefined }): string {
   const creditCode = unit.creditCode?.trim().toUpperCase();
   return creditCode ? `credit:${creditCode}` : `name:${unit.name.trim()}@${unit.countyCode ?? ''}`;
 }
@@ -43,10 +39,7 @@ const COMPARED: readonly { field: ComparedField; column: ColumnKey }[] = [
 ];
 
 /** Groups valid rows by unit and reports every row whose unit cells contradict an earlier row's. */
-export function groupUnits(
-  rows: readonly CheckedRow[],
-  layout: ColumnLayout,
-): { groups: Map<string, UnitGroup>; errors: ImportError[] } {
+export function groupUnits(rows: readonly CheckedRow[], layout: ColumnLayout): { groups: Map<string, UnitGroup>; errors: ImportError[] } {
   const groups = new Map<string, UnitGroup>();
   const errors: ImportError[] = [];
   for (const row of rows) {

@@ -4,15 +4,7 @@
  * mapped back to the file's columns. Every problem of every row is reported.
  */
 import type { z } from 'zod';
-import {
-  intakeInput,
-  isOutOfScopeWell,
-  permitInput,
-  unitInput,
-  type IntakeInput,
-  type PermitInput,
-  type UnitInput,
-} from '../schemas.ts';
+import { intakeInput, isOutOfScopeWell, permitInput, unitInput, type IntakeInput, type PermitInput, type UnitInput } from '../schemas.ts';
 import {
   intakeKind,
   issuingLevel,
@@ -210,12 +202,7 @@ function withoutIntakeId({ intakeId: _intakeId, ...draft }: PermitInput): Permit
 }
 
 /** A value under an empty header cell, or beyond the last header, would be silently lost: refuse it. */
-function reportCellsWithoutHeader(
-  reader: RowReader,
-  sheetRow: SheetRow,
-  headerCount: number,
-  layout: ColumnLayout,
-): void {
+function reportCellsWithoutHeader(reader: RowReader, sheetRow: SheetRow, headerCount: number, layout: ColumnLayout): void {
   sheetRow.cells.forEach((cell, index) => {
     if (isEmptyCell(cell) || (index < headerCount && !layout.unnamed.includes(index))) return;
     reader.errors.push({ row: reader.row, column: `column ${columnLetter(index)}`, reason: 'has a value but no header' });

@@ -21,7 +21,6 @@ export const intakeFilter = z.object({
 });
 export type IntakeFilter = z.infer<typeof intakeFilter>;
 
-
 export function intakeToRow(input: IntakeInput) {
   return {
     code: input.code,

@@ -16,7 +16,6 @@ export const meterFilter = z.object({
 });
 export type MeterFilter = z.infer<typeof meterFilter>;
 
-
 export function meterToRow(input: MeterInput) {
   return {
     meter_id: input.meterId,

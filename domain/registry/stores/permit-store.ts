@@ -16,7 +16,6 @@ export const permitFilter = z.object({
 });
 export type PermitFilter = z.infer<typeof permitFilter>;
 
-
 export function permitToRow(input: PermitInput) {
   return {
     permit_number: input.permitNumber,

@@ -76,7 +76,8 @@ export interface RegistryStore<TInput, TRecord, TFilter> {
   retire(viewer: Viewer, id: string, actor: string): Promise<TRecord | undefined>;
 }
 
-const seesConfidential = (viewer: Viewer, column: RawBuilder<unknown>) => (viewer.confidential ? sql<SqlBool>`true` : sql<SqlBool>`not ${column}`);
+const seesConfidential = (viewer: Viewer, column: RawBuilder<unknown>) =>
+  viewer.confidential ? sql<SqlBool>`true` : sql<SqlBool>`not ${column}`;
 
 /** The intakes the viewer may see, as a condition on `intakes` columns. */
 export function visibleIntakes(viewer: Viewer, alias = 'intakes'): RawBuilder<SqlBool> {
@@ -86,7 +87,8 @@ export function visibleIntakes(viewer: Viewer, alias = 'intakes'): RawBuilder<Sq
 }
 
 function inScope(viewer: Viewer, table: RegistryTable, placement: Placement): RawBuilder<SqlBool> {
-  if (placement.by === 'intake') return sql<SqlBool>`${sql.ref(`${table}.intake_id`)} in (select id from intakes where ${visibleIntakes(viewer)})`;
+  if (placement.by === 'intake')
+    return sql<SqlBool>`${sql.ref(`${table}.intake_id`)} in (select id from intakes where ${visibleIntakes(viewer)})`;
   if (placement.confidentialColumn) return visibleIntakes(viewer, table);
   if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
   return sql<SqlBool>`${sql.ref(`${table}.county_code`)} like ${`${divisionPrefix(viewer.divisionCode)}%`}`;
@@ -99,8 +101,10 @@ async function assertPlaceable(trx: DbTransaction, viewer: Viewer, place: Place)
     return;
   }
   if (viewer === WHOLE_REGISTRY) return;
-  if (!place.countyCode.startsWith(divisionPrefix(viewer.divisionCode))) throw new RegistryScopeError('outside_division', `county ${place.countyCode} is outside your division ${viewer.divisionCode}`);
-  if (place.confidential && !viewer.confidential) throw new RegistryScopeError('outside_division', 'only a user cleared for confidential intakes may mark one confidential');
+  if (!place.countyCode.startsWith(divisionPrefix(viewer.divisionCode)))
+    throw new RegistryScopeError('outside_division', `county ${place.countyCode} is outside your division ${viewer.divisionCode}`);
+  if (place.confidential && !viewer.confidential)
+    throw new RegistryScopeError('outside_division', 'only a user cleared for confidential intakes may mark one confidential');
 }
 
 /** Columns and values of a row, without the undefined ones (so the database's defaults apply). */
@@ -108,15 +112,25 @@ function columnsOf(row: Record<string, unknown>): [string, unknown][] {
   return Object.entries(row).filter(([, v]) => v !== undefined);
 }
 
-export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilter>(db: Db, spec: TableSpec<T, Row, TInput, TRecord, TFilter>): RegistryStore<TInput, TRecord, TFilter> {
+export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilter>(
+  db: Db,
+  spec: TableSpec<T, Row, TInput, TRecord, TFilter>,
+): RegistryStore<TInput, TRecord, TFilter> {
   const { table } = spec;
   const scoped = (viewer: Viewer) => spec.from(db).where(inScope(viewer, table, spec.placement));
-  const visibleRow = (viewer: Viewer, id: string) => sql<SqlBool>`${sql.ref(`${table}.id`)} = ${id} and ${inScope(viewer, table, spec.placement)}`;
+  const visibleRow = (viewer: Viewer, id: string) =>
+    sql<SqlBool>`${sql.ref(`${table}.id`)} = ${id} and ${inScope(viewer, table, spec.placement)}`;
   const one = (rows: Row[]) => (rows[0] ? spec.fromRow(rows[0]) : undefined);
 
   return {
     kind: spec.kind,
-    list: (viewer, filter, page) => listPage(spec.filter(scoped(viewer), filter), (q) => q.orderBy(sql`id`).execute(), (row) => spec.fromRow(row), page),
+    list: (viewer, filter, page) =>
+      listPage(
+        spec.filter(scoped(viewer), filter),
+        (q) => q.orderBy(sql`id`).execute(),
+        (row) => spec.fromRow(row),
+        page,
+      ),
     async get(viewer, id) {
       const found = await sql<Row>`select * from ${sql.table(table)} where ${visibleRow(viewer, id)}`.execute(db);
       return one(found.rows);
@@ -125,7 +139,10 @@ export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilte
       return withActor(db, actor, async (trx) => {
         await assertPlaceable(trx, viewer, spec.placeOf(input));
         const cols = columnsOf(spec.toRow(input));
-        const inserted = await sql<Row>`insert into ${sql.table(table)} (${sql.join(cols.map(([c]) => sql.ref(c)))}) values (${sql.join(cols.map(([, v]) => v))}) returning *`.execute(trx);
+        const inserted =
+          await sql<Row>`insert into ${sql.table(table)} (${sql.join(cols.map(([c]) => sql.ref(c)))}) values (${sql.join(cols.map(([, v]) => v))}) returning *`.execute(
+            trx,
+          );
         const created = one(inserted.rows);
         if (created === undefined) throw new Error(`insert into ${table} returned no row`);
         return created;
@@ -135,13 +152,17 @@ export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilte
       return withActor(db, actor, async (trx) => {
         await assertPlaceable(trx, viewer, spec.placeOf(input));
         const sets = Object.entries(spec.toRow(input)).map(([c, v]) => sql`${sql.ref(c)} = ${v ?? null}`);
-        const updated = await sql<Row>`update ${sql.table(table)} set ${sql.join(sets)} where ${visibleRow(viewer, id)} returning *`.execute(trx);
+        const updated =
+          await sql<Row>`update ${sql.table(table)} set ${sql.join(sets)} where ${visibleRow(viewer, id)} returning *`.execute(trx);
         return one(updated.rows);
       });
     },
     async retire(viewer, id, actor) {
       return withActor(db, actor, async (trx) => {
-        const retired = await sql<Row>`update ${sql.table(table)} set status = ${spec.retiredStatus} where ${visibleRow(viewer, id)} returning *`.execute(trx);
+        const retired =
+          await sql<Row>`update ${sql.table(table)} set status = ${spec.retiredStatus} where ${visibleRow(viewer, id)} returning *`.execute(
+            trx,
+          );
         return one(retired.rows);
       });
     },
@@ -158,7 +179,8 @@ export function visibleChanges(viewer: Viewer): RawBuilder<SqlBool> {
   const prefix = `${divisionPrefix(viewer.divisionCode)}%`;
   const field = (name: string) => sql`coalesce(after ->> ${name}, before ->> ${name})`;
   const confidentialEither = sql<SqlBool>`(coalesce((after ->> 'confidential')::boolean, false) or coalesce((before ->> 'confidential')::boolean, false))`;
-  const intakeVisible = (id: RawBuilder<unknown>) => sql<SqlBool>`${id}::bigint in (select id from intakes where ${visibleIntakes(viewer)})`;
+  const intakeVisible = (id: RawBuilder<unknown>) =>
+    sql<SqlBool>`${id}::bigint in (select id from intakes where ${visibleIntakes(viewer)})`;
   return sql<SqlBool>`(case table_name
     when 'divisions' then true
     when 'withdrawal_units' then ${field('county_code')} like ${prefix}

@@ -49,5 +49,10 @@ export function rectificationTableExport(t: RectificationTable): Table<Rectifica
     { header: '销号日期', value: (r) => r.closedOn, width: 12 },
     { header: '台账编号', value: (r) => r.itemId, width: 10 },
   ];
-  return { name: '附件3 问题整改台账', columns, rows: t.rows, footer: ['合计', `${t.totals.items} 项`, ...Array<string>(columns.length - 2).fill('')] };
+  return {
+    name: '附件3 问题整改台账',
+    columns,
+    rows: t.rows,
+    footer: ['合计', `${t.totals.items} 项`, ...Array<string>(columns.length - 2).fill('')],
+  };
 }

@@ -66,7 +66,12 @@ export interface Sheet {
 }
 
 export function sheetOf<Row>(t: Table<Row>): Sheet {
-  return { name: t.name, widths: t.columns.map((c) => c.width ?? Math.max(10, c.header.length * 2 + 2)), cells: tableCells(t), hasFooter: t.footer !== undefined };
+  return {
+    name: t.name,
+    widths: t.columns.map((c) => c.width ?? Math.max(10, c.header.length * 2 + 2)),
+    cells: tableCells(t),
+    hasFooter: t.footer !== undefined,
+  };
 }
 
 /** An XLSX workbook with one worksheet per sheet (sheetOf), the header row bold and frozen. */

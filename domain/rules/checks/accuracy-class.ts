@@ -25,7 +25,14 @@ export const accuracyClass: IntakeRule = {
           `计量设施 ${m.meterId}（${m.meterType}）准确度等级 ${m.accuracyClass} 级，低于要求的 ${required} 级`,
           `Meter ${m.meterId} (${m.meterType}) has accuracy class ${m.accuracyClass}, worse than the required class ${required}`,
         ),
-        evidence: { meterId: m.meterId, meterType: m.meterType, diameterMm: m.diameterMm, accuracyClass: m.accuracyClass, requiredClass: required, table: 'GB/T 28714 by meter type (docs/rules.md)' },
+        evidence: {
+          meterId: m.meterId,
+          meterType: m.meterType,
+          diameterMm: m.diameterMm,
+          accuracyClass: m.accuracyClass,
+          requiredClass: required,
+          table: 'GB/T 28714 by meter type (docs/rules.md)',
+        },
         // The meter and the classes compared: found again, unchanged, only its window moves on.
         fingerprint: `${m.meterId}:${m.accuracyClass}>${required}`,
       });

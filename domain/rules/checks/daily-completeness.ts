@@ -37,7 +37,11 @@ export const dailyCompleteness: IntakeRule = {
               completeness: a.completeness,
               expectedReports: a.expectedReports,
               receivedReports: a.receivedReports,
-              meters: a.evidence.map((e) => ({ meterId: e.meterId, expectedReports: e.expectedReports, receivedReports: e.receivedReports })),
+              meters: a.evidence.map((e) => ({
+                meterId: e.meterId,
+                expectedReports: e.expectedReports,
+                receivedReports: e.receivedReports,
+              })),
             })),
           },
         },

@@ -12,5 +12,8 @@ export const flowVolumeMismatch = anomalyRule({
       en: `Meter ${meterId}: totalizer volume ${m3(worst.volumeM3)} m³ against ${m3(worst.flowVolumeM3)} m³ from reported flow between ${localTime(worst.fromMs)} and ${localTime(worst.toMs)}, ${pct(worst.deviation)} apart (${list.length} day(s))`,
     };
   },
-  thresholds: (ctx) => ({ flowMismatchFraction: ctx.options.accounting.flowMismatchFraction, flowCheckMinVolumeM3: ctx.options.accounting.flowCheckMinVolumeM3 }),
+  thresholds: (ctx) => ({
+    flowMismatchFraction: ctx.options.accounting.flowMismatchFraction,
+    flowCheckMinVolumeM3: ctx.options.accounting.flowCheckMinVolumeM3,
+  }),
 });

@@ -1,17 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, evaluate, findingsOf, intake, isClear, local, meter, MINUTE, normalInput, NOW, onlyFinding, period, permit } from '../testing/fixtures.ts';
+import {
+  DAY,
+  evaluate,
+  findingsOf,
+  intake,
+  isClear,
+  local,
+  meter,
+  MINUTE,
+  normalInput,
+  NOW,
+  onlyFinding,
+  period,
+  permit,
+} from '../testing/fixtures.ts';
 
 describe('online-metering-missing', () => {
   const manualOnly = [meter({ readingMode: 'manual' })];
 
   it('fires for surface water permitted exactly 500 000 m³ with only a manual meter', () => {
-    const f = onlyFinding(evaluate(normalInput({ permits: [permit({ annualVolumeM3: 500_000 })], meters: manualOnly })), 'online-metering-missing');
+    const f = onlyFinding(
+      evaluate(normalInput({ permits: [permit({ annualVolumeM3: 500_000 })], meters: manualOnly })),
+      'online-metering-missing',
+    );
     expect(f).toMatchObject({ kind: 'item', subject: 'QK001' });
-    expect(f.evidence).toMatchObject({ sourceType: 'river', thresholdM3: 500_000, permit: { annualVolumeM3: 500_000 }, activeMeters: [{ meterId: 'M1', readingMode: 'manual' }] });
+    expect(f.evidence).toMatchObject({
+      sourceType: 'river',
+      thresholdM3: 500_000,
+      permit: { annualVolumeM3: 500_000 },
+      activeMeters: [{ meterId: 'M1', readingMode: 'manual' }],
+    });
   });
 
   it('stays silent below the threshold, and with an online meter', () => {
-    expect(isClear(evaluate(normalInput({ permits: [permit({ annualVolumeM3: 499_999 })], meters: manualOnly })), 'online-metering-missing')).toBe(true);
+    expect(
+      isClear(evaluate(normalInput({ permits: [permit({ annualVolumeM3: 499_999 })], meters: manualOnly })), 'online-metering-missing'),
+    ).toBe(true);
     expect(isClear(evaluate(normalInput()), 'online-metering-missing')).toBe(true);
   });
 
@@ -30,7 +54,12 @@ describe('meter-offline and meter-silent', () => {
     const e = evaluate(lastAt(NOW - 45 * MINUTE));
     const f = onlyFinding(e, 'meter-offline');
     expect(f).toMatchObject({ kind: 'notice', subject: 'M1', windowStartMs: NOW - 45 * MINUTE, windowEndMs: NOW });
-    expect(f.evidence).toMatchObject({ silentMs: 45 * MINUTE, offlineAfterMs: 45 * MINUTE, lastReading: '2026-06-15 11:15', connection: { state: 'online' } });
+    expect(f.evidence).toMatchObject({
+      silentMs: 45 * MINUTE,
+      offlineAfterMs: 45 * MINUTE,
+      lastReading: '2026-06-15 11:15',
+      connection: { state: 'online' },
+    });
     expect(isClear(e, 'meter-silent')).toBe(true);
     expect(isClear(evaluate(lastAt(NOW - 44 * MINUTE)), 'meter-offline')).toBe(true);
   });
@@ -80,9 +109,15 @@ describe('daily-completeness and monthly-completeness', () => {
   });
 
   it('raises an item for an ended month below 90 %, not at 90 %, and not for a running month', () => {
-    const month = (complete: number, throughDay = '2026-05-31') => normalInput({ periods: [period('2026-05', throughDay, 1000, { expectedReports: 1000, completeReports: complete })] });
+    const month = (complete: number, throughDay = '2026-05-31') =>
+      normalInput({ periods: [period('2026-05', throughDay, 1000, { expectedReports: 1000, completeReports: complete })] });
     const f = onlyFinding(evaluate(month(899)), 'monthly-completeness');
-    expect(f).toMatchObject({ kind: 'item', subject: 'QK001@2026-05', windowStartMs: local('2026-05-01 00:00'), windowEndMs: local('2026-06-01 00:00') });
+    expect(f).toMatchObject({
+      kind: 'item',
+      subject: 'QK001@2026-05',
+      windowStartMs: local('2026-05-01 00:00'),
+      windowEndMs: local('2026-06-01 00:00'),
+    });
     expect(f.evidence).toMatchObject({ completeness: 0.899, minCompleteness: 0.9, expectedReports: 1000, completeReports: 899 });
     expect(isClear(evaluate(month(900)), 'monthly-completeness')).toBe(true);
     expect(evaluate(month(10, '2026-05-30')).clear).not.toContain('monthly-completeness');
@@ -101,13 +136,23 @@ describe('calibration-overdue, meter-replacement-due and accuracy-class', () => 
 
   it('uses the interval recorded on the meter', () => {
     const e = evaluate(normalInput({ meters: [meter({ lastCalibratedOn: '2025-06-14', calibrationIntervalMonths: 12 })] }));
-    expect(onlyFinding(e, 'calibration-overdue').evidence).toMatchObject({ intervalMonths: 12, basis: 'calibration interval recorded on the meter' });
+    expect(onlyFinding(e, 'calibration-overdue').evidence).toMatchObject({
+      intervalMonths: 12,
+      basis: 'calibration interval recorded on the meter',
+    });
   });
 
   it('replaces small meters: DN 25 after 6 years, DN 50 after 4 years', () => {
-    const small = (diameterMm: number, installedOn: string) => evaluate(normalInput({ meters: [meter({ meterType: 'mechanical', accuracyClass: 2, diameterMm, installedOn, lastCalibratedOn: null })] }));
+    const small = (diameterMm: number, installedOn: string) =>
+      evaluate(
+        normalInput({ meters: [meter({ meterType: 'mechanical', accuracyClass: 2, diameterMm, installedOn, lastCalibratedOn: null })] }),
+      );
     expect(isClear(small(25, '2020-06-15'), 'meter-replacement-due')).toBe(true);
-    expect(onlyFinding(small(25, '2020-06-14'), 'meter-replacement-due').evidence).toMatchObject({ serviceYears: 6, dueOn: '2026-06-14', overdueDays: 1 });
+    expect(onlyFinding(small(25, '2020-06-14'), 'meter-replacement-due').evidence).toMatchObject({
+      serviceYears: 6,
+      dueOn: '2026-06-14',
+      overdueDays: 1,
+    });
     expect(onlyFinding(small(50, '2022-06-14'), 'meter-replacement-due').evidence).toMatchObject({ serviceYears: 4, dueOn: '2026-06-14' });
     expect(isClear(small(50, '2022-06-14'), 'calibration-overdue')).toBe(true);
   });
@@ -119,20 +164,25 @@ describe('calibration-overdue, meter-replacement-due and accuracy-class', () => 
   });
 
   it('flags an accuracy class worse than the table, not an equal or unknown one', () => {
-    const f = onlyFinding(evaluate(normalInput({ meters: [meter({ meterType: 'mechanical', accuracyClass: 2.5, diameterMm: 100 })] })), 'accuracy-class');
+    const f = onlyFinding(
+      evaluate(normalInput({ meters: [meter({ meterType: 'mechanical', accuracyClass: 2.5, diameterMm: 100 })] })),
+      'accuracy-class',
+    );
     expect(f.evidence).toMatchObject({ accuracyClass: 2.5, requiredClass: 2, meterType: 'mechanical' });
     expect(isClear(evaluate(normalInput({ meters: [meter({ accuracyClass: 2.5 })] })), 'accuracy-class')).toBe(true);
     expect(evaluate(normalInput({ meters: [meter({ accuracyClass: null })] })).clear).not.toContain('accuracy-class');
-    const stricter = evaluate(normalInput({ meters: [meter({ accuracyClass: 2.5 })] }), NOW, { accuracyClassRequired: { electromagnetic: 1 } });
+    const stricter = evaluate(normalInput({ meters: [meter({ accuracyClass: 2.5 })] }), NOW, {
+      accuracyClassRequired: { electromagnetic: 1 },
+    });
     expect(onlyFinding(stricter, 'accuracy-class').evidence.requiredClass).toBe(1);
   });
 });
 
-
-
 describe('meters out of service', () => {
   it('clears the meter rules’ items of a replaced or retired meter, which they no longer judge', () => {
-    const e = evaluate(normalInput({ meters: [meter(), meter({ meterId: 'M0', status: 'replaced' }), meter({ meterId: 'MX', status: 'retired' })] }));
+    const e = evaluate(
+      normalInput({ meters: [meter(), meter({ meterId: 'M0', status: 'replaced' }), meter({ meterId: 'MX', status: 'retired' })] }),
+    );
     for (const rule of ['meter-offline', 'meter-silent', 'calibration-overdue', 'meter-replacement-due', 'accuracy-class'] as const) {
       expect(e.clearSubjects).toContainEqual({ rule, subject: 'M0' });
       expect(e.clearSubjects).toContainEqual({ rule, subject: 'MX' });

@@ -25,7 +25,9 @@ function permittedMs(ctx: RuleContext, fromMs: number, toMs: number): number {
   for (const day of daysTouched(fromMs, toMs)) {
     const p = permitOnDay(ctx.input.permits, day);
     const windows =
-      p?.hoursStart != null && p.hoursEnd != null ? permittedHours(day, p.hoursStart, p.hoursEnd) : [[localDayStart(day), localDayEnd(day)] as [number, number]];
+      p?.hoursStart != null && p.hoursEnd != null
+        ? permittedHours(day, p.hoursStart, p.hoursEnd)
+        : [[localDayStart(day), localDayEnd(day)] as [number, number]];
     for (const [w0, w1] of windows) ms += overlap(fromMs, toMs, w0, w1);
   }
   return ms;

@@ -41,7 +41,12 @@ export const outsideSeason: IntakeRule = {
           `许可证 ${number} 许可取水期为 ${season}，${first.day} 至 ${last.day} 期外 ${list.length} 天取水 ${m3(total)} m³`,
           `Permit ${number} allows withdrawal ${season}; ${m3(total)} m³ withdrawn on ${list.length} day(s) outside it from ${first.day} to ${last.day}`,
         ),
-        evidence: { permit: { ...permitRef(p), seasonStart: p.seasonStart, seasonEnd: p.seasonEnd }, volumeM3: total, days: list, minVolumeM3: minM3 },
+        evidence: {
+          permit: { ...permitRef(p), seasonStart: p.seasonStart, seasonEnd: p.seasonEnd },
+          volumeM3: total,
+          days: list,
+          minVolumeM3: minM3,
+        },
       });
     }
     return { findings, checked: [...checked.keys()] };

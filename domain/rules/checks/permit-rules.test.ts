@@ -4,10 +4,25 @@ import { evaluate, findingsOf, intake, isClear, local, normalInput, NOW, onlyFin
 describe('unpermitted-withdrawal', () => {
   it('fires on withdrawal after the permit expired, naming the permit and the days', () => {
     const f = onlyFinding(evaluate(normalInput({ permits: [permit({ validTo: '2026-06-13' })] })), 'unpermitted-withdrawal');
-    expect(f).toMatchObject({ kind: 'item', intakeId: '7', countyCode: '220102', subject: 'QK001', windowStartMs: local('2026-06-14 00:00'), windowEndMs: local('2026-06-15 00:00') });
+    expect(f).toMatchObject({
+      kind: 'item',
+      intakeId: '7',
+      countyCode: '220102',
+      subject: 'QK001',
+      windowStartMs: local('2026-06-14 00:00'),
+      windowEndMs: local('2026-06-15 00:00'),
+    });
     expect(f.evidence).toMatchObject({
       volumeM3: 2400,
-      days: [{ day: '2026-06-14', volumeM3: 2400, status: 'measured', reason: 'expired', permit: { permitNumber: 'P-001', validTo: '2026-06-13' } }],
+      days: [
+        {
+          day: '2026-06-14',
+          volumeM3: 2400,
+          status: 'measured',
+          reason: 'expired',
+          permit: { permitNumber: 'P-001', validTo: '2026-06-13' },
+        },
+      ],
     });
     expect(f.summary).toContain('2400 m³');
   });
@@ -45,7 +60,9 @@ describe('unpermitted-withdrawal', () => {
   });
 
   it('cannot judge a bundled intake without its year volume', () => {
-    const e = evaluate(normalInput({ intake: intake({ bundledSmallIrrigation: true, waterUse: 'agricultural' }), permits: [], periods: [] }));
+    const e = evaluate(
+      normalInput({ intake: intake({ bundledSmallIrrigation: true, waterUse: 'agricultural' }), permits: [], periods: [] }),
+    );
     expect(e.clear).not.toContain('unpermitted-withdrawal');
     expect(findingsOf(e, 'unpermitted-withdrawal')).toEqual([]);
   });
@@ -56,12 +73,20 @@ describe('permit-renewal-due', () => {
   it('fires as a notice when the permit expires in exactly 45 days', () => {
     const f = onlyFinding(evaluate(normalInput({ permits: [permit({ validTo: '2026-07-30' })] })), 'permit-renewal-due');
     expect(f).toMatchObject({ kind: 'notice', subject: 'P-001', windowStartMs: NOW, windowEndMs: local('2026-07-31 00:00') });
-    expect(f.evidence).toMatchObject({ daysLeft: 45, renewalNoticeDays: 45, today: '2026-06-15', permit: { permitNumber: 'P-001', validTo: '2026-07-30' } });
+    expect(f.evidence).toMatchObject({
+      daysLeft: 45,
+      renewalNoticeDays: 45,
+      today: '2026-06-15',
+      permit: { permitNumber: 'P-001', validTo: '2026-07-30' },
+    });
   });
 
   it('stays silent 46 days ahead, and when a renewal is recorded', () => {
     expect(isClear(evaluate(normalInput({ permits: [permit({ validTo: '2026-07-31' })] })), 'permit-renewal-due')).toBe(true);
-    const renewed = [permit({ validTo: '2026-07-01' }), permit({ id: '12', permitNumber: 'P-002', validFrom: '2026-07-02', validTo: '2031-07-01' })];
+    const renewed = [
+      permit({ validTo: '2026-07-01' }),
+      permit({ id: '12', permitNumber: 'P-002', validFrom: '2026-07-02', validTo: '2031-07-01' }),
+    ];
     expect(isClear(evaluate(normalInput({ permits: renewed })), 'permit-renewal-due')).toBe(true);
   });
 

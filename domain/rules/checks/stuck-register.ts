@@ -17,5 +17,8 @@ export const stuckRegister = anomalyRule({
       en: `Meter ${meterId} reported flow (up to ${flow} m³/h) from ${localTime(fromMs)} to ${localTime(toMs)} while its totalizer stood at ${total} m³ for ${duration(toMs - fromMs)}`,
     };
   },
-  thresholds: (ctx) => ({ stuckRegisterMinMs: ctx.options.accounting.stuckRegisterMinMs, stuckRegisterMinFlowM3h: ctx.options.accounting.stuckRegisterMinFlowM3h }),
+  thresholds: (ctx) => ({
+    stuckRegisterMinMs: ctx.options.accounting.stuckRegisterMinMs,
+    stuckRegisterMinFlowM3h: ctx.options.accounting.stuckRegisterMinFlowM3h,
+  }),
 });

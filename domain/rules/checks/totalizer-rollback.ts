@@ -15,5 +15,8 @@ export const totalizerRollback = anomalyRule({
       en: `Meter ${meterId} totalizer went back from ${from} m³ to ${to} m³ (${at}) with no registered replacement or rollover (${list.length} time(s))`,
     };
   },
-  thresholds: (ctx) => ({ rolloverWindowFraction: ctx.options.accounting.rolloverWindowFraction, rolloverFlowFactor: ctx.options.accounting.rolloverFlowFactor }),
+  thresholds: (ctx) => ({
+    rolloverWindowFraction: ctx.options.accounting.rolloverWindowFraction,
+    rolloverFlowFactor: ctx.options.accounting.rolloverFlowFactor,
+  }),
 });

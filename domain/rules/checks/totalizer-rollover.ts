@@ -13,5 +13,8 @@ export const totalizerRollover = anomalyRule({
       en: `Meter ${meterId} register rolled over at ${m3(a?.registerMaxM3 ?? 0)} m³ (${at}, ${m3(a?.fromTotalM3 ?? 0)} → ${m3(a?.toTotalM3 ?? 0)}), counted as ${m3(a?.volumeM3 ?? 0)} m³ (${list.length} time(s))`,
     };
   },
-  thresholds: (ctx) => ({ rolloverWindowFraction: ctx.options.accounting.rolloverWindowFraction, rolloverFlowFactor: ctx.options.accounting.rolloverFlowFactor }),
+  thresholds: (ctx) => ({
+    rolloverWindowFraction: ctx.options.accounting.rolloverWindowFraction,
+    rolloverFlowFactor: ctx.options.accounting.rolloverFlowFactor,
+  }),
 });

@@ -23,7 +23,12 @@ export const unpermittedWithdrawal: IntakeRule = {
       const year = latestYear(periods);
       if (!year) return null;
       if (year.volumeM3 <= ctx.options.bundleMaxAnnualM3) return silent(intake.code);
-      bundle = { year: year.period, throughDay: year.throughDay, yearVolumeM3: year.volumeM3, bundleMaxAnnualM3: ctx.options.bundleMaxAnnualM3 };
+      bundle = {
+        year: year.period,
+        throughDay: year.throughDay,
+        yearVolumeM3: year.volumeM3,
+        bundleMaxAnnualM3: ctx.options.bundleMaxAnnualM3,
+      };
     }
     if (ctx.accounts.length === 0) return null;
     const days = ctx.accounts

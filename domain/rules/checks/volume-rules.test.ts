@@ -10,8 +10,20 @@ describe('annual-over-permit and annual-early-warning', () => {
   it('raises an item above the annual volume, with the figures, and no warning', () => {
     const e = evaluate(withPeriods(period('2026', '2026-06-15', 1_000_250)));
     const f = onlyFinding(e, 'annual-over-permit');
-    expect(f).toMatchObject({ kind: 'item', subject: 'P-001@2026', windowStartMs: local('2026-01-01 00:00'), windowEndMs: local('2026-06-15 12:00') });
-    expect(f.evidence).toMatchObject({ period: '2026', volumeM3: 1_000_250, limitM3: 1_000_000, excessM3: 250, share: 1.0003, permit: { permitNumber: 'P-001' } });
+    expect(f).toMatchObject({
+      kind: 'item',
+      subject: 'P-001@2026',
+      windowStartMs: local('2026-01-01 00:00'),
+      windowEndMs: local('2026-06-15 12:00'),
+    });
+    expect(f.evidence).toMatchObject({
+      period: '2026',
+      volumeM3: 1_000_250,
+      limitM3: 1_000_000,
+      excessM3: 250,
+      share: 1.0003,
+      permit: { permitNumber: 'P-001' },
+    });
     expect(findingsOf(e, 'annual-early-warning')).toEqual([]);
   });
 
@@ -36,7 +48,9 @@ describe('annual-over-permit and annual-early-warning', () => {
     const f = onlyFinding(evaluate(withPeriods(period('2026', '2026-01-30', 100_000)), local('2026-01-31 00:00')), 'annual-early-warning');
     expect(f.evidence).toMatchObject({ level: 'projected', projectedOver: true, projectedM3: 1_216_666.667 });
     // 29 days: too early to project.
-    expect(isClear(evaluate(withPeriods(period('2026', '2026-01-29', 100_000)), local('2026-01-30 00:00')), 'annual-early-warning')).toBe(true);
+    expect(isClear(evaluate(withPeriods(period('2026', '2026-01-29', 100_000)), local('2026-01-30 00:00')), 'annual-early-warning')).toBe(
+      true,
+    );
   });
 });
 
@@ -55,7 +69,9 @@ describe('monthly-over-plan and monthly-early-warning', () => {
   });
 
   it('warns at 90 % of the month plan', () => {
-    expect(onlyFinding(evaluate(withPeriods(period('2026-05', '2026-05-31', 90_000))), 'monthly-early-warning').evidence.level).toBe('90.0 %');
+    expect(onlyFinding(evaluate(withPeriods(period('2026-05', '2026-05-31', 90_000))), 'monthly-early-warning').evidence.level).toBe(
+      '90.0 %',
+    );
   });
 
   it('checks nothing for a permit without a monthly plan', () => {
@@ -68,8 +84,16 @@ describe('monthly-over-plan and monthly-early-warning', () => {
 describe('daily-over-limit', () => {
   it('fires on a day above the daily limit, with the day and the limit', () => {
     const f = onlyFinding(evaluate(normalInput({ permits: [permit({ dailyLimitM3: 2000 })] })), 'daily-over-limit');
-    expect(f).toMatchObject({ kind: 'item', subject: 'P-001', windowStartMs: local('2026-06-14 00:00'), windowEndMs: local('2026-06-15 00:00') });
-    expect(f.evidence).toMatchObject({ permit: { dailyLimitM3: 2000 }, days: [{ day: '2026-06-14', volumeM3: 2400, limitM3: 2000, excessM3: 400 }] });
+    expect(f).toMatchObject({
+      kind: 'item',
+      subject: 'P-001',
+      windowStartMs: local('2026-06-14 00:00'),
+      windowEndMs: local('2026-06-15 00:00'),
+    });
+    expect(f.evidence).toMatchObject({
+      permit: { dailyLimitM3: 2000 },
+      days: [{ day: '2026-06-14', volumeM3: 2400, limitM3: 2000, excessM3: 400 }],
+    });
   });
 
   it('stays silent at exactly the limit and when no limit is set', () => {

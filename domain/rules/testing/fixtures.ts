@@ -67,7 +67,14 @@ export function meter(extra: Partial<RuleMeter> = {}): RuleMeter {
 }
 
 /** Readings every `stepMin` minutes from `from` for `count` steps; flow matches the advance unless given. */
-export function series(from: string, count: number, stepMin: number, startTotal: number, perStep: number, extra: Partial<AccountReading> = {}): AccountReading[] {
+export function series(
+  from: string,
+  count: number,
+  stepMin: number,
+  startTotal: number,
+  perStep: number,
+  extra: Partial<AccountReading> = {},
+): AccountReading[] {
   return Array.from({ length: count }, (_, i) => {
     const ts = local(from) + i * stepMin * MINUTE;
     return { ts, totalM3: startTotal + i * perStep, flowM3h: (perStep * 60) / stepMin, receivedMs: ts + 5000, ...extra };
@@ -79,7 +86,12 @@ export function normalReadings(): AccountReading[] {
   return series('2026-06-13 23:00', 26 * 4 + 1, 15, 10_000, 25);
 }
 
-export function accountsFor(fromDay: string, toDay: string, readings: Record<string, AccountReading[]>, meters: Partial<MeterAttributes>[] = []): DailyAccount[] {
+export function accountsFor(
+  fromDay: string,
+  toDay: string,
+  readings: Record<string, AccountReading[]>,
+  meters: Partial<MeterAttributes>[] = [],
+): DailyAccount[] {
   return computeDailyAccounts({
     fromDay,
     toDay,
@@ -127,7 +139,8 @@ export function findingsOf(e: Evaluation, rule: RuleId): Finding[] {
 export function onlyFinding(e: Evaluation, rule: RuleId): Finding {
   const list = findingsOf(e, rule);
   const [first] = list;
-  if (list.length !== 1 || !first) throw new Error(`expected one ${rule} finding, got ${list.length}: ${JSON.stringify(e.findings.map((f) => f.rule))}`);
+  if (list.length !== 1 || !first)
+    throw new Error(`expected one ${rule} finding, got ${list.length}: ${JSON.stringify(e.findings.map((f) => f.rule))}`);
   return first;
 }
 

@@ -20,7 +20,14 @@ export const CREDIT_B = creditCode('91220103MA0Y54321');
  * county 220102) under a code and names of its own.
  */
 export function row(overrides: FixtureRow = {}): FixtureRow {
-  return { ...TEMPLATE_EXAMPLE, code: 'QS-001', name: '伊通河一号泵站', unitName: '长春示例供水有限公司', creditCode: CREDIT_A, ...overrides };
+  return {
+    ...TEMPLATE_EXAMPLE,
+    code: 'QS-001',
+    name: '伊通河一号泵站',
+    unitName: '长春示例供水有限公司',
+    creditCode: CREDIT_A,
+    ...overrides,
+  };
 }
 
 /** A row without a permit: the five permit cells empty. */
@@ -36,12 +43,19 @@ function cellText(value: string | number | Date | undefined): string {
 }
 
 /** CSV bytes with the given headers (default: the template's Chinese headers, in template order). */
-export function csvFile(rows: readonly FixtureRow[], headers: readonly string[] = CHINESE_HEADERS, keys: readonly ColumnKey[] = COLUMNS.map((c) => c.key)): Buffer {
+export function csvFile(
+  rows: readonly FixtureRow[],
+  headers: readonly string[] = CHINESE_HEADERS,
+  keys: readonly ColumnKey[] = COLUMNS.map((c) => c.key),
+): Buffer {
   const lines = [headers.map((h) => cellText(h)).join(','), ...rows.map((r) => keys.map((k) => cellText(r[k])).join(','))];
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
-export async function xlsxFile(rows: readonly FixtureRow[], cellValue: (key: ColumnKey, value: FixtureRow[ColumnKey]) => ExcelJS.CellValue = (_k, v) => v ?? null): Promise<Buffer> {
+export async function xlsxFile(
+  rows: readonly FixtureRow[],
+  cellValue: (key: ColumnKey, value: FixtureRow[ColumnKey]) => ExcelJS.CellValue = (_k, v) => v ?? null,
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('登记表');
   sheet.addRow(CHINESE_HEADERS);
