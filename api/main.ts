@@ -2,7 +2,7 @@
  * `node api/main.ts`: the HTTP API. Shutdown on SIGTERM/SIGINT: stop accepting connections,
  * finish requests in flight (Fastify close), then close the database pool and Redis.
  */
-import { RuleConfig, RuleConfigError } from '../domain/evaluation/index.ts';
+import { RuleConfig } from '../domain/evaluation/index.ts';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -12,14 +12,7 @@ import { buildApp } from './app.ts';
 
 const config = loadConfigOrExit();
 // The rules file's ledger and submission sections bind the API's rules of duty and deadlines too.
-let rules: RuleConfig;
-try {
-  rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
-} catch (err) {
-  if (!(err instanceof RuleConfigError)) throw err;
-  process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
-  process.exit(78);
-}
+const rules = RuleConfig.loadOrExit(config.monitor.rulesFile, { provinceCode: config.provinceCode });
 const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize });
 // Shared sign-in rate limits across API processes; a command fails fast while Redis is down
 // (the limiter then lets the request through; the per-account throttle is in PostgreSQL).

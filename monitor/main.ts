@@ -8,19 +8,12 @@ import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
-import { RuleConfig, RuleConfigError } from '../domain/evaluation/index.ts';
+import { RuleConfig } from '../domain/evaluation/index.ts';
 import { buildMonitor } from './monitor-service.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger('monitor', config.logLevel);
-let rules: RuleConfig;
-try {
-  rules = RuleConfig.load(config.monitor.rulesFile, { provinceCode: config.provinceCode });
-} catch (err) {
-  if (!(err instanceof RuleConfigError)) throw err;
-  process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
-  process.exit(78);
-}
+const rules = RuleConfig.loadOrExit(config.monitor.rulesFile, { provinceCode: config.provinceCode });
 const db = createDb({ url: config.databaseUrl, poolSize: 8 });
 const service = buildMonitor({
   db,

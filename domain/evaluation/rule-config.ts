@@ -87,6 +87,17 @@ export class RuleConfig {
   }
 
   /** Reads a JSON file; no path: the defaults (on `base`). */
+  /** For a process entry point: load, or print what is wrong and exit 78 (EX_CONFIG), as loadConfigOrExit does. */
+  static loadOrExit(path: string | undefined, base: RuleOptionsOverrides = {}): RuleConfig {
+    try {
+      return RuleConfig.load(path, base);
+    } catch (err) {
+      if (!(err instanceof RuleConfigError)) throw err;
+      process.stderr.write(`Invalid rule configuration (MONITOR_RULES_FILE): ${err.message}\n`);
+      process.exit(78);
+    }
+  }
+
   static load(path: string | undefined, base: RuleOptionsOverrides = {}): RuleConfig {
     if (!path) return RuleConfig.from({}, 'defaults', base);
     let text: string;

@@ -73,8 +73,9 @@ async function isConfidential(trx: DbTransaction, intakeId: string | null): Prom
   return row?.confidential ?? false;
 }
 
-async function latestRectifier(trx: DbTransaction, itemId: string): Promise<string | null> {
-  const row = await trx
+/** The actor of the latest `rectified` event: that user may not close the item. */
+export async function rectifiedBy(db: Db | DbTransaction, itemId: string): Promise<string | null> {
+  const row = await db
     .selectFrom('ledger_events')
     .select('actor')
     .where('item_id', '=', itemId)
@@ -132,7 +133,7 @@ export async function transitionAs(
         kind: row.kind,
         status: row.status,
         countyCode: row.county_code,
-        rectifiedBy: action === 'close' ? await latestRectifier(trx, row.id) : null,
+        rectifiedBy: action === 'close' ? await rectifiedBy(trx, row.id) : null,
       },
       workflow,
     );

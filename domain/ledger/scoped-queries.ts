@@ -10,12 +10,12 @@
  */
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import type { Db, DbTransaction } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { addDays, localDay } from '../../platform/local-time.ts';
 import type { Principal } from '../access/index.ts';
 import { divisionCode } from '../registry/index.ts';
-import { allowedActionsFor } from './duties.ts';
+import { allowedActionsFor, rectifiedBy } from './duties.ts';
 import { localToday, OVERDUE_LIST } from './overdue.ts';
 import { eventFromRow, itemFromRow } from './records.ts';
 import { type LedgerAction, ledgerAction, ledgerEvent, ledgerId, ledgerItem, ledgerKind, ledgerStatus } from './schemas.ts';
@@ -213,19 +213,6 @@ export type LedgerItemDetail = z.infer<typeof ledgerItemDetail>;
 export interface DetailOptions {
   now?: Date;
   workflow?: LedgerWorkflowOptions;
-}
-
-/** The actor of the latest `rectified` event: that user may not close the item. */
-export async function rectifiedBy(db: Db | DbTransaction, itemId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('ledger_events')
-    .select('actor')
-    .where('item_id', '=', itemId)
-    .where('action', '=', 'rectified')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.actor ?? null;
 }
 
 /** The item with its history, evidence, figures, permits and the caller's actions; undefined when the caller may not see it. */
