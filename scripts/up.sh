@@ -9,7 +9,8 @@
 #        127.0.0.1:${LOCAL_REDIS_PORT:-6380}: it holds readings acknowledged to the broker and not
 #        yet in InfluxDB, which the machine's Redis (no persistence) would lose on a restart.
 #        Skipped when REDIS_URL is set.
-#   3. node scripts/migrate.ts
+#   3. node scripts/migrate.ts, then node scripts/demo.ts: the demonstration province on an empty
+#      registry (START_DEMO=false: never), its users' passwords printed once.
 #   4. node api/main.ts, node ingest/main.ts, node monitor/main.ts, each output line prefixed with
 #      its name. A process whose file does not exist yet is skipped with a note.
 # Ctrl-C (SIGINT) or SIGTERM is passed on to every process, and the script waits for them to stop
@@ -264,6 +265,18 @@ if ((migrate_status != 0)); then
   stop_all TERM
   supervise
   exit "$migrate_status"
+fi
+
+# --- 3b. demonstration province -----------------------------------------------------------------
+# On an empty registry (and unless START_DEMO=false): a few hundred demo intakes and two demo users,
+# whose passwords scripts/demo.ts prints once (scripts/demo/province.ts).
+demo_status=0
+node scripts/demo.ts 2>&1 | prefix demo || demo_status=$?
+if ((demo_status != 0)); then
+  say "loading the demonstration province failed (exit code $demo_status)"
+  stop_all TERM
+  supervise
+  exit "$demo_status"
 fi
 
 # --- 4. processes -------------------------------------------------------------------------------
