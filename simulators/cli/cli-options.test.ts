@@ -73,6 +73,15 @@ describe('parseCliOptions', () => {
     ]);
   });
 
+  it('with --history, a realtime run begins in the past and its clock reads now at the start', () => {
+    expect(parse('--meters', '1', '--days', '1', '--history', '2', '--clock', 'realtime')).toMatchObject({
+      fromMs: NOW - 2 * 86_400_000,
+      toMs: NOW + 86_400_000,
+      clock: { mode: 'realtime', speed: 1, startMs: NOW },
+    });
+    expect(() => parse('--meters', '1', '--history', '2')).toThrow(/--history is for --clock realtime/);
+  });
+
   it('starts a realtime run now and ends an accelerated one now', () => {
     expect(parse('--meters', '1', '--days', '2', '--clock', 'realtime')).toMatchObject({ fromMs: NOW, toMs: NOW + 2 * 86_400_000 });
     expect(parse('--meters', '1', '--days', '0.5', '--rate', '100')).toMatchObject({
