@@ -6,7 +6,7 @@
  * terminal and JSON otherwise. `npm start` sets LOG_FORMAT=pretty when its own output is a terminal,
  * since its children write to a pipe (README, "The first run").
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { build as pretty } from 'pino-pretty';
 
 export type { Logger };
@@ -21,19 +21,23 @@ export function logFormat(env: Record<string, string | undefined> = process.env,
 
 const REDACT = ['password', '*.password', 'token', '*.token', 'headers.authorization', 'req.headers.authorization'];
 
+const PRETTY_OPTIONS = {
+  singleLine: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  // An error on its line too, as type and message (the stack stays in the JSON format).
+  ignore: 'pid,hostname,name,err',
+  messageFormat: '{if name}{name}: {end}{msg}{if err.message} ({err.type}: {err.message}){end}',
+  // In this thread (no transport worker), synchronously: lines are not lost at exit.
+  sync: true,
+};
+
+/** Where a pino logger writes in `format`: undefined for JSON on standard output. */
+export function logStream(format: LogFormat = logFormat()): DestinationStream | undefined {
+  return format === 'pretty' ? pretty(PRETTY_OPTIONS) : undefined;
+}
+
 export function createLogger(name: string, level: string, format: LogFormat = logFormat()): Logger {
   const options = { name, level, redact: REDACT };
-  if (format === 'json') return pino(options);
-  // In this thread (no transport worker), synchronously: lines are not lost at exit.
-  return pino(
-    options,
-    pretty({
-      singleLine: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      // An error on its line too, as type and message (the stack stays in the JSON format).
-      ignore: 'pid,hostname,name,err',
-      messageFormat: '{if name}{name}: {end}{msg}{if err.message} ({err.type}: {err.message}){end}',
-      sync: true,
-    }),
-  );
+  const stream = logStream(format);
+  return stream ? pino(options, stream) : pino(options);
 }
