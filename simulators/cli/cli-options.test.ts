@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliOptions } from './cli-options.ts';
+import { localDay, localDayStart } from '../../platform/local-time.ts';
 
 const NOW = Date.parse('2026-06-10T12:00:00+08:00');
 const parse = (...argv: string[]) => parseCliOptions(argv, NOW);
@@ -75,7 +76,7 @@ describe('parseCliOptions', () => {
 
   it('with --history, a realtime run begins in the past and its clock reads now at the start', () => {
     expect(parse('--meters', '1', '--days', '1', '--history', '2', '--clock', 'realtime')).toMatchObject({
-      fromMs: NOW - 2 * 86_400_000,
+      fromMs: localDayStart(localDay(NOW - 2 * 86_400_000)),
       toMs: NOW + 86_400_000,
       clock: { mode: 'realtime', speed: 1, startMs: NOW },
     });

@@ -3,7 +3,7 @@
  * run settings. Pure (the current time is passed in), so tests can cover every rule.
  */
 import { parseArgs } from 'node:util';
-import { DAY_MS, localDayStart } from '../../platform/local-time.ts';
+import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import { divisionCode } from '../../domain/registry/index.ts';
 import { waterUse } from '../../domain/registry/index.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
@@ -83,7 +83,8 @@ export function parseCliOptions(argv: readonly string[], nowMs: number): RunSett
   const runClock = clock(values, clockMode);
   return {
     fleet: fleetSource(values),
-    fromMs: fromMs - historyMs,
+    // History begins at a local midnight, so that its days are whole.
+    fromMs: historyMs > 0 ? localDayStart(localDay(fromMs - historyMs)) : fromMs,
     toMs,
     intervalS: optional(values.interval, (v) => integer('--interval', v, 1, MAX_INTERVAL_S)),
     seed: optional(values.seed, (v) => integer('--seed', v, 0, 0xffffffff)) ?? 1,
@@ -155,7 +156,7 @@ function window(values: Values, clockMode: 'accelerated' | 'realtime', nowMs: nu
   return clockMode === 'realtime' ? { fromMs: nowMs, toMs: nowMs + lengthMs } : { fromMs: nowMs - lengthMs, toMs: nowMs };
 }
 
-/** --history DAYS (realtime runs that start now): that much past before now, sent at once. */
+/** --history DAYS (realtime runs that start now): that much past before now, from the local midnight before, sent at once. */
 function history(values: Values, mode: 'accelerated' | 'realtime'): number {
   if (values.history === undefined) return 0;
   if (mode !== 'realtime' || values.from !== undefined) throw new CliError('--history is for --clock realtime with --days');
