@@ -2,12 +2,21 @@
  * `node scripts/demo.ts` (run by `npm start` after the migration): loads the demonstration province
  * into an empty registry (scripts/demo/province.ts) and prints the demo users' passwords, once.
  * Does nothing when START_DEMO=false or when the registry already holds intakes.
+ *
+ * `node scripts/demo.ts --is-demo`: exit 0 when the registry holds only the demo's intakes (so the
+ * simulator may play them), 3 otherwise.
  */
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
-import { loadDemoProvince } from './demo/province.ts';
+import { isDemoRegistry, loadDemoProvince } from './demo/province.ts';
 
 const config = loadConfigOrExit();
+if (process.argv[2] === '--is-demo') {
+  const db = createDb({ url: config.databaseUrl, poolSize: 1 });
+  const demo = config.startDemo && (await isDemoRegistry(db));
+  await db.destroy();
+  process.exit(demo ? 0 : 3);
+}
 if (!config.startDemo) {
   console.log('START_DEMO=false: no demonstration province');
   process.exit(0);

@@ -230,7 +230,10 @@ else
   fi
   conf="$(MOSQUITTO_LOG_FILE="$run_dir/mosquitto/mosquitto.log" scripts/mosquitto-conf.sh "$run_dir/mosquitto" "$mqtt_port" \
     "$ingest_user:$ingest_password" "simulator:$simulator_password")"
-  start mosquitto "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$conf"
+  # Its log (and what it says before reading its config) goes to the file, not the console.
+  "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$conf" >>"$run_dir/mosquitto/mosquitto.log" 2>&1 &
+  child_name[$!]=mosquitto
+  say "started mosquitto (pid $!), log in $run_dir/mosquitto/mosquitto.log"
   is_store[$!]=1
   wait_port mosquitto "$mqtt_port"
   export MQTT_URL="mqtt://127.0.0.1:$mqtt_port" MQTT_USERNAME="$ingest_user" MQTT_PASSWORD="$ingest_password"
@@ -258,11 +261,12 @@ else
   mkdir -p "$run_dir/redis"
   # In the foreground (a child of this script); data in .run/redis/ survives restarts.
   start redis redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" \
-    --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction --daemonize no
+    --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction --daemonize no \
+    --logfile "$run_dir/redis/redis.log"
   is_store[$!]=1
   wait_port redis "$redis_port"
   export REDIS_URL="redis://127.0.0.1:$redis_port"
-  say "project Redis on 127.0.0.1:$redis_port (append-only file in $run_dir/redis)"
+  say "project Redis on 127.0.0.1:$redis_port (append-only file and log in $run_dir/redis)"
 fi
 
 # --- 3. schema ----------------------------------------------------------------------------------
@@ -340,7 +344,7 @@ up: running. Open:
 up:   API            $api_url   (health: $api_url/healthz)
 up:   API reference  $api_url/docs
 up:   sign in        POST $api_url/v1/auth/login  {"username": ..., "password": ...}
-up: Logs: one line per event below; Mosquitto's log is in $run_dir/mosquitto/mosquitto.log.
+up: Logs: one line per event below; the broker's and Redis's in $run_dir/mosquitto, $run_dir/redis.
 up: Ctrl-C stops everything.
 up: ------------------------------------------------------------------------------
 URLS

@@ -269,3 +269,12 @@ export async function loadDemoProvince(db: Db, options: DemoOptions = {}): Promi
     };
   });
 }
+
+/** True when the registry holds intakes and all of them are the demo's (codes DEMO-...). */
+export async function isDemoRegistry(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('intakes')
+    .select((eb) => [eb.fn.countAll<string>().as('all'), eb.fn.count<string>('id').filterWhere('code', 'like', 'DEMO-%').as('demo')])
+    .executeTakeFirstOrThrow();
+  return Number(row.all) > 0 && row.all === row.demo;
+}
