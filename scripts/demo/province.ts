@@ -228,8 +228,10 @@ export async function loadDemoProvince(db: Db, options: DemoOptions = {}): Promi
           accuracy_class: 2,
           diameter_mm: 150,
           reporting_interval_s: 900,
-          installed_on: addDays(today, -400),
-          last_calibrated_on: addDays(today, -200),
+          // Installed yesterday: the demo's simulator sends from yesterday's midnight on
+          // (DEMO_HISTORY_DAYS, default 1), so nothing looks silent from before its history.
+          installed_on: addDays(today, -1),
+          last_calibrated_on: addDays(today, -1),
           calibration_interval_months: 24,
         })),
       )
