@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
+import { logFormat, logStream } from '../platform/logger.ts';
 import { authRoutes } from './access/auth.routes.ts';
 import { userRoutes } from './access/users.routes.ts';
 import { auth } from './http/auth.ts';
@@ -48,6 +49,8 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
     logger: logger ?? {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      // One readable line per event at a terminal (LOG_FORMAT, platform/logger.ts).
+      ...(logFormat() === 'pretty' ? { stream: logStream('pretty') } : {}),
     },
     // 25 MB: room for a registry import file; JSON bodies are far smaller.
     bodyLimit: 25 * 1024 * 1024,

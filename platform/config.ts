@@ -59,6 +59,7 @@ export const envSchema = z
     IMPORT_DUPLICATE_DISTANCE_M: z.coerce.number().positive().max(100_000).default(100),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     SEED_DIVISIONS: boolish.default(true),
+    START_DEMO: boolish.default(true),
 
     INGEST_ID: z
       .string()
@@ -150,6 +151,8 @@ export interface Config {
   provinceCode: string;
   importDuplicateDistanceM: number;
   seedDivisions: boolean;
+  /** `npm start` loads the demonstration province into an empty registry (scripts/demo/province.ts). */
+  startDemo: boolean;
   ingest: IngestConfig;
   monitor: { rulesFile: string | undefined };
   auth: AuthConfig;
@@ -224,6 +227,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     provinceCode: e.PROVINCE_CODE,
     importDuplicateDistanceM: e.IMPORT_DUPLICATE_DISTANCE_M,
     seedDivisions: e.SEED_DIVISIONS,
+    startDemo: e.START_DEMO,
     ingest: {
       id: e.INGEST_ID,
       mqttConnections: e.INGEST_MQTT_CONNECTIONS,

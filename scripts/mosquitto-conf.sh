@@ -13,6 +13,8 @@
 # simulator:simulator-dev-password). The ACL is deploy/mosquitto/acl.example; its "simulator"
 # account lines are enabled when an account named simulator is made. DIR/data/ is kept between runs,
 # so a broker restarted on the same DIR finds its sessions and queued messages again.
+# With MOSQUITTO_LOG_FILE set, the broker logs to that file instead of standard error (npm start
+# keeps the console for the processes' events).
 # Start the broker with: mosquitto -c DIR/mosquitto.conf
 set -euo pipefail
 
@@ -46,6 +48,7 @@ src="$root/deploy/mosquitto"
     -e "s|^persistence_location .*|persistence_location $dir/data/|" \
     -e "s|^password_file .*|password_file $dir/passwd|" \
     -e "s|^acl_file .*|acl_file $dir/acl|" \
+    -e "${MOSQUITTO_LOG_FILE:+s|^log_dest stderr\$|log_dest file $MOSQUITTO_LOG_FILE|}" \
     "$src/mosquitto.conf"
   if [[ $(id -u) -eq 0 ]]; then
     echo "# Generated for a broker started as root: keep root's rights to $dir."

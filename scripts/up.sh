@@ -4,12 +4,14 @@
 #   2. The stores that must keep data as in production, started as children of this script:
 #      - a broker: Mosquitto with the shipped deploy/mosquitto/mosquitto.conf (persistence, deep
 #        queues, accounts and ACL), made by scripts/mosquitto-conf.sh under .run/mosquitto/, on
-#        127.0.0.1:${LOCAL_MQTT_PORT:-1884}. Skipped when MQTT_URL is set: that broker is used.
+#        127.0.0.1:${LOCAL_MQTT_PORT:-1884}, logging to .run/mosquitto/mosquitto.log (not the
+#        console). Skipped when MQTT_URL is set: that broker is used.
 #      - a Redis with its append-only file (fsync every second) under .run/redis/, on
 #        127.0.0.1:${LOCAL_REDIS_PORT:-6380}: it holds readings acknowledged to the broker and not
 #        yet in InfluxDB, which the machine's Redis (no persistence) would lose on a restart.
 #        Skipped when REDIS_URL is set.
-#   3. node scripts/migrate.ts
+#   3. node scripts/migrate.ts, then node scripts/demo.ts: the demonstration province on an empty
+#      registry (START_DEMO=false: never), its users' passwords printed once.
 #   4. node api/main.ts, node ingest/main.ts, node monitor/main.ts, each output line prefixed with
 #      its name. A process whose file does not exist yet is skipped with a note.
 # Ctrl-C (SIGINT) or SIGTERM is passed on to every process, and the script waits for them to stop
@@ -27,6 +29,11 @@ cd "$root"
 # The project's Node 24 (the `node` dev dependency) first, also when run directly instead of by npm.
 export PATH="$root/node_modules/.bin:$PATH"
 run_dir="${RUN_DIR:-$root/.run}"
+# The processes write to a pipe (their lines are prefixed below): tell them whether a person reads
+# it, so that they log one readable line per event (platform/logger.ts) rather than JSON.
+if [[ -z ${LOG_FORMAT:-} ]]; then
+  if [[ -t 1 ]]; then export LOG_FORMAT=pretty FORCE_COLOR=1; else export LOG_FORMAT=json; fi
+fi
 stop_timeout="${UP_STOP_TIMEOUT:-30}"
 
 say() { printf 'up: %s\n' "$*"; }
@@ -65,6 +72,7 @@ start() {
 # to those still running after UP_STOP_TIMEOUT seconds.
 watchdog=""
 declare -A is_store=() # pid -> 1 for the broker and Redis, stopped after everything else
+declare -A is_optional=() # pid -> 1 for the demo's simulator: its end stops nothing
 apps_started=0
 stores_signalled=false
 
@@ -169,6 +177,8 @@ finished() {
   unset "child_name[$pid]"
   if ((status == 0)); then
     say "$name exited"
+  elif [[ -n ${is_optional[$pid]:-} ]]; then
+    say "$name exited with code $status (the rest keeps running)"
   else
     say "$name exited with code $status"
     if ! $stopping; then
@@ -218,9 +228,12 @@ else
     say "port $mqtt_port is taken (another npm start?); set LOCAL_MQTT_PORT, or MQTT_URL to use a running broker"
     exit 1
   fi
-  conf="$(scripts/mosquitto-conf.sh "$run_dir/mosquitto" "$mqtt_port" \
+  conf="$(MOSQUITTO_LOG_FILE="$run_dir/mosquitto/mosquitto.log" scripts/mosquitto-conf.sh "$run_dir/mosquitto" "$mqtt_port" \
     "$ingest_user:$ingest_password" "simulator:$simulator_password")"
-  start mosquitto "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$conf"
+  # Its log (and what it says before reading its config) goes to the file, not the console.
+  "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$conf" >>"$run_dir/mosquitto/mosquitto.log" 2>&1 &
+  child_name[$!]=mosquitto
+  say "started mosquitto (pid $!), log in $run_dir/mosquitto/mosquitto.log"
   is_store[$!]=1
   wait_port mosquitto "$mqtt_port"
   export MQTT_URL="mqtt://127.0.0.1:$mqtt_port" MQTT_USERNAME="$ingest_user" MQTT_PASSWORD="$ingest_password"
@@ -248,11 +261,12 @@ else
   mkdir -p "$run_dir/redis"
   # In the foreground (a child of this script); data in .run/redis/ survives restarts.
   start redis redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" \
-    --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction --daemonize no
+    --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction --daemonize no \
+    --logfile "$run_dir/redis/redis.log"
   is_store[$!]=1
   wait_port redis "$redis_port"
   export REDIS_URL="redis://127.0.0.1:$redis_port"
-  say "project Redis on 127.0.0.1:$redis_port (append-only file in $run_dir/redis)"
+  say "project Redis on 127.0.0.1:$redis_port (append-only file and log in $run_dir/redis)"
 fi
 
 # --- 3. schema ----------------------------------------------------------------------------------
@@ -264,6 +278,18 @@ if ((migrate_status != 0)); then
   stop_all TERM
   supervise
   exit "$migrate_status"
+fi
+
+# --- 3b. demonstration province -----------------------------------------------------------------
+# On an empty registry (and unless START_DEMO=false): a few hundred demo intakes and two demo users,
+# whose passwords scripts/demo.ts prints once (scripts/demo/province.ts).
+demo_status=0
+node scripts/demo.ts 2>&1 | prefix demo || demo_status=$?
+if ((demo_status != 0)); then
+  say "loading the demonstration province failed (exit code $demo_status)"
+  stop_all TERM
+  supervise
+  exit "$demo_status"
 fi
 
 # --- 4. processes -------------------------------------------------------------------------------
@@ -280,6 +306,48 @@ for name in api ingest monitor; do
     say "skipping $name: $name/main.ts does not exist yet"
   fi
 done
+
+# --- 5. the demo's meters -----------------------------------------------------------------------
+# On the demonstration province (only its intakes in the registry) with the broker started here: the
+# simulator plays the registry's meters in real time, with a day of history sent first and a few
+# faults mixed in, so that the monitor raises items within minutes. Its end or failure stops nothing.
+simulator_pid=""
+if [[ -z ${mqtt_port:-} ]]; then
+  : # an outside broker (MQTT_URL): no simulator login of ours
+elif node scripts/demo.ts --is-demo; then
+  (
+    set -a
+    # shellcheck disable=SC1091 # written above
+    . "$run_dir/local.env"
+    set +a
+    exec node simulators/main.ts --from-registry --clock realtime --history "${DEMO_HISTORY_DAYS:-1}" \
+      --days "${DEMO_DAYS:-1}" --quiet --connections 2 \
+      --scenario "${DEMO_SCENARIOS:-over-permit:0.03:factor=3,offline-gap:0.03,rollback:0.02,rate-spike:0.03:variant=sustained,malformed:0.02,unregistered:0.01}"
+  ) > >(prefix simulator) 2>&1 &
+  simulator_pid=$!
+  child_name[$simulator_pid]=simulator
+  is_optional[$simulator_pid]=1
+  say "started simulator (pid $simulator_pid): the demo's meters in real time, after a day of history"
+fi
+
+# --- 6. where to look ---------------------------------------------------------------------------
+api_url="http://${API_HOST:-127.0.0.1}:${API_PORT:-3000}"
+[[ ${API_HOST:-} == 0.0.0.0 ]] && api_url="http://127.0.0.1:${API_PORT:-3000}"
+# The URLs once the API answers (up to 30 s), so that they are the last lines of the start-up.
+for _ in $(seq 150); do
+  port_open "${API_PORT:-3000}" && break
+  sleep 0.2
+done
+cat <<URLS
+up: ------------------------------------------------------------------------------
+up: running. Open:
+up:   API            $api_url   (health: $api_url/healthz)
+up:   API reference  $api_url/docs
+up:   sign in        POST $api_url/v1/auth/login  {"username": ..., "password": ...}
+up: Logs: one line per event below; the broker's and Redis's in $run_dir/mosquitto, $run_dir/redis.
+up: Ctrl-C stops everything.
+up: ------------------------------------------------------------------------------
+URLS
 
 supervise
 say "all stopped"

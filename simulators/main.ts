@@ -104,8 +104,9 @@ process.once('SIGTERM', () => {
 });
 
 const report = await publisher.publish(fleetMessages(fleet, generation), {
-  // Realtime: the window's start is now, so the first reading waits for its own time too.
-  clock: settings.clock.mode === 'realtime' ? { ...settings.clock, startMs: settings.fromMs } : settings.clock,
+  // Realtime: the window's start is now (or, with --history, the history goes out at once and then
+  // the readings follow their own times).
+  clock: settings.clock.mode === 'realtime' ? { ...settings.clock, startMs: settings.clock.startMs ?? settings.fromMs } : settings.clock,
   signal: stop.signal,
   expectedTotal: estimateFleetMessages(fleet, generation),
   ...(settings.quiet ? {} : { onProgress: (p) => log(formatProgress(p)) }),

@@ -16,3 +16,4 @@ export * from './vocabulary.ts';
 export * from './divisions.ts';
 export * from './import/parse-off-thread.ts';
 export * from './confidential-export.ts';
+export * from './credit-code.ts';

@@ -20,6 +20,21 @@ function isMissingDatabase(err: unknown): boolean {
   return err instanceof InfluxQueryError && /database not found|bucket .*not found|HTTP 404/i.test(err.message);
 }
 
+/**
+ * InfluxDB 1.x answers a query of several statements on a database that does not exist with
+ * "statement 0: not executed" instead of "database not found": ask the database itself then.
+ */
+function maybeMissingDatabase(err: unknown): boolean {
+  return err instanceof InfluxQueryError && /statement 0: not executed/.test(err.message);
+}
+
+async function databaseMissing(store: InfluxStore): Promise<boolean> {
+  return store.query('SELECT * FROM "wim_probe" LIMIT 1').then(
+    () => false,
+    (err: unknown) => isMissingDatabase(err),
+  );
+}
+
 export class MergedInfluxReader implements InfluxReader {
   private readonly stores: readonly InfluxStore[];
   constructor(stores: readonly InfluxStore[]) {
@@ -34,8 +49,8 @@ export class MergedInfluxReader implements InfluxReader {
   async query(influxql: string): Promise<InfluxSeries[][]> {
     const answers = await Promise.all(
       this.stores.map((s) =>
-        s.query(influxql).catch((err: unknown) => {
-          if (isMissingDatabase(err)) return [];
+        s.query(influxql).catch(async (err: unknown) => {
+          if (isMissingDatabase(err) || (maybeMissingDatabase(err) && (await databaseMissing(s)))) return [];
           throw err;
         }),
       ),

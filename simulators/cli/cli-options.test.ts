@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliOptions } from './cli-options.ts';
+import { localDay, localDayStart } from '../../platform/local-time.ts';
 
 const NOW = Date.parse('2026-06-10T12:00:00+08:00');
 const parse = (...argv: string[]) => parseCliOptions(argv, NOW);
@@ -71,6 +72,15 @@ describe('parseCliOptions', () => {
       ['over-permit', 0.2],
       ['malformed', 0.1],
     ]);
+  });
+
+  it('with --history, a realtime run begins in the past and its clock reads now at the start', () => {
+    expect(parse('--meters', '1', '--days', '1', '--history', '2', '--clock', 'realtime')).toMatchObject({
+      fromMs: localDayStart(localDay(NOW - 2 * 86_400_000)),
+      toMs: NOW + 86_400_000,
+      clock: { mode: 'realtime', speed: 1, startMs: NOW },
+    });
+    expect(() => parse('--meters', '1', '--history', '2')).toThrow(/--history is for --clock realtime/);
   });
 
   it('starts a realtime run now and ends an accelerated one now', () => {

@@ -3,7 +3,7 @@
  * run settings. Pure (the current time is passed in), so tests can cover every rule.
  */
 import { parseArgs } from 'node:util';
-import { DAY_MS, localDayStart } from '../../platform/local-time.ts';
+import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import { divisionCode } from '../../domain/registry/index.ts';
 import { waterUse } from '../../domain/registry/index.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
@@ -52,6 +52,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   days: { type: 'string' },
+  history: { type: 'string' },
   interval: { type: 'string' },
   seed: { type: 'string' },
   clock: { type: 'string' },
@@ -78,13 +79,17 @@ export function parseCliOptions(argv: readonly string[], nowMs: number): RunSett
     throw new CliError(`--clock must be accelerated or realtime, got "${clockMode}"`);
   }
   const { fromMs, toMs } = window(values, clockMode, nowMs);
+  const historyMs = history(values, clockMode);
+  const runClock = clock(values, clockMode);
   return {
     fleet: fleetSource(values),
-    fromMs,
+    // History begins at a local midnight, so that its days are whole.
+    fromMs: historyMs > 0 ? localDayStart(localDay(fromMs - historyMs)) : fromMs,
     toMs,
     intervalS: optional(values.interval, (v) => integer('--interval', v, 1, MAX_INTERVAL_S)),
     seed: optional(values.seed, (v) => integer('--seed', v, 0, 0xffffffff)) ?? 1,
-    clock: clock(values, clockMode),
+    // With --history the simulated clock reads now at the start: the history goes out at once.
+    clock: historyMs > 0 && runClock.mode === 'realtime' ? { ...runClock, startMs: fromMs } : runClock,
     scenarios: scenarios(values.scenario),
     connections: optional(values.connections, (v) => integer('--connections', v, 1, 1000)) ?? 4,
     maxInFlight: optional(values['max-in-flight'], (v) => integer('--max-in-flight', v, 1, 65_535)) ?? 1000,
@@ -149,6 +154,13 @@ function window(values: Values, clockMode: 'accelerated' | 'realtime', nowMs: nu
   const lengthMs = Math.round(days * DAY_MS);
   // History ends now; a realtime run starts now and plays forward.
   return clockMode === 'realtime' ? { fromMs: nowMs, toMs: nowMs + lengthMs } : { fromMs: nowMs - lengthMs, toMs: nowMs };
+}
+
+/** --history DAYS (realtime runs that start now): that much past before now, from the local midnight before, sent at once. */
+function history(values: Values, mode: 'accelerated' | 'realtime'): number {
+  if (values.history === undefined) return 0;
+  if (mode !== 'realtime' || values.from !== undefined) throw new CliError('--history is for --clock realtime with --days');
+  return Math.round(positive('--history', values.history) * DAY_MS);
 }
 
 function clock(values: Values, mode: 'accelerated' | 'realtime'): PublishClock {

@@ -27,7 +27,19 @@ const { services } = compose.parse(parse(text, { merge: true }));
 describe('docker-compose.yml', () => {
   it('has the stores, Grafana and the project services, each with an image or a build', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'grafana', 'influxdb', 'ingest', 'migrate', 'monitor', 'mosquitto', 'postgres', 'prometheus', 'redis'].sort(),
+      [
+        'api',
+        'broker-logins',
+        'grafana',
+        'influxdb',
+        'ingest',
+        'migrate',
+        'monitor',
+        'mosquitto',
+        'postgres',
+        'prometheus',
+        'redis',
+      ].sort(),
     );
     for (const [name, s] of Object.entries(services)) expect(s.image ?? s.build, name).toBeDefined();
   });
@@ -48,10 +60,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts the shipped broker config and keeps Redis on an append-only file', () => {
-    expect(services.mosquitto?.volumes?.some((v) => v.startsWith('./deploy/mosquitto:'))).toBe(true);
+    expect(services.mosquitto?.volumes).toContain('./deploy/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro');
     expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
     // The same Node options as `npm run ingest` (heap bounds, V8's helper threads; docs/ingest.md).
     expect(services.ingest?.command).toEqual(['node', ...INGEST_NODE_ARGS, 'ingest/main.ts']);
+  });
+
+  it('makes the broker accounts and ACL itself before the broker starts (no manual step)', () => {
+    expect(services['broker-logins']?.command?.join(' ')).toContain('scripts/broker-logins.ts /broker');
+    expect(services['broker-logins']?.volumes).toEqual(['broker-accounts:/broker']);
+    expect(services['broker-logins']?.environment).toHaveProperty('MQTT_METER_SECRET');
+    expect(services['broker-logins']?.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
+    expect(services.mosquitto?.volumes).toContain('broker-accounts:/mosquitto/config:ro');
+    expect(services.mosquitto?.depends_on).toMatchObject({ 'broker-logins': { condition: 'service_completed_successfully' } });
+    expect(text).not.toMatch(/mosquitto_passwd -c/);
   });
 
   it("mounts Prometheus's config, which scrapes ingest's metrics port", () => {
