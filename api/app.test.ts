@@ -32,3 +32,19 @@ describe('GET /healthz', () => {
     }
   });
 });
+
+describe('security headers', () => {
+  it('sends HTTPS-only headers only where the API is served over HTTPS', async () => {
+    for (const secureCookies of [false, true]) {
+      const app = await buildApp({ config: { ...config, auth: { ...config.auth, secureCookies } }, db: testDb.db });
+      try {
+        const res = await app.inject('/healthz');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['strict-transport-security'] !== undefined).toBe(secureCookies);
+        expect(String(res.headers['content-security-policy']).includes('upgrade-insecure-requests')).toBe(secureCookies);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+});

@@ -59,7 +59,14 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
   app.setSerializerCompiler(serializerCompiler);
   await app.register(problemHandlers);
   await app.register(nulGuard);
-  await app.register(helmet, { global: true });
+  // HTTPS-only headers (HSTS, upgrading requests to https) only where the API is served over HTTPS,
+  // which is where the cookies are Secure too: on plain HTTP they would break the page.
+  const https = config.auth.secureCookies;
+  await app.register(helmet, {
+    global: true,
+    hsts: https,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+  });
   await app.register(auth, { db });
   await app.register(openApiDocs, { version: API_VERSION });
 
