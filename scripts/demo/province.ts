@@ -16,6 +16,7 @@ import { type Db, type DbTransaction, withActor } from '../../platform/db/databa
 import { addDays, localDay } from '../../platform/local-time.ts';
 import { hashPassword } from '../../domain/access/index.ts';
 import { creditCodeCheckChar } from '../../domain/registry/index.ts';
+import { createRandom } from '../../simulators/random/prng.ts';
 
 export const DEMO_ACTOR = 'system:demo';
 export const DEMO_MARK = '【演示】';
@@ -78,18 +79,6 @@ const ANNUAL_M3: Record<(typeof USES)[number], number> = {
   ecological: 150_000,
 };
 
-/** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A well-formed unified social credit code (GB 32100): 91 + county + DEM + number + check. */
 function creditCode(county: string, n: number): string {
   const first17 = `91${county}DEM${String(n).padStart(6, '0')}`;
@@ -110,7 +99,8 @@ export async function loadDemoProvince(db: Db, options: DemoOptions = {}): Promi
   const perCounty = options.intakesPerCounty ?? 25;
   const countyCount = options.counties ?? 12;
   const today = options.today ?? localDay(Date.now());
-  const random = prng(20);
+  // The simulators' seeded generator, so the demo is the same on every machine.
+  const random = createRandom(20).next;
   const users = [
     { username: 'demo-admin', role: 'admin' as const, password: newPassword() },
     { username: 'demo-county', role: 'staff' as const, password: newPassword() },

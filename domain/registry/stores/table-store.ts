@@ -23,9 +23,6 @@ export interface Viewer {
   confidential: boolean;
 }
 
-/** Sees everything: the registry import's checks, operator scripts, the monitor. */
-export const WHOLE_REGISTRY: Viewer = { divisionCode: '000000', confidential: true };
-
 /**
  * Why a write was refused: the record would sit outside the viewer's division (or be confidential
  * without the clearance), or its intake does not exist for the viewer (exactly as if it did not
@@ -81,7 +78,6 @@ const seesConfidential = (viewer: Viewer, column: RawBuilder<unknown>) =>
 
 /** The intakes the viewer may see, as a condition on `intakes` columns. */
 export function visibleIntakes(viewer: Viewer, alias = 'intakes'): RawBuilder<SqlBool> {
-  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
   const prefix = `${divisionPrefix(viewer.divisionCode)}%`;
   return sql<SqlBool>`(${sql.ref(`${alias}.county_code`)} like ${prefix} and ${seesConfidential(viewer, sql.ref(`${alias}.confidential`))})`;
 }
@@ -90,7 +86,6 @@ function inScope(viewer: Viewer, table: RegistryTable, placement: Placement): Ra
   if (placement.by === 'intake')
     return sql<SqlBool>`${sql.ref(`${table}.intake_id`)} in (select id from intakes where ${visibleIntakes(viewer)})`;
   if (placement.confidentialColumn) return visibleIntakes(viewer, table);
-  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
   return sql<SqlBool>`${sql.ref(`${table}.county_code`)} like ${`${divisionPrefix(viewer.divisionCode)}%`}`;
 }
 
@@ -100,7 +95,6 @@ async function assertPlaceable(trx: DbTransaction, viewer: Viewer, place: Place)
     if (found.rows.length === 0) throw new RegistryScopeError('unknown_intake', `intake ${place.intakeId} does not exist`);
     return;
   }
-  if (viewer === WHOLE_REGISTRY) return;
   if (!place.countyCode.startsWith(divisionPrefix(viewer.divisionCode)))
     throw new RegistryScopeError('outside_division', `county ${place.countyCode} is outside your division ${viewer.divisionCode}`);
   if (place.confidential && !viewer.confidential)
@@ -175,7 +169,6 @@ export function tableStore<T extends RegistryTable, Row, TInput, TRecord, TFilte
  * by their intake; a replacement by its old meter). Divisions are everyone's.
  */
 export function visibleChanges(viewer: Viewer): RawBuilder<SqlBool> {
-  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
   const prefix = `${divisionPrefix(viewer.divisionCode)}%`;
   const field = (name: string) => sql`coalesce(after ->> ${name}, before ->> ${name})`;
   const confidentialEither = sql<SqlBool>`(coalesce((after ->> 'confidential')::boolean, false) or coalesce((before ->> 'confidential')::boolean, false))`;
@@ -196,7 +189,6 @@ export function visibleChanges(viewer: Viewer): RawBuilder<SqlBool> {
  * province-level viewers, those of no registered meter (unregistered meters, unreadable topics).
  */
 export function visibleRejections(viewer: Viewer): RawBuilder<SqlBool> {
-  if (viewer === WHOLE_REGISTRY) return sql<SqlBool>`true`;
   const ofVisibleMeter = sql<SqlBool>`meter_id in (select m.meter_id from meters m join intakes on intakes.id = m.intake_id where ${visibleIntakes(viewer)})`;
   if (divisionPrefix(viewer.divisionCode).length > 2) return ofVisibleMeter;
   return sql<SqlBool>`(${ofVisibleMeter} or meter_id is null or meter_id not in (select meter_id from meters))`;
