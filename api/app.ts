@@ -4,7 +4,8 @@
  *
  * Built from plugins, in this order: problem documents for every error, the NUL guard, security
  * headers, authentication and route access (every /v1 route declares its policy), the OpenAPI
- * document, then the route groups under /v1, one plugin each, with their options.
+ * document, the review page under /app/, then the route groups under /v1, one plugin each, with
+ * their options.
  */
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -21,6 +22,7 @@ import { auth } from './http/auth.ts';
 import { nulGuard } from './http/nul-guard.ts';
 import { openApiDocs } from './http/openapi.ts';
 import { ProblemError, problemHandlers, problemSchema } from './http/problem.ts';
+import { reviewPage, tileOrigin } from './http/review-page.ts';
 import { DEFAULT_LEDGER_WORKFLOW, type LedgerWorkflowOptions } from '../domain/ledger/index.ts';
 import { DEFAULT_SUBMISSION_DEADLINES, type SubmissionDeadlines } from '../domain/submissions/index.ts';
 import { accountRoutes } from './accounts/accounts.routes.ts';
@@ -29,10 +31,11 @@ import { mapRoutes } from './map/map.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { submissionRoutes } from './submissions/submissions.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
+import { ruleRoutes } from './rules/rules.routes.ts';
 import { rejectionRoutes } from './telemetry/rejections.routes.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'logLevel' | 'provinceCode' | 'importDuplicateDistanceM' | 'auth'>;
+  config: Pick<Config, 'logLevel' | 'provinceCode' | 'importDuplicateDistanceM' | 'auth' | 'reviewPage'>;
   db: Db;
   /** Shares the sign-in rate limits among API processes; without it they are per process. */
   redis?: Redis;
@@ -61,14 +64,19 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
   await app.register(nulGuard);
   // HTTPS-only headers (HSTS, upgrading requests to https) only where the API is served over HTTPS,
   // which is where the cookies are Secure too: on plain HTTP they would break the page.
+  // The review page's map may load base-map tiles from the deployment's tile service.
   const https = config.auth.secureCookies;
+  const tiles = tileOrigin(config.reviewPage.tileUrl);
   await app.register(helmet, {
     global: true,
     hsts: https,
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    contentSecurityPolicy: {
+      directives: { upgradeInsecureRequests: https ? [] : null, imgSrc: ["'self'", 'data:', ...(tiles ? [tiles] : [])] },
+    },
   });
   await app.register(auth, { db });
   await app.register(openApiDocs, { version: API_VERSION });
+  await app.register(reviewPage, config.reviewPage);
 
   app.withTypeProvider<ZodTypeProvider>().get('/healthz', {
     config: { access: { access: 'public' } },
@@ -104,6 +112,7 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
       await v1.register(submissionRoutes, { db, deadlines: workflow?.submissions ?? DEFAULT_SUBMISSION_DEADLINES });
       await v1.register(accountRoutes, { db });
       await v1.register(mapRoutes, { db });
+      await v1.register(ruleRoutes);
     },
     { prefix: '/v1' },
   );

@@ -51,6 +51,12 @@ export const envSchema = z
 
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
+    APP_TILE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'expected an http(s) URL template')
+      .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'expected {z}, {x} and {y} in the tile URL template')
+      .optional(),
+    APP_TILE_ATTRIBUTION: z.string().max(300).default(''),
 
     PROVINCE_CODE: z
       .string()
@@ -148,6 +154,8 @@ export interface Config {
   mqtt: { url: string; username: string | undefined; password: string | undefined; meterSecret: string | undefined };
   influx: InfluxConfig;
   api: { host: string; port: number };
+  /** The review page under /app (api/review-page.ts). */
+  reviewPage: ReviewPageConfig;
   provinceCode: string;
   importDuplicateDistanceM: number;
   seedDivisions: boolean;
@@ -156,6 +164,16 @@ export interface Config {
   ingest: IngestConfig;
   monitor: { rulesFile: string | undefined };
   auth: AuthConfig;
+}
+
+export interface ReviewPageConfig {
+  /**
+   * Base-map tiles, an XYZ URL template such as https://tiles.example.gov.cn/{z}/{x}/{y}.png
+   * (government deployments use their own tile service); unset: the map has no base map.
+   */
+  tileUrl: string | undefined;
+  /** Credit line shown on the map for the tiles. Default: none. */
+  tileAttribution: string;
 }
 
 export interface AuthConfig {
@@ -224,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         `${e.INFLUX_API === 'v2' ? (e.INFLUX_BUCKET ?? e.INFLUX_DATABASE) : e.INFLUX_DATABASE}_confidential`,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
+    reviewPage: { tileUrl: e.APP_TILE_URL, tileAttribution: e.APP_TILE_ATTRIBUTION },
     provinceCode: e.PROVINCE_CODE,
     importDuplicateDistanceM: e.IMPORT_DUPLICATE_DISTANCE_M,
     seedDivisions: e.SEED_DIVISIONS,

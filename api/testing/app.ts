@@ -13,6 +13,7 @@ export const TEST_APP_CONFIG = {
   provinceCode: '220000',
   importDuplicateDistanceM: 100,
   auth: { sessions: DEFAULT_SESSION_OPTIONS, loginsPerMinute: 10_000, secureCookies: false },
+  reviewPage: { tileUrl: undefined, tileAttribution: '' },
 } as const;
 
 export function testApp(db: Db): Promise<FastifyInstance> {
