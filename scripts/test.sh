@@ -9,8 +9,11 @@ cd "$root"
 export PATH="$root/node_modules/.bin:$PATH"
 
 # The type check and the linter first: a change that breaks either fails the run.
-echo "test: tsc --noEmit" && npx tsc -p tsconfig.json
+echo "test: tsc --noEmit" && npx tsc -p tsconfig.json && npx tsc -p web/tsconfig.json
 echo "test: eslint" && npx eslint .
 scripts/services.sh
+# The review page's browser tests (web/) drive Debian's chromium through the page as built.
+scripts/browser.sh
+echo "test: build the review page" && npm run --silent build:web
 # Under CI=true vitest prints no interactive output and never waits for input.
 exec npx vitest run "$@"

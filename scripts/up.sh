@@ -11,7 +11,8 @@
 #        yet in InfluxDB, which the machine's Redis (no persistence) would lose on a restart.
 #        Skipped when REDIS_URL is set.
 #   3. node scripts/migrate.ts, then node scripts/demo.ts: the demonstration province on an empty
-#      registry (START_DEMO=false: never), its users' passwords printed once.
+#      registry (START_DEMO=false: never), its users' passwords printed once; then the review page
+#      is built (npm run build:web, web/ into web/dist/).
 #   4. node api/main.ts, node ingest/main.ts, node monitor/main.ts, each output line prefixed with
 #      its name. A process whose file does not exist yet is skipped with a note.
 # Ctrl-C (SIGINT) or SIGTERM is passed on to every process, and the script waits for them to stop
@@ -292,6 +293,18 @@ if ((demo_status != 0)); then
   exit "$demo_status"
 fi
 
+# --- 3c. the review page ------------------------------------------------------------------------
+# Built from web/ into web/dist/ (a few seconds), which the API serves under /app/.
+say "building the review page: npm run build:web"
+build_status=0
+npm run --silent build:web 2>&1 | prefix build || build_status=$?
+if ((build_status != 0)); then
+  say "building the review page failed (exit code $build_status)"
+  stop_all TERM
+  supervise
+  exit "$build_status"
+fi
+
 # --- 4. processes -------------------------------------------------------------------------------
 # Ingest runs with the Node options of `npm run ingest` (package.json, where they are set once):
 # capped heaps, one GC helper thread, no pretenuring (docs/ingest.md, "Memory and CPU").
@@ -341,6 +354,7 @@ done
 cat <<URLS
 up: ------------------------------------------------------------------------------
 up: running. Open:
+up:   review page    $api_url/app/   (sign in with a demo user printed above)
 up:   API            $api_url   (health: $api_url/healthz)
 up:   API reference  $api_url/docs
 up:   sign in        POST $api_url/v1/auth/login  {"username": ..., "password": ...}
