@@ -9,11 +9,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   countLedger,
+  countLedgerByStatus,
   escalationDay,
   escalationSummary,
   escalationSummaryQuery,
   getAttachment,
   getItemDetail,
+  ledgerCounts,
+  ledgerCountsQuery,
   ledgerId,
   ledgerItemDetail,
   ledgerListPage,
@@ -68,6 +71,18 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
       response: { 200: z.object({ total: z.number().int() }), ...errors },
     },
     handler: async (req) => ({ total: await countLedger(db, principalOf(req), wire(req.query)) }),
+  });
+
+  r.get('/ledger/counts', {
+    config: READ,
+    schema: {
+      tags: ['ledger'],
+      summary: 'How many entries match the list filters, per status, with the overdue and escalated among them',
+      description: 'The filters of /v1/ledger/items but status (every status is counted at once), cursor and limit.',
+      querystring: ledgerCountsQuery,
+      response: { 200: ledgerCounts, ...errors },
+    },
+    handler: (req) => countLedgerByStatus(db, principalOf(req), req.query),
   });
 
   r.get('/ledger/items/:id', {
