@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finding, raise } from '../domain/ledger/testing/fixtures.ts';
 import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { testInfluxConfig } from '../test/services/influxdb.ts';
@@ -95,6 +96,8 @@ beforeAll(async () => {
     }),
   ];
   expect(seeded.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+  // A ledger entry on that intake, so that the ledger's routes by id reach one too.
+  expect(await raise(testDb.db, finding('1', { subject: 'FZ-M1' }))).toBe('1');
 });
 afterAll(() => app.close());
 
