@@ -13,9 +13,11 @@ import { createHash } from 'node:crypto';
 import { finding, principal as ledgerPrincipal, raise } from '../domain/ledger/testing/fixtures.ts';
 import { generateMonthlyReports } from '../domain/reports/index.ts';
 import { submit } from '../domain/submissions/index.ts';
+import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { localDay } from '../platform/local-time.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { registerMeters } from '../test/fixtures/registry.ts';
+import { testInfluxConfig } from '../test/services/influxdb.ts';
 import type { RouteAccess } from './http/auth.ts';
 import { callerOf, signedIn, type TestUser, testApp } from './testing/app.ts';
 
@@ -118,6 +120,11 @@ const FIXTURES: Record<string, (kind: Kind) => Promise<Target | undefined>> = {
   },
   'GET /v1/ledger/items/:id': async (k) => ({
     url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}`,
+    countyCode: COUNTY,
+    confidential: k === 'confidential',
+  }),
+  'GET /v1/ledger/items/:id/readings': async (k) => ({
+    url: `/v1/ledger/items/${(await ledgerItem(k)).itemId}/readings`,
     countyCode: COUNTY,
     confidential: k === 'confidential',
   }),
@@ -252,7 +259,8 @@ function expectedStatus(route: RouteAccess, caller: Principal, target: Target): 
 }
 
 beforeAll(async () => {
-  app = await testApp(testDb.db);
+  // InfluxDB without a database yet: the readings route answers (no readings) rather than 503.
+  app = await testApp(testDb.db, { readings: MergedInfluxReader.of(testInfluxConfig()) });
   await app.ready();
   await registerMeters(testDb.db, { count: 1, prefix: 'AM-REPORT', countyCode: COUNTY });
   await generateMonthlyReports(testDb.db, month);

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
+import type { InfluxReader } from '../platform/influx/readings-reader.ts';
 import { logFormat, logStream } from '../platform/logger.ts';
 import { authRoutes } from './access/auth.routes.ts';
 import { userRoutes } from './access/users.routes.ts';
@@ -39,6 +40,11 @@ export interface AppDependencies {
   db: Db;
   /** Shares the sign-in rate limits among API processes; without it they are per process. */
   redis?: Redis;
+  /**
+   * The readings in InfluxDB, ordinary and confidential alike (MergedInfluxReader), for the
+   * readings behind a ledger entry; without it GET /v1/ledger/items/{id}/readings answers 503.
+   */
+  readings?: InfluxReader;
   /** The rules file's "ledger" and "submissions" sections (RuleConfig); default: their defaults. */
   workflow?: { ledger: LedgerWorkflowOptions; submissions: SubmissionDeadlines };
   /** Fastify logger option; default: pino at config.logLevel with credentials redacted. */
@@ -47,7 +53,7 @@ export interface AppDependencies {
 
 export const API_VERSION = '0.2.0';
 
-export async function buildApp({ config, db, redis, logger, workflow }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, redis, readings, logger, workflow }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -108,7 +114,7 @@ export async function buildApp({ config, db, redis, logger, workflow }: AppDepen
       await v1.register(registryRoutes, { db, config });
       await v1.register(rejectionRoutes, { db });
       await v1.register(reportRoutes, { db });
-      await v1.register(ledgerRoutes, { db, workflow: workflow?.ledger ?? DEFAULT_LEDGER_WORKFLOW });
+      await v1.register(ledgerRoutes, { db, workflow: workflow?.ledger ?? DEFAULT_LEDGER_WORKFLOW, readings });
       await v1.register(submissionRoutes, { db, deadlines: workflow?.submissions ?? DEFAULT_SUBMISSION_DEADLINES });
       await v1.register(accountRoutes, { db });
       await v1.register(mapRoutes, { db });

@@ -9,7 +9,10 @@
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finding, raise } from '../domain/ledger/testing/fixtures.ts';
+import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { useTestDatabase } from '../test/database.ts';
+import { testInfluxConfig } from '../test/services/influxdb.ts';
 import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260615);
@@ -57,7 +60,8 @@ let api: Caller;
 let doc: Document;
 
 beforeAll(async () => {
-  app = await testApp(testDb.db);
+  // InfluxDB as main.ts gives it (its database not created: no readings), so the readings route answers.
+  app = await testApp(testDb.db, { readings: MergedInfluxReader.of(testInfluxConfig()) });
   api = callerOf(app, await signedIn(testDb.db));
   doc = (await api('/docs/json')).json<Document>();
   // A record of each kind with id 1, so that generated ids also reach existing records.
@@ -92,6 +96,8 @@ beforeAll(async () => {
     }),
   ];
   expect(seeded.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+  // A ledger entry on that intake, so that the ledger's routes by id reach one too.
+  expect(await raise(testDb.db, finding('1', { subject: 'FZ-M1' }))).toBe('1');
 });
 afterAll(() => app.close());
 

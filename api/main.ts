@@ -5,6 +5,7 @@
 import { RuleConfig } from '../domain/evaluation/index.ts';
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
+import { MergedInfluxReader } from '../platform/influx/readings-reader.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRedis } from '../platform/redis.ts';
 import { closeOnSignals } from '../platform/shutdown.ts';
@@ -22,7 +23,9 @@ const redis = createRedis({
   logger: createLogger('api', config.logLevel),
   maxRetriesPerRequest: 1,
 });
-const app = await buildApp({ config, db, redis, workflow: { ledger: rules.ledger, submissions: rules.submissions } });
+// The readings behind ledger entries, from both databases, as the monitor reads them.
+const readings = MergedInfluxReader.of(config.influx);
+const app = await buildApp({ config, db, redis, readings, workflow: { ledger: rules.ledger, submissions: rules.submissions } });
 
 closeOnSignals(app.log, async () => {
   await app.close();

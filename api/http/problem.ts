@@ -10,6 +10,7 @@ import { AccessError } from '../../domain/access/index.ts';
 import { LEDGER_ERROR_STATUS, LedgerTransitionError } from '../../domain/ledger/index.ts';
 import { RegistryScopeError } from '../../domain/registry/index.ts';
 import { SUBMISSION_ERROR_STATUS, SubmissionError } from '../../domain/submissions/index.ts';
+import { InfluxQueryError } from '../../platform/influx/influx-store.ts';
 
 export const problemCodes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -156,6 +157,8 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof RegistryScopeError) {
     return { ...problem(err.reason === 'outside_division' ? 'forbidden' : 'unprocessable', err.message), instance };
   }
+  // Logged with its cause (a 5xx): the client learns only that the store failed it.
+  if (err instanceof InfluxQueryError) return { ...problem('unavailable', 'the readings store (InfluxDB) did not answer'), instance };
   const domain = fromDomainError(err);
   if (domain) return { ...domain, instance };
   if (isPgError(err)) {

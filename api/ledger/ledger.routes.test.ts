@@ -184,3 +184,91 @@ describe('the daily escalation through the API summary', () => {
     expect((await county('/v1/ledger/escalations?from=2026-06-30&to=2026-06-01')).statusCode).toBe(400);
   });
 });
+
+describe('the ledger counts', () => {
+  interface Listed {
+    status: string;
+    overdue: boolean;
+    escalatedLevel: string | null;
+  }
+  interface Counts {
+    byStatus: Record<string, number>;
+    overdue: number;
+    escalated: number;
+    total: number;
+  }
+  const STATUSES = ['raised', 'confirmed', 'dismissed', 'rectifying', 'rectified', 'closed', 'resolved'];
+
+  /** The counts the list itself gives, paging through every entry that matches `q`. */
+  async function tally(caller: Caller, q: string): Promise<Counts> {
+    const counts: Counts = { byStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])), overdue: 0, escalated: 0, total: 0 };
+    let cursor: string | null = null;
+    do {
+      const res = await caller(`/v1/ledger/items?${q}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      const page = res.json<{ items: Listed[]; nextCursor: string | null }>();
+      for (const i of page.items) {
+        counts.byStatus[i.status] = (counts.byStatus[i.status] ?? 0) + 1;
+        if (i.overdue) counts.overdue++;
+        if (i.escalatedLevel !== null) counts.escalated++;
+        counts.total++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return counts;
+  }
+
+  async function counts(caller: Caller, q: string): Promise<Counts> {
+    const res = await caller(`/v1/ledger/counts?${q}`);
+    expect(res.statusCode).toBe(200);
+    return res.json<Counts>();
+  }
+
+  it('counts what the list shows, per status, for a county and a province user, under the same filters', async () => {
+    // 140 entries in county 220103 over every status, some overdue, some escalated, a quarter on a confidential intake.
+    const meters = await registerMeters(testDb.db, { count: 4, prefix: 'CT', countyCode: '220103' });
+    const ids = meters.map((m) => Number(m.intakeId));
+    await testDb.db.updateTable('intakes').set({ confidential: true }).where('id', '=', String(ids[0])).execute();
+    await sql`
+      insert into ledger_items (kind, rule, intake_id, county_code, subject, status, summary, evidence, window_start, window_end,
+                                dismissal_reason, measures, responsible_unit, responsible_person, deadline, escalated_level)
+      select 'item', case when g % 2 = 0 then 'meter-silent' else 'daily-over-limit' end, (${sql.val(ids)}::bigint[])[1 + g % 4], '220103',
+             'C-' || g, (array['raised','confirmed','dismissed','rectifying','rectified','closed','resolved'])[1 + g % 7],
+             '计数测试 ' || g, '{}'::jsonb, now() - interval '1 day', now(), '测试', '措施', '单位', '张三',
+             current_date + case when g % 3 = 0 then -5 else 5 end,
+             case when g % 5 = 0 then 'city' when g % 11 = 0 then 'province' end
+      from generate_series(1, 140) g`.execute(testDb.db);
+    const county103 = callerOf(app, await signedIn(testDb.db, { divisionCode: '220103', role: 'staff', confidential: false }));
+    const province = callerOf(app, await signedIn(testDb.db, { divisionCode: '220000', role: 'staff', confidential: false }));
+    const cleared = callerOf(app, await signedIn(testDb.db, { divisionCode: '220000', role: 'admin', confidential: true }));
+
+    const mine = await counts(county103, '');
+    expect(mine.total).toBe(105); // the confidential intake's 35 are not there for it
+    expect(Object.values(mine.byStatus).every((n) => n > 0)).toBe(true);
+    expect(mine.overdue).toBeGreaterThan(0);
+    expect(mine.escalated).toBeGreaterThan(0);
+    for (const [caller, q] of [
+      [county103, ''],
+      [county103, 'rule=meter-silent&escalated=true'],
+      [county103, 'overdue=true'],
+      [county103, 'q=计数测试 1'],
+      [province, ''],
+      [province, 'division=220103&kind=item'],
+      [province, 'division=220100&overdue=false'],
+      [cleared, 'division=220103'],
+    ] as const) {
+      expect(await counts(caller, q), q).toEqual(await tally(caller, q));
+    }
+    expect((await counts(cleared, 'division=220103')).total).toBe(140);
+    // The status filter is ignored: every status is counted at once.
+    expect(await counts(county103, 'status=raised')).toEqual(mine);
+    // Another county's division: nothing, not an error.
+    expect(await counts(county103, 'division=220102')).toEqual({
+      byStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])),
+      overdue: 0,
+      escalated: 0,
+      total: 0,
+    });
+    expect((await county103('/v1/ledger/counts?overdue=maybe')).statusCode).toBe(400);
+  });
+});

@@ -1,35 +1,45 @@
 /**
  * The rectification ledger read over HTTP (issue 18; docs/ledger.md): the list with filters and
- * cursor paging, one item in detail, attachments, and the daily escalation summary. The domain's
- * scoped functions decide what exists for the caller: anything outside its division, or
- * confidential without the clearance, answers 404 exactly as a nonexistent id does.
+ * cursor paging, the counts by status, one item in detail, the meter readings behind it,
+ * attachments, and the daily escalation summary. The domain's scoped functions decide what exists
+ * for the caller: anything outside its division, or confidential without the clearance, answers
+ * 404 exactly as a nonexistent id does.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   countLedger,
+  countLedgerByStatus,
   escalationDay,
   escalationSummary,
   escalationSummaryQuery,
   getAttachment,
   getItemDetail,
+  getItemReadings,
+  ledgerCounts,
+  ledgerCountsQuery,
   ledgerId,
   ledgerItemDetail,
+  ledgerItemReadings,
   ledgerListPage,
   ledgerQuery,
   type LedgerWorkflowOptions,
   listLedger,
 } from '../../domain/ledger/index.ts';
+import { MAX_SERIES_POINTS } from '../../domain/accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { InfluxReader } from '../../platform/influx/readings-reader.ts';
 import { principalOf } from '../http/auth.ts';
 import { attachmentDisposition } from '../http/downloads.ts';
-import { notFound, problemSchema } from '../http/problem.ts';
+import { notFound, ProblemError, problemSchema } from '../http/problem.ts';
 import { transitionRoutes } from './transitions.routes.ts';
 
 export interface LedgerRouteOptions {
   db: Db;
   workflow: LedgerWorkflowOptions;
+  /** InfluxDB, for the readings behind an entry; without it that route answers 503. */
+  readings: InfluxReader | undefined;
 }
 
 const READ = { access: { access: 'read' as const } };
@@ -43,7 +53,7 @@ function wire(q: z.output<typeof ledgerQuery>): z.input<typeof ledgerQuery> {
   return { ...q, status: Array.isArray(q.status) ? q.status.join(',') : q.status };
 }
 
-export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: LedgerRouteOptions): Promise<void> {
+export async function ledgerRoutes(app: FastifyInstance, { db, workflow, readings }: LedgerRouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/ledger/items', {
@@ -70,6 +80,18 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
     handler: async (req) => ({ total: await countLedger(db, principalOf(req), wire(req.query)) }),
   });
 
+  r.get('/ledger/counts', {
+    config: READ,
+    schema: {
+      tags: ['ledger'],
+      summary: 'How many entries match the list filters, per status, with the overdue and escalated among them',
+      description: 'The filters of /v1/ledger/items but status (every status is counted at once), cursor and limit.',
+      querystring: ledgerCountsQuery,
+      response: { 200: ledgerCounts, ...errors },
+    },
+    handler: (req) => countLedgerByStatus(db, principalOf(req), req.query),
+  });
+
   r.get('/ledger/items/:id', {
     config: READ,
     schema: {
@@ -85,6 +107,26 @@ export async function ledgerRoutes(app: FastifyInstance, { db, workflow }: Ledge
       if (!detail) throw notFound('ledger entry', req.params.id);
       void reply.header('etag', etagOf(detail.item.updatedAt));
       return detail;
+    },
+  });
+
+  r.get('/ledger/items/:id/readings', {
+    config: READ,
+    schema: {
+      tags: ['ledger'],
+      summary: "The meter readings of the entry's intake around its window, per meter, for a chart",
+      description:
+        'From a day before the window to a day after it (at most the last 31 days of that), read from InfluxDB. ' +
+        `Past ${MAX_SERIES_POINTS} readings of a meter, every meter's readings come in equal time buckets (downsampled: true). ` +
+        'An entry without an intake has no series. 503 when the API has no readings store or InfluxDB does not answer.',
+      params: z.object({ id: ledgerId }),
+      response: { 200: ledgerItemReadings, ...errors, 503: problemSchema },
+    },
+    handler: async (req) => {
+      if (!readings) throw new ProblemError('unavailable', 'the API has no readings store (InfluxDB) configured');
+      const found = await getItemReadings(db, readings, principalOf(req), req.params.id);
+      if (!found) throw notFound('ledger entry', req.params.id);
+      return found;
     },
   });
 

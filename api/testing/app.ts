@@ -6,7 +6,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createUser, DEFAULT_SESSION_OPTIONS, type Role, signIn } from '../../domain/access/index.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { buildApp } from '../app.ts';
+import { type AppDependencies, buildApp } from '../app.ts';
 
 export const TEST_APP_CONFIG = {
   logLevel: 'silent',
@@ -16,8 +16,9 @@ export const TEST_APP_CONFIG = {
   reviewPage: { tileUrl: undefined, tileAttribution: '' },
 } as const;
 
-export function testApp(db: Db): Promise<FastifyInstance> {
-  return buildApp({ config: TEST_APP_CONFIG, db });
+/** `more`: the optional dependencies main.ts gives (e.g. `readings`); none by default. */
+export function testApp(db: Db, more: Omit<AppDependencies, 'config' | 'db'> = {}): Promise<FastifyInstance> {
+  return buildApp({ config: TEST_APP_CONFIG, db, ...more });
 }
 
 export interface TestUser {

@@ -22,3 +22,4 @@ export * from './account-service.ts';
 export * from './account-store.ts';
 export * from './readings-source.ts';
 export * from './read-model.ts';
+export * from './meter-series.ts';

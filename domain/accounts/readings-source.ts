@@ -21,7 +21,8 @@ export interface MeterReadings {
 export type ReadingsByIntake = Map<string, Map<string, MeterReadings>>;
 
 const quote = (id: string) => `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
+/** An instant as an InfluxQL time literal (RFC 3339, quoted). */
+export const influxTime = (ms: number): string => `'${new Date(ms).toISOString()}'`;
 
 /** InfluxQL condition selecting these intakes' series (tag values quoted as InfluxQL strings). */
 export function intakeCondition(intakeIds: readonly string[]): string {
@@ -36,9 +37,9 @@ export function readingsQuery(intakeIds: readonly string[], fromMs: number, toMs
   const m = `"${MEASUREMENT.readings}"`;
   const by = `GROUP BY "${TAG.intake}", "${TAG.meter}"`;
   return [
-    `SELECT ${fields} FROM ${m} WHERE ${where} AND time >= ${iso(fromMs)} AND time < ${iso(toMs)} ${by}`,
-    `SELECT last("${FIELD.totalM3}") FROM ${m} WHERE ${where} AND time >= ${iso(fromMs - NEIGHBOUR_LOOKAROUND_MS)} AND time < ${iso(fromMs)} ${by}`,
-    `SELECT first("${FIELD.totalM3}"), "${FIELD.receivedMs}" FROM ${m} WHERE ${where} AND time >= ${iso(toMs)} AND time < ${iso(toMs + NEIGHBOUR_LOOKAROUND_MS)} ${by}`,
+    `SELECT ${fields} FROM ${m} WHERE ${where} AND time >= ${influxTime(fromMs)} AND time < ${influxTime(toMs)} ${by}`,
+    `SELECT last("${FIELD.totalM3}") FROM ${m} WHERE ${where} AND time >= ${influxTime(fromMs - NEIGHBOUR_LOOKAROUND_MS)} AND time < ${influxTime(fromMs)} ${by}`,
+    `SELECT first("${FIELD.totalM3}"), "${FIELD.receivedMs}" FROM ${m} WHERE ${where} AND time >= ${influxTime(toMs)} AND time < ${influxTime(toMs + NEIGHBOUR_LOOKAROUND_MS)} ${by}`,
   ].join('; ');
 }
 

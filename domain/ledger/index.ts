@@ -24,3 +24,4 @@ export {
   sniffType,
 } from './attachments.ts';
 export * from './escalation.ts';
+export * from './item-readings.ts';

@@ -18,7 +18,17 @@ import { divisionCode } from '../registry/index.ts';
 import { allowedActionsFor, rectifiedBy } from './duties.ts';
 import { localToday, OVERDUE_LIST } from './overdue.ts';
 import { eventFromRow, itemFromRow } from './records.ts';
-import { type LedgerAction, ledgerAction, ledgerEvent, ledgerId, ledgerItem, ledgerKind, ledgerStatus } from './schemas.ts';
+import {
+  LEDGER_STATUSES,
+  type LedgerAction,
+  ledgerAction,
+  ledgerEvent,
+  ledgerId,
+  ledgerItem,
+  ledgerKind,
+  type LedgerStatus,
+  ledgerStatus,
+} from './schemas.ts';
 import { likeLiteral, scopePrefix, visibleItems } from './scope.ts';
 import { DEFAULT_LEDGER_WORKFLOW, type LedgerWorkflowOptions } from './workflow-options.ts';
 
@@ -82,8 +92,11 @@ function decodeCursor(cursor: string): string {
 
 type ItemsQuery = SelectQueryBuilder<Database, 'ledger_items', object>;
 
+/** Past the deadline (Asia/Shanghai) while someone owes the rectification: docs/ledger.md. */
+const overdueOn = (today: string) => sql<boolean>`(deadline < ${today}::date and status in (${OVERDUE_LIST}) and kind = 'item')`;
+
 /** The filtered, scoped entries; null when the requested division is outside the caller's. */
-function filtered(db: Db, p: Principal, f: z.output<typeof ledgerQuery>, now: Date): ItemsQuery | null {
+function filtered(db: Db, p: Principal, f: Omit<z.output<typeof ledgerQuery>, 'cursor' | 'limit'>, now: Date): ItemsQuery | null {
   const prefix = scopePrefix(p, f.division);
   if (prefix === null) return null;
   const today = localToday(now);
@@ -95,7 +108,7 @@ function filtered(db: Db, p: Principal, f: z.output<typeof ledgerQuery>, now: Da
   if (f.raisedFrom !== undefined) q = q.where('first_detected_at', '>=', new Date(f.raisedFrom));
   if (f.raisedTo !== undefined) q = q.where('first_detected_at', '<', new Date(f.raisedTo));
   if (f.overdue !== undefined) {
-    const overdue = sql<boolean>`(deadline < ${today}::date and status in (${OVERDUE_LIST}) and kind = 'item')`;
+    const overdue = overdueOn(today);
     q = q.where(f.overdue ? sql<boolean>`${overdue} is true` : sql<boolean>`${overdue} is not true`);
   }
   if (f.escalated !== undefined) q = q.where('escalated_level', f.escalated ? 'is not' : 'is', null);
@@ -155,6 +168,61 @@ export async function countLedger(db: Db, p: Principal, query: LedgerQuery, now:
   if (base === null) return 0;
   const row = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export const ledgerCountsQuery = ledgerQuery
+  .omit({ status: true, cursor: true, limit: true })
+  .describe("The ledger list's filters but status (every status is counted) and paging")
+  .meta({ examples: [{ division: '220102', rule: 'meter-silent' }] });
+export type LedgerCountsQuery = z.input<typeof ledgerCountsQuery>;
+
+const count = z.number().int().min(0);
+export const ledgerCounts = z
+  .object({
+    byStatus: z
+      .object({
+        raised: count,
+        confirmed: count,
+        dismissed: count,
+        rectifying: count,
+        rectified: count,
+        closed: count,
+        resolved: count,
+      } satisfies Record<LedgerStatus, typeof count>)
+      .describe('Matching entries in each status (every status present, 0 when none)'),
+    overdue: count.describe('Past the deadline while confirmed or rectifying (as the overdue filter)'),
+    escalated: count.describe('Escalated to the city or province (as the escalated filter)'),
+    total: count.describe('Every matching entry: the sum of byStatus'),
+  })
+  .describe('How many entries match, by status, with the overdue and escalated among them');
+export type LedgerCounts = z.infer<typeof ledgerCounts>;
+
+/**
+ * How many entries the principal may see match `query`, per status, with the overdue and the
+ * escalated among them: one statement over the list's own filter. `now` fixes "today" for overdue.
+ */
+export async function countLedgerByStatus(db: Db, p: Principal, query: LedgerCountsQuery, now: Date = new Date()): Promise<LedgerCounts> {
+  const f = ledgerCountsQuery.parse(query);
+  const byStatus = Object.fromEntries(LEDGER_STATUSES.map((s) => [s, 0])) as Record<LedgerStatus, number>;
+  const counts: LedgerCounts = { byStatus, overdue: 0, escalated: 0, total: 0 };
+  const base = filtered(db, p, f, now);
+  if (base === null) return counts;
+  const rows = await base
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<string>().as('n'),
+      sql<string>`count(*) filter (where ${overdueOn(localToday(now))})`.as('overdue'),
+      sql<string>`count(*) filter (where escalated_level is not null)`.as('escalated'),
+    ])
+    .groupBy('status')
+    .execute();
+  for (const r of rows) {
+    byStatus[r.status] = Number(r.n);
+    counts.overdue += Number(r.overdue);
+    counts.escalated += Number(r.escalated);
+    counts.total += Number(r.n);
+  }
+  return counts;
 }
 
 // ------------------------------------------------------------------------------------ the detail
