@@ -5,7 +5,7 @@
  * (type-only imports: nothing of the server is bundled).
  */
 import type { Principal } from '../../domain/access/index.ts';
-import type { LedgerItemDetail, LedgerListPage, LedgerQuery } from '../../domain/ledger/index.ts';
+import type { LedgerCounts, LedgerItemDetail, LedgerItemReadings, LedgerListPage, LedgerQuery } from '../../domain/ledger/index.ts';
 import type { IntakeFeatureCollection } from '../../domain/map/index.ts';
 import type { Submission, SubmissionKind, SubmissionState } from '../../domain/submissions/index.ts';
 
@@ -89,24 +89,7 @@ export function queryString(params: Record<string, string | number | boolean | u
   return s ? `?${s}` : '';
 }
 
-export interface LedgerCounts {
-  byStatus: Record<string, number>;
-  overdue: number;
-  escalated: number;
-  total: number;
-}
-
-export interface ReadingPoint {
-  at: string;
-  totalM3: number | null;
-  flowM3h: number | null;
-}
-export interface ItemReadings {
-  from: string;
-  to: string;
-  meters: { meterId: string; points: ReadingPoint[] }[];
-  downsampled: boolean;
-}
+export type { LedgerCounts, LedgerItemReadings };
 
 export interface RuleTitle {
   id: string;
@@ -135,7 +118,7 @@ export const api = {
     const res = await send(`/ledger/items/${encodeURIComponent(id)}`);
     return { detail: (await res.json()) as LedgerItemDetail, etag: res.headers.get('etag') };
   },
-  itemReadings: (id: string) => getJson<ItemReadings>(`/ledger/items/${encodeURIComponent(id)}/readings`),
+  itemReadings: (id: string) => getJson<LedgerItemReadings>(`/ledger/items/${encodeURIComponent(id)}/readings`),
   /** One lifecycle step as multipart/form-data: the fields and the files in `attachments`. */
   transition: (id: string, form: FormData, etag: string | null) =>
     send(`/ledger/items/${encodeURIComponent(id)}/transitions`, { method: 'POST', body: form, headers: etag ? { 'if-match': etag } : {} }),

@@ -20,12 +20,15 @@ export interface TimeChartProps {
   series: ChartSeries[];
   unit: string;
   height?: number;
-  /** Axis labels as dates only (daily figures). */
+  /** Daily figures: times are the days' noons, ticks whole days, labelled by date. */
   days?: boolean;
   testId?: string;
 }
 
 const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+const HALF_DAY_S = 43_200;
+/** Tick steps of a daily chart: whole days only. */
+const DAY_INCREMENTS = [1, 2, 7, 14, 30].map((d) => d * 86_400);
 
 export function TimeChart({ times, series, unit, height = 220, days = false, testId }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -36,8 +39,18 @@ export function TimeChart({ times, series, unit, height = 220, days = false, tes
       width: Math.max(el.clientWidth, 280),
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-      axes: [days ? { values: '{M}-{D}' } : {}, { label: unit, size: 60, values: (_u, ticks) => ticks.map((v) => v.toLocaleString()) }],
+      scales: {
+        // Days: half a day of room on each side, so the first and last bars show whole.
+        x: {
+          time: true,
+          ...(days ? { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - HALF_DAY_S, max + HALF_DAY_S] } : {}),
+        },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+      },
+      axes: [
+        days ? { values: '{M}-{D}', incrs: DAY_INCREMENTS } : {},
+        { label: unit, size: 60, values: (_u, ticks) => ticks.map((v) => v.toLocaleString()) },
+      ],
       series: [
         {},
         ...series.map((s): uPlot.Series => ({

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { LedgerAction, LedgerItemDetail } from '../../../domain/ledger/index.ts';
-import { api, type ItemReadings } from '../api.ts';
+import { api, type LedgerItemReadings } from '../api.ts';
 import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
 import { type ChartSeries, TimeChart } from '../components/TimeChart.tsx';
@@ -16,17 +16,67 @@ import { useRuleTitle } from '../rules.ts';
 type Detail = LedgerItemDetail;
 type Permit = Detail['permits'][number];
 
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00+08:00`) / 1000;
+/** A day's noon in Beijing: where its bar stands on a daily chart. */
+const dayNoon = (day: string) => Date.parse(`${day}T12:00:00+08:00`) / 1000;
 
 /** The permit in force on a day (the latest one starting on or before it). */
 function permitOn(permits: Permit[], day: string): Permit | undefined {
   return permits.filter((p) => p.validFrom <= day && day <= p.validTo).at(-1);
 }
 
-function Value({ value }: { value: unknown }) {
+type Row = Record<string, unknown>;
+const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function Scalar({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <>—</>;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return <>{String(value)}</>;
+  if (typeof value === 'number') return <>{value.toLocaleString()}</>;
+  if (typeof value === 'string' || typeof value === 'boolean') return <>{String(value)}</>;
   return <code>{JSON.stringify(value)}</code>;
+}
+
+/**
+ * Evidence as a reader takes it in: a list of like records (days, readings) as a table, a record
+ * as its fields, anything else as text.
+ */
+function Value({ value }: { value: unknown }) {
+  if (Array.isArray(value) && value.length > 0 && value.every(isRow)) {
+    const keys = [...new Set(value.flatMap((r) => Object.keys(r)))];
+    return (
+      <div class="table-wrap">
+        <table class="compact">
+          <thead>
+            <tr>
+              {keys.map((k) => (
+                <th key={k}>{k}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {value.map((r, i) => (
+              <tr key={i}>
+                {keys.map((k) => (
+                  <td key={k}>
+                    <Scalar value={r[k]} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+  if (isRow(value))
+    return (
+      <>
+        {Object.entries(value).map(([k, v]) => (
+          <span key={k} class="pair">
+            <span class="muted">{k}</span> <Scalar value={v} />
+          </span>
+        ))}
+      </>
+    );
+  return <Scalar value={value} />;
 }
 
 function Fields({ data }: { data: unknown }) {
@@ -62,21 +112,21 @@ function DailyChart({ detail }: { detail: Detail }) {
   return (
     <figure>
       <figcaption>{t('chartDaily')}</figcaption>
-      <TimeChart times={days.map((d) => dayStart(d.day))} series={series} unit="m³" days testId="chart-daily" />
+      <TimeChart times={days.map((d) => dayNoon(d.day))} series={series} unit="m³" days testId="chart-daily" />
     </figure>
   );
 }
 
 /** Flow and totalizer charts of each meter; the flow against the permit's maximum rate. */
-function ReadingsCharts({ readings, permits }: { readings: ItemReadings; permits: Permit[] }) {
+function ReadingsCharts({ readings, permits }: { readings: LedgerItemReadings; permits: Permit[] }) {
   const meters = readings.meters.filter((m) => m.points.length > 0);
   if (meters.length === 0) return <p class="muted">{t('readingsNone')}</p>;
   // One time axis for every meter: the union of their instants, each meter null where it has none.
   const times = [...new Set(meters.flatMap((m) => m.points.map((p) => Date.parse(p.at) / 1000)))].sort((a, b) => a - b);
   const at = new Map(times.map((s, i) => [s, i]));
   const column = (
-    pick: (p: ItemReadings['meters'][number]['points'][number]) => number | null,
-    points: ItemReadings['meters'][number]['points'],
+    pick: (p: LedgerItemReadings['meters'][number]['points'][number]) => number | null,
+    points: LedgerItemReadings['meters'][number]['points'],
   ) => {
     const values: (number | null)[] = times.map(() => null);
     for (const p of points) values[at.get(Date.parse(p.at) / 1000) ?? 0] = pick(p);
@@ -198,7 +248,8 @@ function History({ events }: { events: Detail['events'] }) {
             {formatInstant(e.at)} · {t('actor')} {e.actor}
           </div>
           {e.note && <p>{e.note}</p>}
-          <Fields data={e.data} />
+          {/* A person's step carries its fields; the system's events repeat the evidence shown above. */}
+          {e.actor.startsWith('system:') ? null : <Fields data={e.data} />}
           {e.attachments.length > 0 && (
             <ul class="files">
               {e.attachments.map((a) => (

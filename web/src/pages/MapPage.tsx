@@ -19,7 +19,9 @@ const STANDINGS: { key: string; label: WordKey; color: string; test: (f: Feature
   { key: 'ok', label: 'legendOk', color: '#1a7f37', test: () => true },
 ];
 
-const standingOf = (p: Feature['properties']) => STANDINGS.find((s) => s.test(p)) ?? STANDINGS[STANDINGS.length - 1];
+/** 0 for the worst standing; the last one always applies. */
+const standingIndex = (p: Feature['properties']) => STANDINGS.findIndex((s) => s.test(p));
+const standingOf = (p: Feature['properties']) => STANDINGS[standingIndex(p)];
 
 /** Text for the popup, escaped: intake names come from imported spreadsheets. */
 function escape(text: string): string {
@@ -39,10 +41,13 @@ function IntakeMap({ data, config }: { data: IntakeFeatureCollection; config: Pa
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return undefined;
-    const map = L.map(box.current, { preferCanvas: true, attributionControl: true });
+    // Zoom bounds of their own: without a tile layer Leaflet has none, and fitting a single point
+    // would zoom without end.
+    const map = L.map(box.current, { preferCanvas: true, attributionControl: true, minZoom: 3, maxZoom: 18 });
     if (config.tileUrl) L.tileLayer(config.tileUrl, { attribution: escape(config.tileAttribution), maxZoom: 18 }).addTo(map);
     const layer = L.featureGroup();
-    for (const f of data.features) {
+    // The worst drawn last, on top of the dots around it.
+    for (const f of [...data.features].sort((a, b) => standingIndex(b.properties) - standingIndex(a.properties))) {
       const [lon, lat] = f.geometry.coordinates;
       const s = standingOf(f.properties);
       L.circleMarker([lat, lon], { radius: 6, color: '#fff', weight: 1, fillColor: s?.color, fillOpacity: 0.9 })
@@ -50,7 +55,7 @@ function IntakeMap({ data, config }: { data: IntakeFeatureCollection; config: Pa
         .addTo(layer);
     }
     layer.addTo(map);
-    if (data.features.length > 0) map.fitBounds(layer.getBounds(), { padding: [24, 24] });
+    if (data.features.length > 0) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 12 });
     else map.setView([43.9, 125.3], 6); // Changchun: the province's seat
     return () => {
       map.remove();

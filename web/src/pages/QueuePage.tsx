@@ -50,7 +50,7 @@ function Counts({ filters }: { filters: Filters }) {
               setFilters(rest);
             })}
             {STATUSES.map((s) =>
-              chip(tOf('status', s), c.byStatus[s] ?? 0, filters.status === s, () => {
+              chip(tOf('status', s), c.byStatus[s], filters.status === s, () => {
                 setFilters({ ...rest, status: s });
               }),
             )}
