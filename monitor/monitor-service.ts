@@ -118,7 +118,11 @@ export class MonitorService {
 
   async start(): Promise<void> {
     for (const s of SCHEDULES) {
-      await this.scheduleQueue.upsertJobScheduler(s.name, s.repeat, {
+      // An interval schedule (the offline sweep) first runs one interval after the start, not at
+      // once: ingest may still be storing readings sent while the monitor was down (or a demo
+      // fleet's history), and a sweep before them would call their meters offline.
+      const repeat = 'every' in s.repeat ? { ...s.repeat, startDate: Date.now() + s.repeat.every } : s.repeat;
+      await this.scheduleQueue.upsertJobScheduler(s.name, repeat, {
         name: s.name,
         opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
       });

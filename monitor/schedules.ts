@@ -17,7 +17,7 @@ export const SCHEDULE_QUEUE = 'monitor-schedules';
 export const DAY_CLOSE_LANES = 4;
 
 export const SCHEDULES = [
-  /** Meters gone silent, offline notices: every 15 minutes. */
+  /** Meters gone silent, offline notices: every 15 minutes, the first 15 minutes after a start. */
   { name: 'offline-sweep', repeat: { every: 15 * 60_000 } },
   /** Yesterday's accounts for every intake (also those that sent nothing), then every rule: 00:10. */
   { name: 'day-close', repeat: { pattern: '10 0 * * *', tz: LOCAL_TIME_ZONE } },
