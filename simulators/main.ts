@@ -4,14 +4,14 @@
  */
 import { loadConfigOrExit } from '../platform/config.ts';
 import { createDb } from '../platform/db/database.ts';
-import { CliError, parseCliOptions, type RunSettings } from './cli/cli-options.ts';
+import { CliError, generationOptions, parseCliOptions, type RunSettings } from './cli/cli-options.ts';
 import { firstMessages, summarise } from './cli/dry-run.ts';
 import { usage } from './cli/usage.ts';
 import { assignScenarios } from './fleet/assign-scenarios.ts';
 import type { FleetMember } from './fleet/fleet-member.ts';
 import { generateFleet } from './fleet/generate-fleet.ts';
 import { loadRegistryFleet } from './fleet/registry-fleet.ts';
-import { estimateFleetMessages, type FleetGenerationOptions, fleetMessages } from './generation/fleet-messages.ts';
+import { estimateFleetMessages, fleetMessages } from './generation/fleet-messages.ts';
 import { redacted } from './publish/connect-client.ts';
 import { MqttPublisher } from './publish/mqtt-publisher.ts';
 import { formatProgress } from './publish/publish-report.ts';
@@ -60,12 +60,7 @@ if (fleet.length === 0) {
   log('simulate: the fleet is empty (no active online meters in the registry for this selection)');
   process.exit(1);
 }
-const generation: FleetGenerationOptions = {
-  from: settings.fromMs,
-  to: settings.toMs,
-  seed: settings.seed,
-  ...(settings.intervalS === undefined ? {} : { intervalS: settings.intervalS }),
-};
+const generation = generationOptions(settings);
 log(
   `simulate: ${fleet.length} meter${fleet.length === 1 ? '' : 's'}, ${new Date(settings.fromMs).toISOString()} to ${new Date(settings.toMs).toISOString()}, seed ${settings.seed}`,
 );
@@ -104,8 +99,8 @@ process.once('SIGTERM', () => {
 });
 
 const report = await publisher.publish(fleetMessages(fleet, generation), {
-  // Realtime: the window's start is now (or, with --history, the history goes out at once and then
-  // the readings follow their own times).
+  // Realtime: the window's start is now (or, with --history, the history goes out at once, in
+  // batches, and then the readings follow their own times).
   clock: settings.clock.mode === 'realtime' ? { ...settings.clock, startMs: settings.clock.startMs ?? settings.fromMs } : settings.clock,
   signal: stop.signal,
   expectedTotal: estimateFleetMessages(fleet, generation),

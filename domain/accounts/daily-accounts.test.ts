@@ -324,6 +324,28 @@ describe('computeDailyAccounts: metering anomalies', () => {
     expect(drift([...backlog, ...early], '2026-06-04')).toMatchObject([{ direction: 'ahead', readings: 3 }]);
   });
 
+  it('holds back the newest reading of a backlog forwarded between two reporting times', () => {
+    // Every 15 minutes; the meter comes back at 23:51 with the day kept (its newest reading, 23:45,
+    // is 6 minutes old) and goes on live at 00:00, 9 minutes later: sooner than the 15 minutes
+    // between their stamps, but not within half of them.
+    const drift = (readings: AccountReading[]) =>
+      accounts('2026-06-02', '2026-06-02', [history(meter('m'), readings)])[0]?.anomalies.filter((a) => a.kind === 'clock-drift');
+    const backlog = series('2026-06-02 00:00', 96, 15, 0, 1).map((x) => ({ ...x, receivedMs: local('2026-06-02 23:51') }));
+    const live = series('2026-06-03 00:00', 4, 15, 96, 1).map((x) => ({ ...x, receivedMs: x.ts + 2_000 }));
+    expect(drift([...backlog, ...live])).toEqual([]);
+    // The same with the clock 10 minutes slow: the first live reading, stamped 23:50, shows it.
+    const slow = (x: AccountReading) => ({ ...x, ts: x.ts - 10 * 60_000 });
+    expect(drift([...backlog, ...live].map(slow))).toMatchObject([
+      { direction: 'behind', readings: 1, worstTs: local('2026-06-02 23:50') },
+    ]);
+    // Live readings that lag 6 minutes, one after the other, are a slow clock, not a backlog.
+    const lagging = series('2026-06-02 00:00', 100, 15, 0, 1).map((x) => ({ ...x, receivedMs: x.ts + 6 * 60_000 }));
+    expect(drift(lagging)).toMatchObject([{ direction: 'behind', readings: 96 }]);
+    // One live reading delayed 6 minutes on its way, among readings on time, is neither.
+    const onTime = series('2026-06-02 00:00', 100, 15, 0, 1).map((x, i) => ({ ...x, receivedMs: x.ts + (i === 95 ? 6 * 60_000 : 2_000) }));
+    expect(drift(onTime)).toEqual([]);
+  });
+
   it('records tamper, power-off and reverse-flow flags with the totals of the flagged readings', () => {
     const readings = [
       r('2026-06-01 10:00', 1, { status: { tamper: true, lowBattery: true } }),

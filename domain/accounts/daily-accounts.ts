@@ -125,7 +125,7 @@ function accountMeter(
   for (const { dayIndex, anomaly } of stuckRegisterAnomalies(meter.meterId, points, o, span.startMs, dayCount)) {
     dayAt(dayIndex)?.anomalies.push(anomaly);
   }
-  const heldBack = heldBackReadings(readings);
+  const heldBack = heldBackReadings(readings, o.clockDriftMaxMs);
   for (const d of days) {
     const mismatch = flowVolumeMismatch(meter, d.inDay, o, scale);
     if (mismatch) d.anomalies.push(mismatch);

@@ -5,21 +5,28 @@ import type { AccountingOptions } from './options.ts';
 import type { AccountReading, ClockDriftAnomaly, FaultFlagAnomaly } from './types.ts';
 
 /**
- * The readings a meter held back: those whose next reading (by ts) arrived sooner after them than
- * half the time between their stamps. A meter that sends faster than it measures is catching up
- * (the rest of a batch, a store-and-forward backlog in several messages, oldest first, a queue
- * flushed after an outage), so these readings are late by design and say nothing of its clock.
- * Ingest stamps one arrival per message, so every reading of a batch but its newest is held back.
- * Readings sent live arrive as far apart as they were taken, whatever the clock's offset, and stay
- * in. `readings`: one meter's, time-ordered, one per ts, with the first reading after the window.
+ * The readings a meter held back: those that arrived later, relative to the meter's next reading
+ * (by ts), than their stamps can explain. Both stamps carry the same clock error, so the difference
+ * of their lags (arrival - ts) is the difference of their delays, whatever the clock: a reading
+ * whose lag exceeds its successor's by more than half the drift limit (or half the time between
+ * their stamps, when that is shorter) was delayed, not mis-stamped, and says nothing of the clock.
+ * This is a meter sending faster than it measures, catching up (the rest of a batch, a
+ * store-and-forward backlog in several messages, oldest first, a queue flushed after an outage),
+ * down to the newest reading of a backlog forwarded between two reporting times, which the first
+ * live reading follows sooner than the interval. Ingest stamps one arrival per message, so every
+ * reading of a batch but its newest is held back. Readings sent live arrive as far apart as they
+ * were taken, whatever the clock's offset, and stay in; so does one whose next reading is itself
+ * more than half the limit late. `readings`: one meter's, time-ordered, one per ts, with the first
+ * reading after the window.
  */
-export function heldBackReadings(readings: readonly AccountReading[]): Set<AccountReading> {
+export function heldBackReadings(readings: readonly AccountReading[], clockDriftMaxMs: number): Set<AccountReading> {
   const held = new Set<AccountReading>();
   for (let i = 0; i + 1 < readings.length; i++) {
     const r = readings[i];
     const next = readings[i + 1];
     if (r?.receivedMs === undefined || next?.receivedMs === undefined) continue;
-    if (next.receivedMs - r.receivedMs < (next.ts - r.ts) / 2) held.add(r);
+    const stampGap = next.ts - r.ts;
+    if (next.receivedMs - r.receivedMs < stampGap - Math.min(stampGap, clockDriftMaxMs) / 2) held.add(r);
   }
   return held;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliOptions } from './cli-options.ts';
+import { generationOptions, parseCliOptions } from './cli-options.ts';
 import { localDay, localDayStart } from '../../platform/local-time.ts';
 
 const NOW = Date.parse('2026-06-10T12:00:00+08:00');
@@ -75,11 +75,18 @@ describe('parseCliOptions', () => {
   });
 
   it('with --history, a realtime run begins in the past and its clock reads now at the start', () => {
-    expect(parse('--meters', '1', '--days', '1', '--history', '2', '--clock', 'realtime')).toMatchObject({
+    const settings = parse('--meters', '1', '--days', '1', '--history', '2', '--clock', 'realtime');
+    expect(settings).toMatchObject({
       fromMs: localDayStart(localDay(NOW - 2 * 86_400_000)),
       toMs: NOW + 86_400_000,
       clock: { mode: 'realtime', speed: 1, startMs: NOW },
     });
+    // The meters kept the history and forward it when they come online, now.
+    if (!settings) throw new Error('no settings');
+    expect(generationOptions(settings)).toEqual({ from: settings.fromMs, to: settings.toMs, seed: 1, catchUpAt: NOW });
+    const live = parse('--meters', '1', '--days', '1', '--clock', 'realtime', '--interval', '60');
+    if (!live) throw new Error('no settings');
+    expect(generationOptions(live)).toEqual({ from: NOW, to: NOW + 86_400_000, seed: 1, intervalS: 60 });
     expect(() => parse('--meters', '1', '--history', '2')).toThrow(/--history is for --clock realtime/);
   });
 

@@ -7,6 +7,7 @@ import { DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import { divisionCode } from '../../domain/registry/index.ts';
 import { waterUse } from '../../domain/registry/index.ts';
 import type { WaterUse } from '../fleet/fleet-member.ts';
+import type { FleetGenerationOptions } from '../generation/fleet-messages.ts';
 import { MAX_INTERVAL_S } from '../generation/generation-options.ts';
 import type { PublishClock } from '../publish/publish-clock.ts';
 import { parseScenarioSpecs, type ScenarioSpec, ScenarioSpecError } from '../scenarios/scenario-spec.ts';
@@ -19,6 +20,8 @@ export interface RunSettings {
   fleet: FleetSource;
   fromMs: number;
   toMs: number;
+  /** With --history: now, when the meters come online and forward the history (GenerationOptions.catchUpAt). */
+  catchUpAtMs: number | undefined;
   /** Overrides every meter's reporting interval. */
   intervalS: number | undefined;
   seed: number;
@@ -86,6 +89,8 @@ export function parseCliOptions(argv: readonly string[], nowMs: number): RunSett
     // History begins at a local midnight, so that its days are whole.
     fromMs: historyMs > 0 ? localDayStart(localDay(fromMs - historyMs)) : fromMs,
     toMs,
+    // The meters kept the history and forward it when they come online, now.
+    catchUpAtMs: historyMs > 0 ? fromMs : undefined,
     intervalS: optional(values.interval, (v) => integer('--interval', v, 1, MAX_INTERVAL_S)),
     seed: optional(values.seed, (v) => integer('--seed', v, 0, 0xffffffff)) ?? 1,
     // With --history the simulated clock reads now at the start: the history goes out at once.
@@ -98,6 +103,17 @@ export function parseCliOptions(argv: readonly string[], nowMs: number): RunSett
     dryRun: values['dry-run'] ?? false,
     show: optional(values.show, (v) => integer('--show', v, 0, 100_000)) ?? 5,
     quiet: values.quiet ?? false,
+  };
+}
+
+/** What to generate for the run's fleet (each member's scenarios are its own). */
+export function generationOptions(settings: RunSettings): FleetGenerationOptions {
+  return {
+    from: settings.fromMs,
+    to: settings.toMs,
+    seed: settings.seed,
+    ...(settings.intervalS === undefined ? {} : { intervalS: settings.intervalS }),
+    ...(settings.catchUpAtMs === undefined ? {} : { catchUpAt: settings.catchUpAtMs }),
   };
 }
 

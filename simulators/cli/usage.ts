@@ -22,7 +22,8 @@ Fleet
 Time
   --from ISO --to ISO        the simulated window (offset required, or a date = local midnight)
   --days N                   N days (fractions allowed; default 1) ending now, or starting now with --clock realtime
-  --history DAYS             with --clock realtime: also DAYS of history before now, sent at once first
+  --history DAYS             with --clock realtime: also DAYS of history before now, kept by the
+                             meters and forwarded at once in batches when they come online
   --interval SECONDS         reporting interval of every meter (default: each meter's own, 900 for generated)
   --seed N                   the same seed gives the same messages (default 1)
 

@@ -27,8 +27,11 @@ describe('fleetMessages', () => {
     expect([...fleetMessages(fleet, options)]).toEqual(merged);
   });
 
-  it('estimates one message per reading time', () => {
+  it('estimates one message per reading time, and per batch of 1000 for what is kept until catching up', () => {
     expect(estimateFleetMessages(fleet, options)).toBe(30 * 7 * 96);
     expect(estimateFleetMessages(fleet, { ...options, intervalS: 3600 })).toBe(30 * 7 * 24);
+    const day = 86_400_000;
+    expect(estimateFleetMessages(fleet, { ...options, catchUpAt: JUNE_WEEK.from + 2 * day })).toBe(30 * (1 + 5 * 96));
+    expect(estimateFleetMessages(fleet, { ...options, intervalS: 60, catchUpAt: JUNE_WEEK.from + day })).toBe(30 * (2 + 6 * 1440));
   });
 });

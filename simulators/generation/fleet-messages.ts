@@ -2,6 +2,7 @@
  * The whole fleet's messages in send order (ties broken by fleet position, so the order repeats),
  * merged lazily from each meter's run: memory grows with the fleet, not with the readings.
  */
+import { MAX_READINGS_PER_MESSAGE } from '../../domain/telemetry/index.ts';
 import type { FleetMember } from '../fleet/fleet-member.ts';
 import { type GenerationOptions, toEpochMs } from './generation-options.ts';
 import { tickGrid } from '../scenarios/tick-grid.ts';
@@ -35,11 +36,17 @@ export function* fleetMessages(fleet: readonly FleetMember[], options: FleetGene
 }
 
 /**
- * About how many messages the fleet sends: one per reading time. Gaps, batches, duplicates and
- * malformed messages move it a little; good enough for progress.
+ * About how many messages the fleet sends: one per reading time, and for the readings kept until
+ * `catchUpAt` one per batch of 1000. Gaps, batches, duplicates and malformed messages move it a
+ * little; good enough for progress.
  */
 export function estimateFleetMessages(fleet: readonly FleetMember[], options: FleetGenerationOptions): number {
   const from = toEpochMs(options.from);
   const to = toEpochMs(options.to);
-  return fleet.reduce((sum, member) => sum + tickGrid(from, to, options.intervalS ?? member.reportingIntervalS).count, 0);
+  const caughtUp = options.catchUpAt === undefined ? from : Math.min(Math.max(toEpochMs(options.catchUpAt), from), to);
+  return fleet.reduce((sum, member) => {
+    const intervalS = options.intervalS ?? member.reportingIntervalS;
+    const kept = tickGrid(from, caughtUp, intervalS).count;
+    return sum + Math.ceil(kept / MAX_READINGS_PER_MESSAGE) + tickGrid(caughtUp, to, intervalS).count;
+  }, 0);
 }

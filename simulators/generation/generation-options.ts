@@ -12,6 +12,13 @@ export interface GenerationOptions {
   seed: number;
   /** Scenarios for this meter instead of the meter's own list. */
   scenarios?: readonly ScenarioUse[];
+  /**
+   * When the meter comes online (the CLI's --history: now). It kept what it measured before and
+   * forwards it then, as store-and-forward batches of at most 1000 readings, oldest first; a meter
+   * offline at that time (an offline gap under way) forwards it when it is back (catch-up.ts).
+   * Absent: online from the start, every message at its own time.
+   */
+  catchUpAt?: number | Date;
 }
 
 export const MAX_INTERVAL_S = 86_400;
@@ -31,4 +38,7 @@ export function checkGenerationOptions(options: GenerationOptions, reportingInte
     throw new RangeError(`reporting interval must be a whole number of seconds 1-${MAX_INTERVAL_S}, got ${interval}`);
   }
   if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+  if (options.catchUpAt !== undefined && !Number.isFinite(toEpochMs(options.catchUpAt))) {
+    throw new RangeError('catchUpAt must be a valid time');
+  }
 }

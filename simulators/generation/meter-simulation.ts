@@ -1,6 +1,7 @@
 /**
  * One meter's run, stage by stage: interval flows -> register -> readings -> live messages ->
- * scenario reshaping (gaps and batches, broken messages, repeats) -> payload text in send order.
+ * scenario reshaping (gaps and batches, broken messages, repeats) -> catching up (a history
+ * forwarded in batches when the meter comes online) -> payload text in send order.
  * Lazy, so a fleet of any size streams in constant memory per meter.
  */
 import { readingsTopic, type Reading } from '../../domain/telemetry/index.ts';
@@ -8,7 +9,8 @@ import type { FleetMember } from '../fleet/fleet-member.ts';
 import { randomFor } from '../random/prng.ts';
 import type { ScenarioEvent } from '../scenarios/scenario-event.ts';
 import { tickTime } from '../scenarios/tick-grid.ts';
-import type { GenerationOptions } from './generation-options.ts';
+import { catchUp } from './catch-up.ts';
+import { type GenerationOptions, toEpochMs } from './generation-options.ts';
 import { intervalFlows } from './interval-flows.ts';
 import { type MeterPlan, planMeter } from './meter-plan.ts';
 import { createRegister, type Register, type VolumeTally } from './register.ts';
@@ -44,10 +46,11 @@ export function startMeterRun(meter: FleetMember, options: GenerationOptions): M
   const events = [...plan.plannedEvents];
   const start = plan.effects.initialRegisterLitres?.(registerPath(plan)) ?? plan.traits.initialRegisterLitres;
   const register = createRegister(plan.grid, start, plan.registerMaxLitres, (e) => events.push(e));
-  const drafts = plan.effects.reshape(liveDrafts(plan, register), {
+  const reshaped = plan.effects.reshape(liveDrafts(plan, register), {
     grid: plan.grid,
     timestampFormat: plan.traits.timestampFormat,
   });
+  const drafts = options.catchUpAt === undefined ? reshaped : catchUp(reshaped, toEpochMs(options.catchUpAt));
   return { plan, messages: inSendOrder(drafts, plan), events, volume: register.tally };
 }
 
