@@ -170,6 +170,30 @@ describe('the review page', () => {
     await page.context().close();
   });
 
+  it('lets the county submit its rectification table, late, and the city accept it', async () => {
+    const county = await signedInPage(scenario.users.county);
+    await county.click('nav a[href="#/submissions"]');
+    const year = new Date().getFullYear();
+    const row = county.locator('tr[data-kind=ledger][data-division="220102"]');
+    await row.waitFor();
+    // Due on 30 April (the plan's county deadline), and December is past it.
+    await expect(row.textContent()).resolves.toContain(`${year}-04-30`);
+    await expect(row.getAttribute('data-state')).resolves.toBe('missing');
+    await row.locator('button:has-text("报送")').click();
+    await county.waitForSelector('tr[data-kind=ledger][data-division="220102"][data-state=late]');
+    await county.screenshot({ path: join(SHOTS, 'review-submissions.png'), fullPage: true });
+    await county.context().close();
+
+    const city = await signedInPage(scenario.users.city);
+    await city.click('nav a[href="#/submissions"]');
+    const toReview = city.locator('tr[data-submission]');
+    await toReview.waitFor();
+    await expect(toReview.textContent()).resolves.toContain('220102');
+    await toReview.locator('button:has-text("通过")').click();
+    await city.waitForSelector('text=没有待审核的报送');
+    await city.context().close();
+  });
+
   it('tells through the API the same history the page showed', async () => {
     const login = await app.inject({
       method: 'POST',

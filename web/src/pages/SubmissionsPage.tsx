@@ -66,7 +66,13 @@ function Owed({ me }: { me: Me }) {
               <tbody>
                 {rows.flatMap(({ kind, period, states }) =>
                   states.map((s) => (
-                    <tr key={`${kind}-${s.divisionCode}`} class={s.state === 'missing' || s.state === 'late' ? 'overdue' : ''}>
+                    <tr
+                      key={`${kind}-${s.divisionCode}`}
+                      class={s.state === 'missing' || s.state === 'late' ? 'overdue' : ''}
+                      data-kind={kind}
+                      data-division={s.divisionCode}
+                      data-state={s.state}
+                    >
                       <td>{tOf('kind', kind)}</td>
                       <td>{period}</td>
                       <td>
@@ -127,7 +133,7 @@ function ToReview({ me }: { me: Me }) {
               <table>
                 <tbody>
                   {mine.map((s) => (
-                    <tr key={s.id}>
+                    <tr key={s.id} data-submission={s.id}>
                       <td>{tOf('kind', s.kind)}</td>
                       <td>{s.period}</td>
                       <td>{s.divisionCode}</td>
