@@ -116,7 +116,8 @@ describe('the review page', () => {
     // The daily limit's item is about the over-permit intake's permit.
     await expect(row.locator('td').nth(3).textContent()).resolves.toContain(`WEB-P-${scenario.overPermit.intakeId}`);
     expect(itemId).toMatch(/^[0-9]+$/);
-    // Counts per state, in Chinese by default.
+    // In Chinese by default: the finding's Chinese half, counts per state.
+    await expect(row.locator('td').nth(4).textContent()).resolves.toMatch(/^许可证 .*超过日限额 8000 m³[^/]*$/);
     await expect(page.locator('.counts .chip').first().textContent()).resolves.toMatch(/全部\s*[1-9]/);
     await expect(page.locator('.counts').textContent()).resolves.toContain('待确认');
     await page.screenshot({ path: join(SHOTS, 'review-queue.png'), fullPage: true });
@@ -243,6 +244,7 @@ describe('the review page', () => {
     await page.goto(`${base}/app/#/items/${itemId}`);
     await page.waitForSelector('.item-head .status-closed');
     await expect(page.locator('.item-head').textContent()).resolves.toContain('Closed');
+    await expect(page.locator('.item-head .summary').textContent()).resolves.toMatch(/^Permit .*daily volume above the limit of 8000 m³/);
     // One column on a tablet: nothing wider than the screen.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -355,3 +355,14 @@ export function formatInstant(iso: string): string {
     lang === 'zh' ? dateTime.zh : new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
   return f.format(new Date(iso));
 }
+
+/**
+ * A finding's text in the page's language: the rules write "中文 / English" (bilingual() in
+ * domain/rules/format.ts), which reads well in a log but doubles every line of the page. Text
+ * without that shape is shown whole.
+ */
+export function inLanguage(text: string): string {
+  const at = text.indexOf(' / ');
+  if (at < 0 || !/\p{Script=Han}/u.test(text.slice(0, at))) return text;
+  return lang === 'zh' ? text.slice(0, at) : text.slice(at + 3);
+}

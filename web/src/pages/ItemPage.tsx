@@ -10,7 +10,7 @@ import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
 import { type ChartSeries, TimeChart } from '../components/TimeChart.tsx';
 import { TransitionForm } from '../components/TransitionForm.tsx';
-import { formatInstant, t, tOf } from '../i18n.ts';
+import { formatInstant, inLanguage, t, tOf } from '../i18n.ts';
 import { useRuleTitle } from '../rules.ts';
 
 type Detail = LedgerItemDetail;
@@ -247,7 +247,7 @@ function History({ events }: { events: Detail['events'] }) {
           <div class="muted">
             {formatInstant(e.at)} · {t('actor')} {e.actor}
           </div>
-          {e.note && <p>{e.note}</p>}
+          {e.note && <p>{e.actor.startsWith('system:') ? inLanguage(e.note) : e.note}</p>}
           {/* A person's step carries its fields; the system's events repeat the evidence shown above. */}
           {e.actor.startsWith('system:') ? null : <Fields data={e.data} />}
           {e.attachments.length > 0 && (
@@ -335,7 +335,7 @@ export function ItemPage({ id }: { id: string }) {
                   <StatusBadge status={i.status} /> <Flags item={i} />
                   {i.kind === 'notice' && <span class="badge notice">{t('kindNotice')}</span>}
                 </div>
-                <p class="summary">{i.summary}</p>
+                <p class="summary">{inLanguage(i.summary)}</p>
               </header>
               {message && (
                 <p class="message" role="status">

@@ -7,7 +7,7 @@ import type { LedgerItem } from '../../../domain/ledger/index.ts';
 import { api, type LedgerCounts } from '../api.ts';
 import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
-import { formatInstant, t, tOf } from '../i18n.ts';
+import { formatInstant, inLanguage, t, tOf } from '../i18n.ts';
 import { go } from '../router.ts';
 import { useRuleTitle } from '../rules.ts';
 import { RulesContext } from '../rules.ts';
@@ -209,7 +209,7 @@ function EntryList({ title, filters }: { title: string | null; filters: Filters 
                           <div class="muted">{i.countyCode}</div>
                         </td>
                         <td class="wide">
-                          <a href={`#/items/${i.id}`}>{i.summary}</a>
+                          <a href={`#/items/${i.id}`}>{inLanguage(i.summary)}</a>
                         </td>
                         <td>{formatInstant(i.firstDetectedAt)}</td>
                         <td>{i.deadline ?? '—'}</td>
