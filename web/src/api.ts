@@ -5,6 +5,7 @@
  * (type-only imports: nothing of the server is bundled).
  */
 import type { Principal } from '../../domain/access/index.ts';
+import type { IntakeAccounts } from '../../domain/accounts/index.ts';
 import type { LedgerCounts, LedgerItemDetail, LedgerItemReadings, LedgerListPage, LedgerQuery } from '../../domain/ledger/index.ts';
 import type { IntakeFeatureCollection } from '../../domain/map/index.ts';
 import type { Submission, SubmissionKind, SubmissionState } from '../../domain/submissions/index.ts';
@@ -122,6 +123,7 @@ export const api = {
   /** One lifecycle step as multipart/form-data: the fields and the files in `attachments`. */
   transition: (id: string, form: FormData, etag: string | null) =>
     send(`/ledger/items/${encodeURIComponent(id)}/transitions`, { method: 'POST', body: form, headers: etag ? { 'if-match': etag } : {} }),
+  intakeAccounts: (id: string, year: number) => getJson<IntakeAccounts>(`/accounts/intakes/${encodeURIComponent(id)}?year=${year}`),
   map: () => getJson<IntakeFeatureCollection>('/map/intakes'),
   submissions: (params: { status?: string; kind?: SubmissionKind; period?: string }) =>
     getJson<{ items: Submission[] }>(`/submissions${queryString(params)}`),

@@ -3,11 +3,13 @@
  * against the permit's limits, who acts next and the forms of the steps the caller may take, and
  * the whole history with its files.
  */
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { LedgerAction, LedgerItemDetail } from '../../../domain/ledger/index.ts';
 import { api, type LedgerItemReadings } from '../api.ts';
 import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
+import { Fields } from '../components/Evidence.tsx';
 import { type ChartSeries, TimeChart } from '../components/TimeChart.tsx';
 import { TransitionForm } from '../components/TransitionForm.tsx';
 import { formatInstant, inLanguage, t, tOf } from '../i18n.ts';
@@ -24,87 +26,44 @@ function permitOn(permits: Permit[], day: string): Permit | undefined {
   return permits.filter((p) => p.validFrom <= day && day <= p.validTo).at(-1);
 }
 
-type Row = Record<string, unknown>;
-const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Days before and after the entry's window that the daily chart shows, for context. */
+const DAYS_BEFORE = 14;
+const DAYS_AFTER = 7;
 
-function Scalar({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <>—</>;
-  if (typeof value === 'number') return <>{value.toLocaleString()}</>;
-  if (typeof value === 'string' || typeof value === 'boolean') return <>{String(value)}</>;
-  return <code>{JSON.stringify(value)}</code>;
-}
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /**
- * Evidence as a reader takes it in: a list of like records (days, readings) as a table, a record
- * as its fields, anything else as text.
+ * The intake's daily volumes from two weeks before the entry's window to a week after it (its
+ * year's accounts), against the daily limit of the permit in force each day; the entry's own
+ * figures when the accounts cannot be had.
  */
-function Value({ value }: { value: unknown }) {
-  if (Array.isArray(value) && value.length > 0 && value.every(isRow)) {
-    const keys = [...new Set(value.flatMap((r) => Object.keys(r)))];
-    return (
-      <div class="table-wrap">
-        <table class="compact">
-          <thead>
-            <tr>
-              {keys.map((k) => (
-                <th key={k}>{k}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {value.map((r, i) => (
-              <tr key={i}>
-                {keys.map((k) => (
-                  <td key={k}>
-                    <Scalar value={r[k]} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    );
+async function daysAround(detail: Detail): Promise<Detail['figures']> {
+  const first = addDays(beijingDay(detail.item.windowStart), -DAYS_BEFORE);
+  const last = addDays(beijingDay(detail.item.windowEnd), DAYS_AFTER);
+  if (!detail.intake) return detail.figures;
+  const years = [...new Set([first.slice(0, 4), last.slice(0, 4)])];
+  try {
+    const accounts = await Promise.all(years.map((y) => api.intakeAccounts(detail.intake?.id ?? '', Number(y))));
+    const days = accounts.flatMap((a) => a.days).filter((d) => d.day >= first && d.day <= last);
+    return days.map((d) => ({ day: d.day, volumeM3: d.volumeM3, status: '', completeness: 0 }));
+  } catch {
+    return detail.figures;
   }
-  if (isRow(value))
-    return (
-      <>
-        {Object.entries(value).map(([k, v]) => (
-          <span key={k} class="pair">
-            <span class="muted">{k}</span> <Scalar value={v} />
-          </span>
-        ))}
-      </>
-    );
-  return <Scalar value={value} />;
-}
-
-function Fields({ data }: { data: unknown }) {
-  if (data === null || typeof data !== 'object') return data === null || data === undefined ? null : <Value value={data} />;
-  const entries = Object.entries(data as Record<string, unknown>);
-  if (entries.length === 0) return null;
-  return (
-    <dl class="fields">
-      {entries.map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>
-            <Value value={v} />
-          </dd>
-        </>
-      ))}
-    </dl>
-  );
 }
 
 function DailyChart({ detail }: { detail: Detail }) {
-  const days = detail.figures;
+  const [result] = useAsync(() => daysAround(detail), [detail.item.id, detail.item.updatedAt]);
+  return <Loaded result={result}>{(days) => <DailyBars days={days} permits={detail.permits} />}</Loaded>;
+}
+
+function DailyBars({ days, permits }: { days: Detail['figures']; permits: Permit[] }) {
   if (days.length === 0) return null;
   const series: ChartSeries[] = [
     { label: t('dailyVolume'), values: days.map((d) => d.volumeM3), color: '#1f6feb', bars: true },
     {
       label: t('dailyLimit'),
-      values: days.map((d) => permitOn(detail.permits, d.day)?.dailyLimitM3 ?? null),
+      values: days.map((d) => permitOn(permits, d.day)?.dailyLimitM3 ?? null),
       color: '#d1242f',
       dashed: true,
     },
@@ -189,10 +148,10 @@ function Facts({ detail }: { detail: Detail }) {
       {rows
         .filter(([, v]) => v !== null && v !== '')
         .map(([k, v]) => (
-          <>
+          <Fragment key={k}>
             <dt>{k}</dt>
             <dd>{v}</dd>
-          </>
+          </Fragment>
         ))}
     </dl>
   );
