@@ -18,8 +18,9 @@ import type { Principal } from '../../domain/access/index.ts';
 import { runDailyEscalation, transitionItem } from '../../domain/ledger/index.ts';
 import { generateMonthlyReports } from '../../domain/reports/index.ts';
 import { submit } from '../../domain/submissions/index.ts';
-import { readingLine, RejectionStore } from '../../domain/telemetry/index.ts';
-import { generateMeterReadings, type FleetMember, type ScenarioUse } from '../../simulators/index.ts';
+import { RejectionStore } from '../../domain/telemetry/index.ts';
+import type { ScenarioUse } from '../../simulators/index.ts';
+import { writeSimulatedReadings } from '../../test/fixtures/meter-traffic.ts';
 import { type FixtureMeter, registerMeters } from '../../test/fixtures/registry.ts';
 import type { TimeRange } from './grafana-macros.ts';
 
@@ -123,21 +124,16 @@ async function writeReadings(influx: InfluxStore, intakes: ScenarioIntakes, from
   await influx.ensureDatabase();
   const all = [...intakes.ordinary, intakes.overPermit, intakes.offline, intakes.unpermitted, intakes.confidential];
   for (const [i, m] of all.entries()) {
-    const member: FleetMember = {
-      meterId: m.meterId,
-      intakeCode: null,
-      waterUse: 'industrial',
-      annualVolumeM3: ANNUAL_M3,
-      maxRateM3h: 400,
-      registerMaxM3: 99_999_999,
-      reportingIntervalS: 900,
-      scenarios: scenariosOf(intakes, m),
-    };
     // The offline meter stops at noon of the third day and stays silent.
     const to = m === intakes.offline ? toMs - 12 * 3600_000 : toMs;
-    const messages = generateMeterReadings(member, { from: fromMs - 3600_000, to, seed: 19 + i });
-    const placement = { intakeId: m.intakeId, countyCode: m.countyCode };
-    await influx.writeLines(messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs))));
+    await writeSimulatedReadings(influx, m, {
+      fromMs: fromMs - 3600_000,
+      toMs: to,
+      seed: 19 + i,
+      annualVolumeM3: ANNUAL_M3,
+      maxRateM3h: 400,
+      scenarios: scenariosOf(intakes, m),
+    });
   }
 }
 

@@ -8,12 +8,11 @@
 import { createUser, type Role } from '../../domain/access/index.ts';
 import { AccountService } from '../../domain/accounts/index.ts';
 import { IntakeEvaluator } from '../../domain/evaluation/index.ts';
-import { readingLine } from '../../domain/telemetry/index.ts';
 import { withActor, type Db } from '../../platform/db/database.ts';
 import type { InfluxStore } from '../../platform/influx/influx-store.ts';
 import { addDays, DAY_MS, localDay, localDayStart } from '../../platform/local-time.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { generateMeterReadings, type FleetMember } from '../../simulators/index.ts';
+import { writeSimulatedReadings } from '../../test/fixtures/meter-traffic.ts';
 import { type FixtureMeter, registerMeters } from '../../test/fixtures/registry.ts';
 
 const ANNUAL_M3 = 2_000_000;
@@ -62,19 +61,14 @@ export async function buildReviewScenario(db: Db, influx: InfluxStore, nowMs = D
   await influx.ensureDatabase();
   const from = localDayStart(days[0] ?? today);
   for (const [i, m] of [overPermit, quiet].entries()) {
-    const member: FleetMember = {
-      meterId: m.meterId,
-      intakeCode: null,
-      waterUse: 'industrial',
+    await writeSimulatedReadings(influx, m, {
+      fromMs: from - 3600_000,
+      toMs: from + 3 * DAY_MS + 3600_000,
+      seed: 7 + i,
       annualVolumeM3: ANNUAL_M3,
       maxRateM3h: 400,
-      registerMaxM3: 99_999_999,
-      reportingIntervalS: 900,
       scenarios: m === overPermit ? [{ name: 'over-permit', params: { factor: 3 } }] : [],
-    };
-    const messages = generateMeterReadings(member, { from: from - 3600_000, to: from + 3 * DAY_MS + 3600_000, seed: 7 + i });
-    const placement = { intakeId: m.intakeId, countyCode: m.countyCode };
-    await influx.writeLines(messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs))));
+    });
   }
 
   const ids = [overPermit.intakeId, quiet.intakeId];
