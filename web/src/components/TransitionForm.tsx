@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { LedgerAction, LedgerItem } from '../../../domain/ledger/index.ts';
 import { api, ApiError } from '../api.ts';
 import { t, tOf, type WordKey } from '../i18n.ts';
+import { Alert } from './async.tsx';
 
 interface Field {
   name: string;
@@ -89,11 +90,7 @@ export function TransitionForm({ action, item, etag, onDone }: TransitionFormPro
           <input name="attachments" type="file" multiple accept="image/jpeg,image/png,application/pdf" />
         </label>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <button type="submit" class="primary" disabled={busy}>
         {t('submit')}
       </button>

@@ -30,6 +30,15 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): [Async<T>,
   return [result, reload];
 }
 
+/** A refusal or failure the user should read, or nothing. */
+export function Alert({ message }: { message: string | null }) {
+  return message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
 export function ErrorLine({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const notFound = error instanceof ApiError && error.status === 404;
   return (

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Me } from '../api.ts';
 import { t } from '../i18n.ts';
+import { Alert } from '../components/async.tsx';
 
 export function SignInPage({ onSignedIn, onLang }: { onSignedIn: (me: Me) => void; onLang: () => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -36,11 +37,7 @@ export function SignInPage({ onSignedIn, onLang }: { onSignedIn: (me: Me) => voi
           {t('password')}
           <input name="password" type="password" autocomplete="current-password" required maxLength={200} />
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('signIn')}
         </button>

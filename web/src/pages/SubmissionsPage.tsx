@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { SubmissionKind, SubmissionState } from '../../../domain/submissions/index.ts';
 import { api, type Me } from '../api.ts';
-import { Loaded, useAsync } from '../components/async.tsx';
+import { Alert, Loaded, useAsync } from '../components/async.tsx';
 import { formatInstant, t, tOf } from '../i18n.ts';
 
 /** The period each kind is being gathered for now: last month's report, this year's tables. */
@@ -44,11 +44,7 @@ function Owed({ me }: { me: Me }) {
   return (
     <section class="card">
       <h2>{t('toMake')}</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <Loaded result={result} reload={reload}>
         {(rows) => (
           <div class="table-wrap">
@@ -119,11 +115,7 @@ function ToReview({ me }: { me: Me }) {
   return (
     <section class="card">
       <h2>{t('toReview')}</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <Loaded result={result} reload={reload}>
         {({ items }) => {
           const mine = items.filter((s) => s.toDivisionCode === me.divisionCode);
