@@ -41,6 +41,19 @@ function Counts({ filters }: { filters: Filters }) {
       <strong>{n}</strong>
     </button>
   );
+  /** A chip that switches a yes/no filter on and off, the others kept. */
+  const flag = (key: 'overdue' | 'escalated', n: number, cls: string) => {
+    const on = filters[key] === 'true';
+    return chip(
+      t(key),
+      n,
+      on,
+      () => {
+        setFilters({ ...filters, [key]: on ? undefined : 'true' });
+      },
+      cls,
+    );
+  };
   return (
     <section class="counts" aria-label={t('countsTitle')}>
       <Loaded result={counts}>
@@ -54,24 +67,8 @@ function Counts({ filters }: { filters: Filters }) {
                 setFilters({ ...rest, status: s });
               }),
             )}
-            {chip(
-              t('overdue'),
-              c.overdue,
-              filters.overdue === 'true',
-              () => {
-                setFilters({ ...filters, overdue: filters.overdue === 'true' ? undefined : 'true' });
-              },
-              'warn',
-            )}
-            {chip(
-              t('escalated'),
-              c.escalated,
-              filters.escalated === 'true',
-              () => {
-                setFilters({ ...filters, escalated: filters.escalated === 'true' ? undefined : 'true' });
-              },
-              'danger',
-            )}
+            {flag('overdue', c.overdue, 'warn')}
+            {flag('escalated', c.escalated, 'danger')}
           </>
         )}
       </Loaded>
