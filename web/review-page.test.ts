@@ -121,6 +121,11 @@ describe('the review page', () => {
     await expect(page.locator('.counts .chip').first().textContent()).resolves.toMatch(/全部\s*[1-9]/);
     await expect(page.locator('.counts').textContent()).resolves.toContain('待确认');
     await page.screenshot({ path: join(SHOTS, 'review-queue.png'), fullPage: true });
+    // A count filters the queue (in the URL): none of this county's items is overdue yet.
+    await page.click('.counts .chip:has-text("逾期")');
+    await page.waitForSelector('.counts .chip.active:has-text("逾期")');
+    expect(page.url()).toContain('overdue=true');
+    await expect(page.locator('.entries .empty').textContent()).resolves.toBe('没有符合条件的条目');
     await page.context().close();
   });
 
