@@ -113,8 +113,10 @@ describe('the review page', () => {
     const row = page.locator('tr[data-rule="daily-over-limit"]').first();
     await row.waitFor();
     itemId = (await row.locator('td a').first().textContent()) ?? '';
-    // The daily limit's item is about the over-permit intake's permit.
-    await expect(row.locator('td').nth(3).textContent()).resolves.toContain(`WEB-P-${scenario.overPermit.intakeId}`);
+    // The over-permit intake, and its permit the daily limit's item is about.
+    const intake = (await row.locator('td').nth(3).textContent()) ?? '';
+    expect(intake).toContain('WEB-O-0');
+    expect(intake).toContain(`WEB-P-${scenario.overPermit.intakeId}`);
     expect(itemId).toMatch(/^[0-9]+$/);
     // In Chinese by default: the finding's Chinese half, counts per state.
     await expect(row.locator('td').nth(4).textContent()).resolves.toMatch(/^许可证 .*超过日限额 8000 m³[^/]*$/);

@@ -83,6 +83,15 @@ describe('listLedger and countLedger', () => {
     await expect(listLedger(db, city, { cursor: 'AAAA' })).rejects.toThrow(/cursor/);
   });
 
+  it("names each entry's intake by its code and name", async () => {
+    const db = testDb.db;
+    const [m] = await registerMeters(db, { count: 1, prefix: 'SN', countyCode: '220105' });
+    if (!m) throw new Error('fixture');
+    const id = await raise(db, finding(m.intakeId, { countyCode: '220105' }));
+    const page = await listLedger(db, principal('c5', '220105'), {});
+    expect(page.items.find((i) => i.id === id)?.intake).toEqual({ code: 'SN-0', name: 'SN intake 0' });
+  });
+
   it('pages through a few thousand items without skipping or repeating one while items change', async () => {
     const db = testDb.db;
     const meters = await registerMeters(db, { count: 3000, prefix: 'SP', countyCode: '220106' });

@@ -74,8 +74,17 @@ function commaList(v: string, ctx: z.RefinementCtx): z.infer<typeof ledgerStatus
   return parsed.data;
 }
 
+/** An entry in a list: the item and, for reading the list, its intake's code and name. */
+export const ledgerListItem = ledgerItem.extend({
+  intake: z
+    .object({ code: z.string(), name: z.string() })
+    .nullable()
+    .describe("The intake's code and name; null for an unregistered meter"),
+});
+export type LedgerListItem = z.infer<typeof ledgerListItem>;
+
 export const ledgerListPage = z.object({
-  items: z.array(ledgerItem),
+  items: z.array(ledgerListItem),
   nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
   limit: z.number().int(),
 });
@@ -154,11 +163,23 @@ export async function listLedger(db: Db, p: Principal, query: LedgerQuery, now: 
   const page = rows.slice(0, f.limit);
   const today = localToday(now);
   const last = page.at(-1);
+  const intakes = await intakeNames(
+    db,
+    page.map((r) => r.intake_id),
+  );
   return {
-    items: page.map((r) => itemFromRow(r, today)),
+    items: page.map((r) => ({ ...itemFromRow(r, today), intake: (r.intake_id !== null && intakes.get(r.intake_id)) || null })),
     nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null,
     limit: f.limit,
   };
+}
+
+/** Code and name of each of these intakes, in one query for a page (the list's own stays on ledger_items). */
+async function intakeNames(db: Db, ids: (string | null)[]): Promise<Map<string, { code: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('intakes').select(['id', 'code', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }
 
 /** How many entries the principal may see match `query` (cursor and limit ignored). */

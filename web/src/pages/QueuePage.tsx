@@ -3,7 +3,7 @@
  * a filtered queue can be linked), counts per state, and the overdue and escalated entries first.
  */
 import { useState } from 'preact/hooks';
-import type { LedgerItem } from '../../../domain/ledger/index.ts';
+import type { LedgerListItem } from '../../../domain/ledger/index.ts';
 import { api, type LedgerCounts } from '../api.ts';
 import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
@@ -154,7 +154,7 @@ function FilterForm({ filters }: { filters: Filters }) {
 /** One list of entries with its own "load more" (keyset paging on the API's cursor). */
 function EntryList({ title, filters }: { title: string | null; filters: Filters & { overdue?: string; escalated?: string } }) {
   const key = JSON.stringify(filters);
-  const [more, setMore] = useState<{ key: string; items: LedgerItem[]; cursor: string | null } | null>(null);
+  const [more, setMore] = useState<{ key: string; items: LedgerListItem[]; cursor: string | null } | null>(null);
   const [first] = useAsync(() => api.ledger({ ...filters, limit: 50 }), [key]);
   const ruleTitle = useRuleTitle();
   return (
@@ -202,8 +202,18 @@ function EntryList({ title, filters }: { title: string | null; filters: Filters 
                           {i.kind === 'notice' && <span class="badge notice">{t('kindNotice')}</span>}
                         </td>
                         <td>
-                          {i.subject}
-                          <div class="muted">{i.countyCode}</div>
+                          {i.intake ? (
+                            <>
+                              {i.intake.code}
+                              <div class="muted">{i.intake.name}</div>
+                            </>
+                          ) : (
+                            i.subject
+                          )}
+                          <div class="muted">
+                            {i.intake && i.subject !== i.intake.code && `${i.subject} · `}
+                            {i.countyCode}
+                          </div>
                         </td>
                         <td class="wide">
                           <a href={`#/items/${i.id}`}>{inLanguage(i.summary)}</a>
