@@ -154,32 +154,32 @@ export async function listLedger(db: Db, p: Principal, query: LedgerQuery, now: 
   const base = filtered(db, p, f, now);
   if (base === null) return { items: [], nextCursor: null, limit: f.limit };
   const after = f.cursor === undefined ? base : base.where('id', '<', decodeCursor(f.cursor));
-  // One more than asked: whether a next page exists, without counting.
-  const rows = await after
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
+  // One more than asked: whether a next page exists, without counting. The page is chosen on
+  // ledger_items alone (the filters' plan), then joined to its intakes for their code and name.
+  const rows = await db
+    .selectFrom(
+      after
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(f.limit + 1)
+        .as('page'),
+    )
+    .leftJoin('intakes', 'intakes.id', 'page.intake_id')
+    .selectAll('page')
+    .select(['intakes.code as intake_code', 'intakes.name as intake_name'])
+    .orderBy('page.id', 'desc')
     .execute();
   const page = rows.slice(0, f.limit);
   const today = localToday(now);
   const last = page.at(-1);
-  const intakes = await intakeNames(
-    db,
-    page.map((r) => r.intake_id),
-  );
   return {
-    items: page.map((r) => ({ ...itemFromRow(r, today), intake: (r.intake_id !== null && intakes.get(r.intake_id)) || null })),
+    items: page.map(({ intake_code, intake_name, ...r }) => ({
+      ...itemFromRow(r, today),
+      intake: intake_code !== null && intake_name !== null ? { code: intake_code, name: intake_name } : null,
+    })),
     nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null,
     limit: f.limit,
   };
-}
-
-/** Code and name of each of these intakes, in one query for a page (the list's own stays on ledger_items). */
-async function intakeNames(db: Db, ids: (string | null)[]): Promise<Map<string, { code: string; name: string }>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.selectFrom('intakes').select(['id', 'code', 'name']).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }
 
 /** How many entries the principal may see match `query` (cursor and limit ignored). */
