@@ -83,7 +83,7 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
 }
 
 /** A query string from the defined values only. */
-export function queryString(params: Record<string, string | number | boolean | undefined>): string {
+function queryString(params: Record<string, string | number | boolean | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();

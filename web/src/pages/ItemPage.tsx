@@ -6,6 +6,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { LedgerAction, LedgerItemDetail } from '../../../domain/ledger/index.ts';
+import { addDays, DAY_MS, localDay, localDayStart } from '../../../platform/local-time.ts';
 import { api, type LedgerItemReadings } from '../api.ts';
 import { Loaded, useAsync } from '../components/async.tsx';
 import { Flags, StatusBadge } from '../components/badges.tsx';
@@ -18,8 +19,8 @@ import { useRuleTitle } from '../rules.ts';
 type Detail = LedgerItemDetail;
 type Permit = Detail['permits'][number];
 
-/** A day's noon in Beijing: where its bar stands on a daily chart. */
-const dayNoon = (day: string) => Date.parse(`${day}T12:00:00+08:00`) / 1000;
+/** A day's noon in Beijing, in seconds: where its bar stands on a daily chart. */
+const dayNoon = (day: string) => (localDayStart(day) + DAY_MS / 2) / 1000;
 
 /** The permit in force on a day (the latest one starting on or before it). */
 function permitOn(permits: Permit[], day: string): Permit | undefined {
@@ -30,8 +31,7 @@ function permitOn(permits: Permit[], day: string): Permit | undefined {
 const DAYS_BEFORE = 14;
 const DAYS_AFTER = 7;
 
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+const localDayOf = (iso: string) => localDay(Date.parse(iso));
 
 /**
  * The intake's daily volumes from two weeks before the entry's window to a week after it (its
@@ -39,8 +39,8 @@ const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).to
  * figures when the accounts cannot be had.
  */
 async function daysAround(detail: Detail): Promise<Detail['figures']> {
-  const first = addDays(beijingDay(detail.item.windowStart), -DAYS_BEFORE);
-  const last = addDays(beijingDay(detail.item.windowEnd), DAYS_AFTER);
+  const first = addDays(localDayOf(detail.item.windowStart), -DAYS_BEFORE);
+  const last = addDays(localDayOf(detail.item.windowEnd), DAYS_AFTER);
   if (!detail.intake) return detail.figures;
   const years = [...new Set([first.slice(0, 4), last.slice(0, 4)])];
   try {

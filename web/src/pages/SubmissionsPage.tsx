@@ -4,20 +4,20 @@
  */
 import { useState } from 'preact/hooks';
 import type { SubmissionKind, SubmissionState } from '../../../domain/submissions/index.ts';
+import { addMonths, localDay } from '../../../platform/local-time.ts';
 import { api, type Me } from '../api.ts';
 import { Alert, Loaded, useAsync } from '../components/async.tsx';
 import { formatInstant, t, tOf } from '../i18n.ts';
 
 /** The period each kind is being gathered for now: last month's report, this year's tables. */
-function currentPeriods(now = new Date()): { kind: SubmissionKind; period: string }[] {
-  const local = new Date(now.getTime() + 8 * 3_600_000); // Asia/Shanghai, no daylight saving
-  const year = local.getUTCFullYear();
-  const month = local.getUTCMonth(); // 0-based: the previous month, 1-based
-  const lastMonth = month === 0 ? `${year - 1}-12` : `${year}-${String(month).padStart(2, '0')}`;
+function currentPeriods(now = Date.now()): { kind: SubmissionKind; period: string }[] {
+  const today = localDay(now);
+  const year = today.slice(0, 4);
+  const lastMonth = addMonths(today, -1).slice(0, 7);
   return [
     { kind: 'monthly', period: lastMonth },
-    { kind: 'ledger', period: String(year) },
-    { kind: 'registration', period: String(year) },
+    { kind: 'ledger', period: year },
+    { kind: 'registration', period: year },
   ];
 }
 
