@@ -2,6 +2,8 @@
  * The page's words in Chinese (the default: staff read Chinese) and English. Every key exists in
  * both: `en` is typed by `zh`. The choice is kept in localStorage.
  */
+import { LOCAL_TIME_ZONE } from '../../platform/local-time.ts';
+
 const zh = {
   appName: '取水口监测 · 整改台账',
   signIn: '登录',
@@ -347,13 +349,14 @@ export function tOf(prefix: string, value: string): string {
   return key in zh ? t(key as WordKey) : value;
 }
 
-const dateTime = { zh: new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Shanghai' }) };
+const INSTANT_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  zh: new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'short', timeZone: LOCAL_TIME_ZONE }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: LOCAL_TIME_ZONE }),
+};
 
 /** An instant in Beijing time, as staff read dates. */
 export function formatInstant(iso: string): string {
-  const f =
-    lang === 'zh' ? dateTime.zh : new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
-  return f.format(new Date(iso));
+  return INSTANT_FORMATS[lang].format(new Date(iso));
 }
 
 /**

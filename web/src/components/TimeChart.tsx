@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { LOCAL_TIME_ZONE } from '../../../platform/local-time.ts';
 
 export interface ChartSeries {
   label: string;
@@ -38,7 +39,7 @@ export function TimeChart({ times, series, unit, height = 220, days = false, tes
     const options: uPlot.Options = {
       width: Math.max(el.clientWidth, 280),
       height,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), LOCAL_TIME_ZONE),
       scales: {
         // Days: half a day of room on each side, so the first and last bars show whole.
         x: {
