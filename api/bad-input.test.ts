@@ -2,14 +2,13 @@
  * Bad input the API must refuse with a 4xx problem document, never a 500 (issue 15, defect 7):
  * NUL characters, ids beyond bigint, malformed multipart bodies, numbers the columns cannot hold.
  */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/database.ts';
-import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
+import { useSignedInApp } from './testing/app.ts';
 
 const testDb = useTestDatabase();
-let app: FastifyInstance;
-let api: Caller;
+const api = useSignedInApp(testDb);
 let unitId = '';
 let intakeId = '';
 let meterId = '';
@@ -35,8 +34,6 @@ const meterBody = (id: string, extra: object = {}) => ({
 });
 
 beforeAll(async () => {
-  app = await testApp(testDb.db);
-  api = callerOf(app, await signedIn(testDb.db));
   const unit = await post('/v1/units', { name: '测试单位', kind: 'person', countyCode: '220102' });
   unitId = unit.json<{ id: string }>().id;
   const intake = await post('/v1/intakes', {
@@ -55,7 +52,6 @@ beforeAll(async () => {
   meterId = meter.json<{ id: string }>().id;
   expect([unit.statusCode, intake.statusCode, meter.statusCode]).toEqual([201, 201, 201]);
 });
-afterAll(() => app.close());
 
 function expectProblem(res: LightMyRequestResponse, status: number, code: string, path?: string): void {
   expect(res.statusCode, res.body).toBe(status);

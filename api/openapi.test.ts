@@ -1,12 +1,10 @@
 /** The published OpenAPI document says what the API sends, so a client generated from it works. */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/database.ts';
-import { type Caller, callerOf, signedIn, testApp } from './testing/app.ts';
+import { useSignedInApp } from './testing/app.ts';
 
 const testDb = useTestDatabase();
-let app: FastifyInstance;
-let api: Caller;
+const api = useSignedInApp(testDb);
 
 interface Media {
   schema?: { $ref?: string; anyOf?: { $ref?: string }[] };
@@ -21,11 +19,8 @@ interface Operation {
 let doc: { paths: Record<string, Record<string, Operation>> };
 
 beforeAll(async () => {
-  app = await testApp(testDb.db);
-  api = callerOf(app, await signedIn(testDb.db));
   doc = (await api('/docs/json')).json();
 });
-afterAll(() => app.close());
 
 describe('OpenAPI document', () => {
   it('declares every problem response as application/problem+json, the type it is sent with', async () => {

@@ -4,11 +4,10 @@
  * requests while a file is read (a worker thread reads it), and a report stays small.
  */
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
+import { useSignedInApp } from '../testing/app.ts';
 import {
   IMPORT_LIMITS,
   ImportLimitError,
@@ -20,14 +19,7 @@ import {
 import { csvFile, row } from '../../domain/registry/import/testing/fixtures.ts';
 
 const testDb = useTestDatabase();
-let app: FastifyInstance;
-let api: Caller;
-
-beforeAll(async () => {
-  app = await testApp(testDb.db);
-  api = callerOf(app, await signedIn(testDb.db));
-});
-afterAll(() => app.close());
+const api = useSignedInApp(testDb);
 
 const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
   actor: 'test:limits',

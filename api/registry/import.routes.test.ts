@@ -1,18 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/database.ts';
-import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
+import { useSignedInApp } from '../testing/app.ts';
 import { csvFile, row } from '../../domain/registry/import/testing/fixtures.ts';
 
 const testDb = useTestDatabase();
-let app: FastifyInstance;
-let api: Caller;
-
-beforeAll(async () => {
-  app = await testApp(testDb.db);
-  api = callerOf(app, await signedIn(testDb.db));
-});
-afterAll(() => app.close());
+const api = useSignedInApp(testDb);
 
 function upload(file: Buffer, query = '', field = 'file') {
   const boundary = '----wim-test-boundary';

@@ -1,16 +1,12 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RejectionStore } from '../../domain/telemetry/index.ts';
 import { useTestDatabase } from '../../test/database.ts';
-import { type Caller, callerOf, signedIn, testApp } from '../testing/app.ts';
+import { useSignedInApp } from '../testing/app.ts';
 
 const testDb = useTestDatabase();
-let app: FastifyInstance;
-let api: Caller;
+const api = useSignedInApp(testDb);
 
 beforeAll(async () => {
-  app = await testApp(testDb.db);
-  api = callerOf(app, await signedIn(testDb.db));
   await new RejectionStore(testDb.db).insert([
     {
       receivedMs: Date.parse('2026-06-01T00:00:00Z'),
@@ -30,7 +26,6 @@ beforeAll(async () => {
     },
   ]);
 });
-afterAll(() => app.close());
 
 describe('GET /v1/ingest/rejections', () => {
   it('lists refused messages newest first, with their bytes', async () => {

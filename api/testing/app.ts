@@ -4,8 +4,10 @@
  * as a real client.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { createUser, DEFAULT_SESSION_OPTIONS, type Role, signIn } from '../../domain/access/index.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { TestDatabase } from '../../test/database.ts';
 import { type AppDependencies, buildApp } from '../app.ts';
 
 export const TEST_APP_CONFIG = {
@@ -55,5 +57,24 @@ export function callerOf(app: FastifyInstance, headers: Record<string, string>):
   return (request) => {
     const options: InjectOptions = typeof request === 'string' ? { url: request } : request;
     return app.inject({ ...options, headers: { ...headers, ...(options.headers as Record<string, string> | undefined) } });
+  };
+}
+
+/**
+ * For a test file: the app on the file's database, built before its tests and closed after them,
+ * and a caller signed in as a province admin with the clearance. Call it after useTestDatabase(),
+ * at the top of the file; the caller works inside tests and the file's later hooks.
+ */
+export function useSignedInApp(testDb: TestDatabase): Caller {
+  let app: FastifyInstance | undefined;
+  let caller: Caller | undefined;
+  beforeAll(async () => {
+    app = await testApp(testDb.db);
+    caller = callerOf(app, await signedIn(testDb.db));
+  });
+  afterAll(() => app?.close());
+  return (request) => {
+    if (!caller) throw new Error('useSignedInApp: the app is built in beforeAll; call it inside a test or a later hook');
+    return caller(request);
   };
 }
