@@ -2,36 +2,25 @@
  * The daily escalation as the monitor schedules it: a simulated month of 00:30 runs through the
  * monitor's ScheduledWork, with the rules file's ledger delays, read back as the per-day summary.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { escalationSummary, transitionItem } from '../domain/ledger/index.ts';
 import { finding, principal, raise, registeredIntake } from '../domain/ledger/testing/fixtures.ts';
 import { RuleConfig } from '../domain/evaluation/index.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { addDays, localDayStart } from '../platform/local-time.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createRedis } from '../platform/redis.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { testInfluxConfig } from '../test/services/influxdb.ts';
-import { testRedisUrl } from '../test/services/redis.ts';
-import { buildMonitor } from './monitor-service.ts';
-import { SCHEDULES } from './schedules.ts';
+import { type ScheduledWork, SCHEDULES } from './schedules.ts';
+import { useTestMonitors } from './testing/monitors.ts';
 
 const testDb = useTestDatabase();
-const logger = createLogger('test', 'silent');
-const monitor = () =>
-  buildMonitor({
-    db: testDb.db,
-    influx: new InfluxStore(testInfluxConfig()),
-    logger,
-    // A city keeps an escalated item 5 days before the province gets it (default 30).
-    rules: RuleConfig.from({ ledger: { escalateToProvinceAfterDays: 5 } }, 'test'),
-    redis: (name) => createRedis({ url: testRedisUrl(), connectionName: `test-escalation:${name}`, logger }),
-  });
-let service: ReturnType<typeof buildMonitor>;
+const monitors = useTestMonitors({ testDb, influx: new InfluxStore(testInfluxConfig()) });
+// A city keeps an escalated item 5 days before the province gets it (default 30).
+const service = () => monitors({ rules: RuleConfig.from({ ledger: { escalateToProvinceAfterDays: 5 } }, 'test') });
+let scheduled: ScheduledWork;
 beforeAll(() => {
-  service = monitor();
+  scheduled = service().scheduled;
 });
-afterAll(() => service.close());
 
 async function rectifying(prefix: string, deadline: string): Promise<string> {
   const id = await raise(testDb.db, finding(await registeredIntake(testDb.db, prefix), { subject: prefix }));
@@ -57,9 +46,9 @@ describe('the escalation schedule', () => {
       if (d === '2026-07-15') await transitionItem(testDb.db, onTime, 'markRectified', 'user:test', { evidence: '已整改' });
       const due = new Date(localDayStart(d) + 30 * 60_000);
       // The worker may run a little late: the day is the one it was due for.
-      await service.scheduled.run('escalation', new Date(due.getTime() + 90_000), due);
+      await scheduled.run('escalation', new Date(due.getTime() + 90_000), due);
       // A second run on the day (a retry) changes nothing.
-      if (d === '2026-07-12') await service.scheduled.run('escalation', due, due);
+      if (d === '2026-07-12') await scheduled.run('escalation', due, due);
     }
     const province = principal('province', '220000');
     expect(await escalationSummary(testDb.db, province, { from: '2026-07-01', to: '2026-07-31' })).toEqual([

@@ -7,7 +7,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withActor } from '../platform/db/database.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
-import { createLogger } from '../platform/logger.ts';
 import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
 import { readingLine } from '../domain/telemetry/index.ts';
 import { useTestDatabase } from '../test/database.ts';
@@ -15,29 +14,18 @@ import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts'
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
 import { RuleConfig } from '../domain/evaluation/index.ts';
 import type { ScheduledWork } from './schedules.ts';
-import { buildMonitor, type MonitorService } from './monitor-service.ts';
-import { createRedis } from '../platform/redis.ts';
-import { testRedisUrl } from '../test/services/redis.ts';
+import { useTestMonitors } from './testing/monitors.ts';
 
 const testDb = useTestDatabase();
-const monitors: MonitorService[] = [];
-afterAll(() => Promise.all(monitors.map((m) => m.close())));
-
-/** The monitor as the process builds it (buildMonitor), on the test's stores; its scheduled work. */
-function scheduledWork(options: { rules?: RuleConfig } = {}): ScheduledWork {
-  const redis = (name: string) => createRedis({ url: testRedisUrl(), connectionName: `test-monitor:${name}`, logger });
-  const monitor = buildMonitor({ db: testDb.db, influx, logger, redis, ...options });
-  monitors.push(monitor);
-  return monitor.scheduled;
-}
 const influxConfig = testInfluxConfig();
 const influx = new InfluxStore(influxConfig);
-const logger = createLogger('test', 'silent');
+const monitors = useTestMonitors({ testDb, influx });
 const now = new Date();
 const yesterday = localDay(now.getTime() - DAY_MS);
 
+/** A monitor's scheduled work, with these rules. */
 function monitor(rules?: RuleConfig): ScheduledWork {
-  return scheduledWork(rules ? { rules } : {});
+  return monitors(rules ? { rules } : {}).scheduled;
 }
 
 /** A day of 15-minute readings advancing `perStep` m3 (with flow to match). */

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withActor } from '../platform/db/database.ts';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
 import { DAY_MS, localDay, localDayStart } from '../platform/local-time.ts';
-import { createLogger } from '../platform/logger.ts';
 import { readingLine } from '../domain/telemetry/index.ts';
 import type { FleetMember } from '../simulators/fleet/fleet-member.ts';
 import { generateMeterReadings } from '../simulators/generation/meter-simulation.ts';
@@ -15,26 +14,12 @@ import type { ScenarioUse } from '../simulators/scenarios/scenario.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { type FixtureMeter, registerMeters } from '../test/fixtures/registry.ts';
 import { dropDatabase, testInfluxConfig } from '../test/services/influxdb.ts';
-import { buildMonitor, type MonitorService } from './monitor-service.ts';
-import type { RuleConfig } from '../domain/evaluation/index.ts';
-import type { ScheduledWork } from './schedules.ts';
-import { createRedis } from '../platform/redis.ts';
-import { testRedisUrl } from '../test/services/redis.ts';
+import { useTestMonitors } from './testing/monitors.ts';
 
 const testDb = useTestDatabase();
-const monitors: MonitorService[] = [];
-afterAll(() => Promise.all(monitors.map((m) => m.close())));
-
-/** The monitor as the process builds it (buildMonitor), on the test's stores; its scheduled work. */
-function scheduledWork(options: { rules?: RuleConfig } = {}): ScheduledWork {
-  const redis = (name: string) => createRedis({ url: testRedisUrl(), connectionName: `test-monitor:${name}`, logger });
-  const monitor = buildMonitor({ db: testDb.db, influx, logger, redis, ...options });
-  monitors.push(monitor);
-  return monitor.scheduled;
-}
 const influxConfig = testInfluxConfig();
 const influx = new InfluxStore(influxConfig);
-const logger = createLogger('test', 'silent');
+const monitors = useTestMonitors({ testDb, influx });
 const now = new Date();
 const day = localDay(now.getTime() - DAY_MS);
 const ANNUAL_M3 = 2_000_000;
@@ -132,7 +117,7 @@ beforeAll(async () => {
     const points = messages.flatMap((msg) => msg.readings.map((r) => readingLine(m.meterId, placement, r, msg.sentAtMs)));
     await influx.writeLines(points);
   }
-  await scheduledWork().dayClose(day, now);
+  await monitors().scheduled.dayClose(day, now);
 });
 afterAll(() => dropDatabase(influxConfig));
 

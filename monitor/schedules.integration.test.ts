@@ -7,37 +7,25 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxStore } from '../platform/influx/influx-store.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createRedis } from '../platform/redis.ts';
 import { useTestDatabase } from '../test/database.ts';
 import { testInfluxConfig } from '../test/services/influxdb.ts';
 import { startRedis, type TestRedis } from '../test/services/redis.ts';
-import { buildMonitor, type MonitorService } from './monitor-service.ts';
 import { SCHEDULE_QUEUE } from './schedules.ts';
+import { useTestMonitors } from './testing/monitors.ts';
 
 const testDb = useTestDatabase();
-const logger = createLogger('test', 'silent');
 let redis: TestRedis;
-let service: MonitorService;
-
 beforeAll(async () => {
   redis = await startRedis();
-  service = buildMonitor({
-    db: testDb.db,
-    influx: new InfluxStore(testInfluxConfig()),
-    logger,
-    redis: (name) => createRedis({ url: redis.url, connectionName: `test-schedules:${name}`, logger }),
-  });
 });
-afterAll(async () => {
-  await service.close();
-  await redis.stop();
-});
+// Registered after the Redis's hooks, so the monitors close before it stops (after hooks run in reverse).
+afterAll(() => redis.stop());
+const monitors = useTestMonitors({ testDb, influx: new InfluxStore(testInfluxConfig()), redisUrl: () => redis.url });
 
 describe('the schedules after a start', () => {
   it('run the offline sweep first one interval after the start, the daily jobs at their hour', async () => {
     const started = Date.now();
-    await service.start();
+    await monitors().start();
     const queue = new Queue(SCHEDULE_QUEUE, { connection: { url: redis.url } });
     try {
       const delayed = await queue.getDelayed();
