@@ -10,7 +10,7 @@ import { type Detection, insertEntries, markCleared, type NewEntry, resolveNotic
 import { type Operation, problemId } from './evaluation-plan.ts';
 import { type NewLedgerEvent, recordEvents } from './events.ts';
 import type { EvaluationCounts, Finding } from './finding.ts';
-import { alreadyJudged, applyFinding, detection, detectionUpdate } from './single-finding.ts';
+import { alreadyJudged, applyFinding, detection, detectionEvent, detectionUpdate } from './single-finding.ts';
 
 /** A finding without an open entry: raised unless already judged, or settled one by one if another process raised it first. */
 interface Candidate {
@@ -74,22 +74,13 @@ export async function applyChunk(trx: DbTransaction, ops: readonly Operation[], 
 }
 
 function detect(work: Work, open: LockedRow, finding: Finding, now: Date, actor: string): void {
-  const { outcome, windowStart, windowEnd } = detectionUpdate(open, open.same_evidence === true, finding);
+  const update = detectionUpdate(open, open.same_evidence === true, finding);
+  const { outcome, windowStart, windowEnd } = update;
   work.counts[outcome]++;
   work.detections.push({ id: open.id, finding, windowStart, windowEnd });
   // Nothing changed, or the same condition (fingerprint) refreshed: the row is written, no event.
   if (outcome === 'unchanged') return;
-  const data = detection(finding, windowStart, windowEnd);
-  work.events.push({
-    itemId: open.id,
-    action: outcome,
-    actor,
-    at: now,
-    fromStatus: open.status,
-    toStatus: open.status,
-    note: finding.summary,
-    data,
-  });
+  work.events.push(detectionEvent(open, finding, outcome, update, actor, now));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { DbTransaction } from '../../platform/db/database.ts';
-import { recordEvent } from './events.ts';
+import { type NewLedgerEvent, recordEvent } from './events.ts';
 import type { EvaluationCounts, Finding } from './finding.ts';
 import { isOpenWithKey, type ItemKey, keyLabel, matchesKey, OPEN_PREDICATE } from './item-key.ts';
 import type { LedgerItemRow } from './records.ts';
@@ -92,6 +92,27 @@ export function detection(finding: Finding, windowStart: Date, windowEnd: Date) 
   return { evidence: finding.evidence, windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString() };
 }
 
+/** The event of a detection that changed the open entry (`updated` or `recurred`); its status stays. */
+export function detectionEvent(
+  open: Pick<LedgerItemRow, 'id' | 'status'>,
+  finding: Finding,
+  outcome: 'recurred' | 'updated',
+  window: Pick<DetectionUpdate, 'windowStart' | 'windowEnd'>,
+  actor: string,
+  now: Date,
+): NewLedgerEvent {
+  return {
+    itemId: open.id,
+    action: outcome,
+    actor,
+    at: now,
+    fromStatus: open.status,
+    toStatus: open.status,
+    note: finding.summary,
+    data: detection(finding, window.windowStart, window.windowEnd),
+  };
+}
+
 async function updateOpen(
   trx: DbTransaction,
   open: OpenRow,
@@ -100,7 +121,8 @@ async function updateOpen(
   now: Date,
   actor: string,
 ): Promise<Outcome> {
-  const { outcome, windowStart, windowEnd } = detectionUpdate(open, open.same_evidence, finding);
+  const update = detectionUpdate(open, open.same_evidence, finding);
+  const { outcome, windowStart, windowEnd } = update;
   await trx
     .updateTable('ledger_items')
     .set({
@@ -118,16 +140,7 @@ async function updateOpen(
     .where('id', '=', open.id)
     .execute();
   if (outcome === 'unchanged') return outcome;
-  await recordEvent(trx, {
-    itemId: open.id,
-    action: outcome,
-    actor,
-    at: now,
-    fromStatus: open.status,
-    toStatus: open.status,
-    note: finding.summary,
-    data: detection(finding, windowStart, windowEnd),
-  });
+  await recordEvent(trx, detectionEvent(open, finding, outcome, update, actor, now));
   return outcome;
 }
 
