@@ -6,7 +6,7 @@ import { getAttachment } from './attachments.ts';
 import { transitionAs } from './duties.ts';
 import { LedgerTransitionError } from './errors.ts';
 import { getItemDetail } from './scoped-queries.ts';
-import { finding, makeConfidential, principal, raise, registeredIntake } from './testing/fixtures.ts';
+import { finding, makeConfidential, principal, raise, refused, registeredIntake } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 const PLAN = {
@@ -32,16 +32,6 @@ async function newItem(prefix: string, countyCode = '220102'): Promise<string> {
   return raise(testDb.db, finding(intakeId, { countyCode }));
 }
 
-async function refusedWith(work: Promise<unknown>): Promise<LedgerTransitionError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof LedgerTransitionError) return err;
-    throw err;
-  }
-  throw new Error('expected a LedgerTransitionError');
-}
-
 async function toRectified(id: string, by = countyA): Promise<void> {
   const db = testDb.db;
   await transitionAs(db, by, id, { action: 'confirm' });
@@ -54,7 +44,7 @@ describe('transitionAs: rules of duty', () => {
     const db = testDb.db;
     const id = await newItem('DA');
     await toRectified(id);
-    const byCounty = await refusedWith(transitionAs(db, countyB, id, { action: 'close' }));
+    const byCounty = await refused(transitionAs(db, countyB, id, { action: 'close' }));
     expect(byCounty.code).toBe('forbidden');
     expect(byCounty.message).toMatch(/city or province/);
     expect((await getItemDetail(db, countyB, id))?.actions).toEqual(['reopen']);
@@ -69,7 +59,7 @@ describe('transitionAs: rules of duty', () => {
     const workflow = { closeNeedsUpperLevel: false, escalateToCityAfterDays: 0, escalateToProvinceAfterDays: 30 };
     const id = await newItem('DB');
     await toRectified(id, countyA);
-    const err = await refusedWith(transitionAs(db, countyA, id, { action: 'close' }, { workflow }));
+    const err = await refused(transitionAs(db, countyA, id, { action: 'close' }, { workflow }));
     expect(err.code).toBe('forbidden');
     expect(err.message).toMatch(/separation of duties/);
     expect((await getItemDetail(db, countyA, id, { workflow }))?.actions).toEqual(['reopen']);
@@ -78,22 +68,22 @@ describe('transitionAs: rules of duty', () => {
     // A province rectifier is held to the same rule.
     const other = await newItem('DC');
     await toRectified(other, province);
-    expect((await refusedWith(transitionAs(db, province, other, { action: 'close' }))).code).toBe('forbidden');
+    expect((await refused(transitionAs(db, province, other, { action: 'close' }))).code).toBe('forbidden');
   });
 
   it('lets auditors read but not act, and treats items outside the division or confidential as not found', async () => {
     const db = testDb.db;
     const id = await newItem('DD');
-    expect((await refusedWith(transitionAs(db, auditor, id, { action: 'confirm' }))).code).toBe('forbidden');
+    expect((await refused(transitionAs(db, auditor, id, { action: 'confirm' }))).code).toBe('forbidden');
     expect((await getItemDetail(db, auditor, id))?.actions).toEqual([]);
-    expect((await refusedWith(transitionAs(db, otherCity, id, { action: 'confirm' }))).code).toBe('not_found');
+    expect((await refused(transitionAs(db, otherCity, id, { action: 'confirm' }))).code).toBe('not_found');
     expect(await getItemDetail(db, otherCity, id)).toBeUndefined();
 
     const intakeId = await registeredIntake(db, 'DE');
     await makeConfidential(db, intakeId);
     const secret = await raise(db, finding(intakeId));
     for (const p of [countyA, city, province]) {
-      expect((await refusedWith(transitionAs(db, p, secret, { action: 'confirm' }))).code).toBe('not_found');
+      expect((await refused(transitionAs(db, p, secret, { action: 'confirm' }))).code).toBe('not_found');
       expect(await getItemDetail(db, p, secret)).toBeUndefined();
     }
     expect((await transitionAs(db, cleared, secret, { action: 'confirm' })).item.status).toBe('confirmed');
@@ -102,15 +92,15 @@ describe('transitionAs: rules of duty', () => {
   it('refuses an illegal transition with the lifecycle reason, and a bad payload or action', async () => {
     const db = testDb.db;
     const id = await newItem('DF');
-    const err = await refusedWith(transitionAs(db, countyA, id, { action: 'close' }));
+    const err = await refused(transitionAs(db, countyA, id, { action: 'close' }));
     expect(err.code).toBe('invalid_transition');
     expect(err.message).toMatch(/close is allowed from rectified, but the item is raised/);
-    expect((await refusedWith(transitionAs(db, countyA, id, { action: 'dismiss', reason: '  ' }))).code).toBe('invalid_payload');
-    expect((await refusedWith(transitionAs(db, countyA, id, { action: 'explode' }))).code).toBe('invalid_transition');
-    expect((await refusedWith(transitionAs(db, countyA, '999999999', { action: 'confirm' }))).code).toBe('not_found');
+    expect((await refused(transitionAs(db, countyA, id, { action: 'dismiss', reason: '  ' }))).code).toBe('invalid_payload');
+    expect((await refused(transitionAs(db, countyA, id, { action: 'explode' }))).code).toBe('invalid_transition');
+    expect((await refused(transitionAs(db, countyA, '999999999', { action: 'confirm' }))).code).toBe('not_found');
     const seen = await getItemDetail(db, countyA, id);
     await transitionAs(db, countyB, id, { action: 'confirm' });
-    const stale = await refusedWith(
+    const stale = await refused(
       transitionAs(db, countyA, id, { action: 'dismiss', reason: 'x' }, { expected: { updatedAt: seen?.item.updatedAt ?? '' } }),
     );
     expect(stale.code).toBe('invalid_transition');
@@ -194,13 +184,13 @@ describe('attachments', () => {
     const id = await newItem('DI');
     const big = Buffer.alloc(20 * 1024 * 1024 + 1);
     JPEG.copy(big);
-    const tooLarge = await refusedWith(
+    const tooLarge = await refused(
       transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'big.jpg', content: big }] }),
     );
     expect(tooLarge.code).toBe('attachment_too_large');
     // A script named like a photo, and an HTML page claiming to be a PDF.
     for (const content of [Buffer.from('#!/bin/sh\nrm -rf /\n'), Buffer.from('<html><body>%PDF</body></html>')]) {
-      const wrong = await refusedWith(
+      const wrong = await refused(
         transitionAs(db, countyA, id, { action: 'confirm' }, { attachments: [{ filename: 'photo.jpg', content }] }),
       );
       expect(wrong.code).toBe('attachment_type');
@@ -210,8 +200,7 @@ describe('attachments', () => {
     expect(detail?.events).toHaveLength(1);
     // Out of division: the item does not exist for the caller, whatever it attaches.
     expect(
-      (await refusedWith(transitionAs(db, otherCity, id, { action: 'confirm' }, { attachments: [{ filename: 'a.jpg', content: JPEG }] })))
-        .code,
+      (await refused(transitionAs(db, otherCity, id, { action: 'confirm' }, { attachments: [{ filename: 'a.jpg', content: JPEG }] }))).code,
     ).toBe('not_found');
     expect(await db.selectFrom('ledger_attachments').select('id').where('item_id', '=', id).execute()).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { applyEvaluation } from './apply-evaluation.ts';
 import { LedgerTransitionError } from './errors.ts';
 import { transitionItem } from './lifecycle.ts';
 import { getItemWithEvents } from './queries.ts';
-import { day, eventsOf, finding, raise } from './testing/fixtures.ts';
+import { day, eventsOf, finding, raise, refused } from './testing/fixtures.ts';
 
 const testDb = useTestDatabase();
 const PLAN = {
@@ -19,17 +19,6 @@ const PLAN = {
 async function newItem(prefix: string, kind: 'item' | 'notice' = 'item'): Promise<string> {
   const [m] = await registerMeters(testDb.db, { count: 1, prefix });
   return raise(testDb.db, finding(m?.intakeId ?? null, kind === 'notice' ? { kind, rule: 'meter-offline' } : {}));
-}
-
-/** The error transitionItem throws, or a failure when it does not throw. */
-async function refused(work: Promise<unknown>): Promise<LedgerTransitionError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof LedgerTransitionError) return err;
-    throw err;
-  }
-  throw new Error('expected a LedgerTransitionError');
 }
 
 describe('transitionItem: the lifecycle', () => {

@@ -4,6 +4,7 @@ import type { Principal } from '../../access/index.ts';
 import { localDayStart } from '../../../platform/local-time.ts';
 import { registerMeters } from '../../../test/fixtures/registry.ts';
 import { applyEvaluation } from '../apply-evaluation.ts';
+import { LedgerTransitionError } from '../errors.ts';
 import type { Finding } from '../finding.ts';
 import { TERMINAL_STATUSES } from '../schemas.ts';
 
@@ -80,4 +81,15 @@ export function principal(
 /** Marks the intake confidential (a boundary-river intake). */
 export async function makeConfidential(db: Db, intakeId: string): Promise<void> {
   await withActor(db, 'test:fixture', (trx) => trx.updateTable('intakes').set({ confidential: true }).where('id', '=', intakeId).execute());
+}
+
+/** The LedgerTransitionError a transition throws, or a failure when it does not throw. */
+export async function refused(work: Promise<unknown>): Promise<LedgerTransitionError> {
+  try {
+    await work;
+  } catch (err) {
+    if (err instanceof LedgerTransitionError) return err;
+    throw err;
+  }
+  throw new Error('expected a LedgerTransitionError');
 }
